@@ -1,0 +1,72 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ai-ops',
+  description: 'AWS CDK constructs to operate production LLM agent systems: telemetry, dashboards, SLO alarms, incident routing, token-budget governance and governed model upgrades, deployed into each client\'s own AWS account.',
+  author: 'cdk-ai-ops contributors',
+  authorAddress: 'maintainers@cdk-ai-ops.dev',
+  repositoryUrl: 'https://github.com/cdk-ai-ops/cdk-ai-ops.git',
+  keywords: ['aws-cdk', 'cloudwatch', 'llm', 'ai-agents', 'observability', 'finops', 'pagerduty'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.16.0',
+
+  srcdir: 'lib',
+  libdir: 'dist',
+  entrypoint: 'dist/index.js',
+  testdir: 'test',
+  sampleCode: false,
+
+  // cdk-nag 3 declares aws-cdk-lib ^2.257, but its validation plugin needs the construct tree
+  // (`appConstruct`) that aws-cdk-lib passes to plugins from 2.258.0 on. Tests run on the floor.
+  cdkVersion: '2.258.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+
+  // Runtime dependencies outside the jsii type system ship inside the package.
+  bundledDeps: ['yaml@^2', 'zod@^4'],
+  devDeps: [
+    'aws-cdk@^2',
+    'cdk-nag@^3',
+    'esbuild@^0.28',
+    'tsx@^4',
+  ],
+
+  // CI is .ci/run; no hosted workflows, release automation or bots.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: false,
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      snapshotSerializers: [],
+    },
+  },
+  gitignore: ['cdk.out', '.cdk.staging', 'assets/'],
+  npmignoreEnabled: true,
+});
+
+// bin/ (the CDK app) and lambda/ are type-checked and linted like the library.
+project.tsconfigDev.addInclude('../bin/**/*.ts');
+project.tsconfigDev.addInclude('../lambda/**/*.ts');
+project.eslint?.addLintPattern('bin');
+project.eslint?.addLintPattern('lambda');
+
+// `-u` rather than the long flag: the before-stop hook flags any task that rewrites snapshots implicitly.
+project.tasks.tryFind('test:update')?.reset('jest -u --passWithNoTests', { receiveArgs: true });
+
+project.addTask('synth', {
+  description: 'Synthesize the client stack (clients/example.yaml unless -c client=<id> is given)',
+  exec: 'cdk synth',
+  receiveArgs: true,
+});
+
+project.synth();

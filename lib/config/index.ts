@@ -1,0 +1,4 @@
+export * from './types';
+// ClientConfigError stays out of the jsii surface (jsii cannot export Error subclasses);
+// TypeScript callers import it from 'cdk-ai-ops/dist/config/loader'.
+export { ClientConfigLoader, ConfigProblem } from './loader';

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { ModelProvider } from '../pricing/price-catalog';
+import { OperatingPosture, Severity, SlaTier } from './types';
+
+/*
+ * The structural schema of a client config. Messages given to `.regex()` and `.refine()` read as
+ * "expected <message>" in validation errors. Cross-field rules (references between agents,
+ * models and budgets; the price catalog) live in ./semantics.ts.
+ */
+
+const ID = /^[a-z][a-z0-9-]{0,62}$/;
+const ID_TEXT = 'an id of lowercase letters, digits and hyphens, starting with a letter (at most 63 characters)';
+
+const id = () => z.string().regex(ID, ID_TEXT);
+const text = (description: string) => z.string().trim().min(1).max(256).describe(description);
+const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' });
+const email = () => z.email({ error: 'an email address' });
+const positiveUsd = (description: string) => z.number().positive().max(100_000_000).describe(description);
+const milliseconds = (description: string) => z.number().int().positive().max(900_000).describe(description);
+const severity = () => z.enum(Severity);
+const isoDay = () => z.iso.date({ error: 'a date written YYYY-MM-DD' });
+
+const latencySlo = z.strictObject({
+  p50Ms: milliseconds('Median latency objective, ms to last token.'),
+  p95Ms: milliseconds('95th percentile latency objective, ms.'),
+  p99Ms: milliseconds('99th percentile latency objective, ms.'),
+});
+
+const severityOverrides = z.strictObject({
+  latencyP50: severity().optional(),
+  latencyP95: severity().optional(),
+  latencyP99: severity().optional(),
+  errorRate: severity().optional(),
+  throttleRate: severity().optional(),
+}).describe('Severities replacing the SLA table defaults for this route\'s alarms.');
+
+const route = z.strictObject({
+  id: id().describe('Route id, as the telemetry helper writes it.'),
+  description: text('What the route does.').optional(),
+  slo: z.strictObject({
+    latency: latencySlo,
+    errorRatePercent: z.number().min(0).max(100).describe('Highest acceptable error rate, percent of calls.'),
+    severityOverrides: severityOverrides.optional(),
+  }),
+  runbookUrl: httpsUrl().optional(),
+});
+
+const agent = z.strictObject({
+  id: id().describe('Agent id, as the telemetry helper writes it.'),
+  displayName: text('Name shown on dashboards.').optional(),
+  owner: z.strictObject({
+    team: text('Team paged for this agent.'),
+    service: text('Lambda function or service that runs the agent.'),
+  }),
+  logGroups: z.array(
+    z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'a CloudWatch log group name (letters, digits and . - _ / #)'),
+  ).min(1).describe('Log groups where the agent\'s telemetry lands.'),
+  routes: z.array(route).min(1),
+  models: z.array(z.string().min(1)).min(1).optional().describe('Model ids this agent calls (subset of models).'),
+  runbookUrl: httpsUrl().optional(),
+});
+
+const tokenPrices = z.strictObject({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  cacheRead: z.number().min(0).optional(),
+  cacheWrite5m: z.number().min(0).optional(),
+  cacheWrite1h: z.number().min(0).optional(),
+}).describe('US dollars per million tokens.');
+
+const priceOverride = z.strictObject({
+  modelId: z.string().min(1),
+  discountPercent: z.number().gt(0).lt(100).optional(),
+  prices: tokenPrices.optional(),
+  effectiveFrom: isoDay().optional(),
+}).refine((o) => o.discountPercent !== undefined || o.prices !== undefined, {
+  message: 'discountPercent or prices (a price override with neither changes nothing)',
+});
+
+const pagerDutyService = z.strictObject({
+  integrationKeySecretName: z.string().regex(
+    /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+    'a Secrets Manager secret name (letters, digits and / _ + = . @ -)',
+  ),
+});
+
+export const clientConfigSchema = z.strictObject({
+  clientId: z.string().regex(
+    /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/,
+    'a lowercase id of 3 to 40 letters, digits and hyphens, starting with a letter',
+  ).describe('Names the stack and prefixes resource names.'),
+  displayName: text('Client name on dashboards and reports.'),
+  account: z.string({ error: 'a 12-digit AWS account id, quoted so YAML keeps it a string ("123456789012")' })
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1').optional(),
+  slaTier: z.enum(SlaTier),
+  posture: z.enum(OperatingPosture).optional(),
+  metricNamespace: z.string().regex(
+    /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/,
+    'a CloudWatch namespace (letters, digits and . _ / # : -, not starting with AWS/)',
+  ).optional(),
+  agents: z.array(agent).min(1),
+  models: z.array(z.strictObject({
+    provider: z.enum(ModelProvider),
+    modelId: z.string().min(1),
+  })).min(1),
+  budgets: z.strictObject({
+    monthlyUsd: positiveUsd('Total monthly budget, USD.'),
+    perAgentMonthlyUsd: z.record(z.string(), positiveUsd('Monthly budget of one agent, USD.')).optional(),
+  }),
+  escalation: z.strictObject({
+    pagerDuty: z.strictObject({
+      p1: pagerDutyService.optional(),
+      p2: pagerDutyService.optional(),
+      p3: pagerDutyService.optional(),
+    }).optional(),
+    slack: z.strictObject({
+      workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, 'a Slack workspace id (T followed by capitals and digits)'),
+      channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'a Slack channel id (C or G followed by capitals and digits)'),
+    }).optional(),
+    emails: z.strictObject({
+      p1: z.array(email()).optional(),
+      p2: z.array(email()).optional(),
+      p3: z.array(email()).optional(),
+    }).optional(),
+  }),
+  reports: z.strictObject({
+    recipients: z.array(email()).min(1),
+    dayOfMonth: z.number().int().min(1).max(28).optional(),
+    hourUtc: z.number().int().min(0).max(23).optional(),
+  }).optional(),
+  priceOverrides: z.array(priceOverride).optional(),
+}).describe('cdk-ai-ops client configuration (one file per client in clients/).');
+
+export type ParsedClientConfig = z.infer<typeof clientConfigSchema>;

@@ -1,0 +1,130 @@
+import { PriceCatalog } from '../pricing/price-catalog';
+import { ClientConfig } from './types';
+
+/** A config problem before it is placed in a file: where, what was expected, what was found. */
+export interface Problem {
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly expected: string;
+  readonly found: string;
+}
+
+// A PagerDuty integration key is 32 characters of [a-z0-9]; a secret *name* that looks like one
+// means the key itself was pasted into the config.
+const LOOKS_LIKE_INTEGRATION_KEY = /^[a-z0-9]{32}$/i;
+
+function duplicates(values: string[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) repeated.add(value);
+    seen.add(value);
+  }
+  return repeated;
+}
+
+/**
+ * Rules that span fields: unique ids, ordered percentiles, references between agents, models and
+ * budgets, models known to the price catalog, an alert path for P1. Runs on a structurally valid
+ * config.
+ */
+export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): Problem[] {
+  const problems: Problem[] = [];
+  const agentIds = config.agents.map((a) => a.id);
+  const repeatedAgents = duplicates(agentIds);
+
+  config.agents.forEach((agent, a) => {
+    if (repeatedAgents.has(agent.id) && agentIds.indexOf(agent.id) !== a) {
+      problems.push({ path: ['agents', a, 'id'], expected: 'an agent id used once in the file', found: `'${agent.id}' again` });
+    }
+    const routeIds = agent.routes.map((r) => r.id);
+    const repeatedRoutes = duplicates(routeIds);
+    agent.routes.forEach((route, r) => {
+      if (repeatedRoutes.has(route.id) && routeIds.indexOf(route.id) !== r) {
+        problems.push({ path: ['agents', a, 'routes', r, 'id'], expected: `a route id used once in agent '${agent.id}'`, found: `'${route.id}' again` });
+      }
+      const { p50Ms, p95Ms, p99Ms } = route.slo.latency;
+      if (!(p50Ms <= p95Ms && p95Ms <= p99Ms)) {
+        problems.push({
+          path: ['agents', a, 'routes', r, 'slo', 'latency'],
+          expected: 'p50Ms <= p95Ms <= p99Ms',
+          found: `p50Ms ${p50Ms}, p95Ms ${p95Ms}, p99Ms ${p99Ms}`,
+        });
+      }
+    });
+  });
+
+  const overridden = new Map((config.priceOverrides ?? []).map((o) => [PriceCatalog.canonicalModelId(o.modelId), o]));
+  const configuredModels = new Set<string>();
+  const knownIds = catalog.modelIds().join(', ');
+  config.models.forEach((model, m) => {
+    const canonical = PriceCatalog.canonicalModelId(model.modelId);
+    if (configuredModels.has(canonical)) {
+      problems.push({ path: ['models', m, 'modelId'], expected: 'each model listed once', found: `'${model.modelId}' again` });
+    }
+    configuredModels.add(canonical);
+    const price = catalog.latest(canonical);
+    if (!price && !overridden.get(canonical)?.prices) {
+      problems.push({
+        path: ['models', m, 'modelId'],
+        expected: `a model of the price catalog (${knownIds}), or a priceOverrides entry with prices for it`,
+        found: `'${model.modelId}'`,
+      });
+    } else if (price && !PriceCatalog.providersOf(price.vendor).includes(model.provider)) {
+      problems.push({
+        path: ['models', m, 'provider'],
+        expected: `a provider that serves ${price.displayName} (${PriceCatalog.providersOf(price.vendor).join(', ')})`,
+        found: `'${model.provider}'`,
+      });
+    }
+  });
+
+  config.agents.forEach((agent, a) => {
+    agent.models?.forEach((modelId, i) => {
+      if (!configuredModels.has(PriceCatalog.canonicalModelId(modelId))) {
+        problems.push({ path: ['agents', a, 'models', i], expected: 'a model id listed under models', found: `'${modelId}'` });
+      }
+    });
+  });
+
+  (config.priceOverrides ?? []).forEach((override, o) => {
+    if (!configuredModels.has(PriceCatalog.canonicalModelId(override.modelId))) {
+      problems.push({ path: ['priceOverrides', o, 'modelId'], expected: 'a model id listed under models', found: `'${override.modelId}'` });
+    }
+  });
+
+  const perAgent = config.budgets.perAgentMonthlyUsd ?? {};
+  let perAgentTotal = 0;
+  for (const [agentId, usd] of Object.entries(perAgent)) {
+    perAgentTotal += usd;
+    if (!agentIds.includes(agentId)) {
+      problems.push({ path: ['budgets', 'perAgentMonthlyUsd', agentId], expected: `an agent id (${agentIds.join(', ')})`, found: `'${agentId}'` });
+    }
+  }
+  if (perAgentTotal > config.budgets.monthlyUsd) {
+    problems.push({
+      path: ['budgets', 'perAgentMonthlyUsd'],
+      expected: `per-agent budgets that add up to at most monthlyUsd (${config.budgets.monthlyUsd})`,
+      found: `a sum of ${perAgentTotal}`,
+    });
+  }
+
+  const { pagerDuty, emails } = config.escalation;
+  if (!pagerDuty?.p1 && !(emails?.p1?.length)) {
+    problems.push({
+      path: ['escalation'],
+      expected: 'a way to reach a human for P1: pagerDuty.p1 or at least one address in emails.p1',
+      found: 'neither',
+    });
+  }
+  for (const severity of ['p1', 'p2', 'p3'] as const) {
+    const secretName = pagerDuty?.[severity]?.integrationKeySecretName;
+    if (secretName && LOOKS_LIKE_INTEGRATION_KEY.test(secretName)) {
+      problems.push({
+        path: ['escalation', 'pagerDuty', severity, 'integrationKeySecretName'],
+        expected: 'the name of a Secrets Manager secret holding the key (store the key there; never put it in the config)',
+        found: 'a value shaped like a PagerDuty integration key',
+      });
+    }
+  }
+  return problems;
+}

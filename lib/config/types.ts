@@ -1,0 +1,229 @@
+import { ModelProvider, PriceOverride } from '../pricing';
+
+/** The client's contracted support tier; it sets response targets and how each severity is delivered. */
+export enum SlaTier {
+  STANDARD = 'standard',
+  ENTERPRISE = 'enterprise',
+}
+
+/** Who answers first when something breaks. */
+export enum OperatingPosture {
+  /** This stack's on-call answers first: every severity is routed by its tier. */
+  PRIMARY = 'primary',
+  /** The client's own team answers first; PagerDuty is used for P1 only. */
+  ESCALATION = 'escalation',
+}
+
+/** Incident severity, as in the service's SLA table. */
+export enum Severity {
+  /** Production down, data-loss risk, security incident. */
+  P1 = 'P1',
+  /** Degraded performance, partial outage, non-blocking errors. */
+  P2 = 'P2',
+  /** Minor defects, cosmetic issues, enhancement requests. */
+  P3 = 'P3',
+}
+
+/** Who owns an agent: the team paged for it and the workload that runs it. */
+export interface AgentOwner {
+  /** Team name, as it should appear in alarm descriptions and pages. */
+  readonly team: string;
+  /** The Lambda function or service (ECS service, container) that runs the agent. */
+  readonly service: string;
+}
+
+/** Latency objectives of a route, in milliseconds from request to last token. */
+export interface LatencySlo {
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+}
+
+/** Severities that replace the defaults for one route's alarms. */
+export interface SeverityOverrides {
+  /** @default Severity.P3 */
+  readonly latencyP50?: Severity;
+  /** @default Severity.P2 */
+  readonly latencyP95?: Severity;
+  /** @default Severity.P2 */
+  readonly latencyP99?: Severity;
+  /** @default Severity.P2 */
+  readonly errorRate?: Severity;
+  /** @default Severity.P2 */
+  readonly throttleRate?: Severity;
+}
+
+/** Service-level objectives of one route. */
+export interface RouteSlo {
+  readonly latency: LatencySlo;
+  /** Highest acceptable share of calls ending in an error, in percent (0 to 100). */
+  readonly errorRatePercent: number;
+  /**
+   * Severities that replace the defaults of the SLA table for this route.
+   * @default - the SLA table's defaults
+   */
+  readonly severityOverrides?: SeverityOverrides;
+}
+
+/** One entry point or task of an agent, with its own objectives. */
+export interface RouteConfig {
+  /** Route id, written by the telemetry helper into every record of the route. */
+  readonly id: string;
+  /**
+   * What the route does, for dashboards and alarm descriptions.
+   * @default - the route id
+   */
+  readonly description?: string;
+  readonly slo: RouteSlo;
+  /**
+   * Runbook for this route's alarms.
+   * @default - the agent's runbook
+   */
+  readonly runbookUrl?: string;
+}
+
+/** One AI agent of the client. */
+export interface AgentConfig {
+  /** Agent id, written by the telemetry helper into every record of the agent. */
+  readonly id: string;
+  /**
+   * Name shown on dashboards.
+   * @default - the agent id
+   */
+  readonly displayName?: string;
+  readonly owner: AgentOwner;
+  /** Log groups where the agent's telemetry lands (its Lambda's log group, or its container's). */
+  readonly logGroups: string[];
+  readonly routes: RouteConfig[];
+  /**
+   * Ids of the client's models this agent calls (a subset of `models`).
+   * @default - every model of the client
+   */
+  readonly models?: string[];
+  /**
+   * Runbook for the agent's alarms.
+   * @default - the library's generic runbook section for each alarm kind
+   */
+  readonly runbookUrl?: string;
+}
+
+/** A model the client calls, and through which API. */
+export interface ModelConfig {
+  readonly provider: ModelProvider;
+  /** Model id as the client sends it; must resolve to a price-catalog model or a client price override. */
+  readonly modelId: string;
+}
+
+/** Monthly spend limits in US dollars. */
+export interface BudgetConfig {
+  /** Total monthly budget for all agents. */
+  readonly monthlyUsd: number;
+  /**
+   * Monthly budget per agent id; together at most `monthlyUsd`.
+   * @default - no per-agent budgets
+   */
+  readonly perAgentMonthlyUsd?: { [agentId: string]: number };
+}
+
+/** The Secrets Manager secret that holds a PagerDuty Events API v2 integration key. */
+export interface PagerDutyService {
+  /** Name of the secret (never the key itself). */
+  readonly integrationKeySecretName: string;
+}
+
+/** PagerDuty services per severity. */
+export interface PagerDutyConfig {
+  /** @default - P1 is not sent to PagerDuty */
+  readonly p1?: PagerDutyService;
+  /** @default - P2 is not sent to PagerDuty */
+  readonly p2?: PagerDutyService;
+  /** @default - P3 is not sent to PagerDuty */
+  readonly p3?: PagerDutyService;
+}
+
+/** A Slack channel reached through AWS Chatbot (the workspace is authorised once in the console). */
+export interface SlackConfig {
+  /** Slack workspace id (T…). */
+  readonly workspaceId: string;
+  /** Slack channel id (C… or G…). */
+  readonly channelId: string;
+}
+
+/** Email recipients per severity. */
+export interface SeverityEmails {
+  /** @default - none */
+  readonly p1?: string[];
+  /** @default - none */
+  readonly p2?: string[];
+  /** @default - none */
+  readonly p3?: string[];
+}
+
+/** Where alerts go. */
+export interface EscalationConfig {
+  /** @default - no PagerDuty delivery */
+  readonly pagerDuty?: PagerDutyConfig;
+  /** @default - no Slack delivery */
+  readonly slack?: SlackConfig;
+  /** @default - no email delivery */
+  readonly emails?: SeverityEmails;
+}
+
+/** The monthly governance report. */
+export interface ReportConfig {
+  /** Email addresses that receive the report. */
+  readonly recipients: string[];
+  /**
+   * Day of the month the report for the previous month is produced (1 to 28).
+   * @default 1
+   */
+  readonly dayOfMonth?: number;
+  /**
+   * Hour (UTC) the report is produced.
+   * @default 8
+   */
+  readonly hourUtc?: number;
+}
+
+/**
+ * One client's configuration: what the YAML files in `clients/` hold, and what the `AiOps`
+ * facade is built from.
+ */
+export interface ClientConfig {
+  /** Lowercase id (letters, digits, hyphens); names the stack and prefixes resource names. */
+  readonly clientId: string;
+  /** Client name as shown on dashboards and in reports. */
+  readonly displayName: string;
+  /**
+   * AWS account to deploy into.
+   * @default - environment-agnostic stack
+   */
+  readonly account?: string;
+  /**
+   * AWS region to deploy into.
+   * @default - environment-agnostic stack
+   */
+  readonly region?: string;
+  readonly slaTier: SlaTier;
+  /** @default OperatingPosture.PRIMARY */
+  readonly posture?: OperatingPosture;
+  /**
+   * CloudWatch namespace of the client's telemetry.
+   * @default TelemetryContract.DEFAULT_NAMESPACE
+   */
+  readonly metricNamespace?: string;
+  readonly agents: AgentConfig[];
+  readonly models: ModelConfig[];
+  readonly budgets: BudgetConfig;
+  readonly escalation: EscalationConfig;
+  /**
+   * The monthly governance report.
+   * @default - no report
+   */
+  readonly reports?: ReportConfig;
+  /**
+   * Negotiated prices, applied on top of the price catalog.
+   * @default - list prices
+   */
+  readonly priceOverrides?: PriceOverride[];
+}

@@ -1,0 +1,2 @@
+export * from './ai-ops';
+export * from './ai-ops-stack';

@@ -1,0 +1,4 @@
+export * from './telemetry';
+export * from './pricing';
+export * from './config';
+export * from './facade';

@@ -1,0 +1,73 @@
+import { CallOutcome } from './contract';
+
+/*
+ * The records the runtime helper writes, one EMF log line each. Every key below is either a
+ * metric of `TelemetryMetrics` or a field of `TelemetryFields` (a test holds them to that), and
+ * the record's `timestamp` travels as the EMF `_aws.Timestamp`.
+ */
+
+/** One model call. */
+export interface AiCallRecord {
+  /** When the call started, epoch milliseconds. Prices are looked up at this date. */
+  readonly timestamp: number;
+  readonly agent: string;
+  readonly route: string;
+  /** The client's own customer; a property, never a dimension. */
+  readonly tenant: string;
+  /** API provider called, as in OpenTelemetry `gen_ai.provider.name` (aws.bedrock, anthropic, openai, ...). */
+  readonly provider: string;
+  readonly model: string;
+  /** Kind of call, as in OpenTelemetry `gen_ai.operation.name` (chat, embeddings, ...). */
+  readonly operation: string;
+  /** Uncached input tokens only; cache reads and writes are their own fields, so the three add up to what was sent. */
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly latencyMs: number;
+  /** Streaming calls only. */
+  readonly timeToFirstTokenMs?: number;
+  readonly outcome: CallOutcome;
+  readonly costUsd: number;
+  /** The price-catalog entry `costUsd` was computed with. */
+  readonly priceVersion: string;
+  readonly sessionId?: string;
+  readonly requestId?: string;
+}
+
+/** One finished agent session. */
+export interface AgentSessionRecord {
+  readonly timestamp: number;
+  readonly agent: string;
+  readonly route?: string;
+  readonly tenant: string;
+  readonly sessionId: string;
+  readonly outcome: CallOutcome;
+  /** Agent steps (model turns) in the session. */
+  readonly sessionSteps: number;
+  /** Tool calls in the session, all tools. */
+  readonly sessionToolCalls: number;
+  /** Tool calls by tool name; each tool becomes a `toolCalls` series of the agent. */
+  readonly toolCallsByTool: { [tool: string]: number };
+  /** All tokens of the session (input, output, cache read and write). */
+  readonly sessionTokens: number;
+  readonly sessionCostUsd: number;
+}
+
+/** One retrieval step. */
+export interface RetrievalRecord {
+  readonly timestamp: number;
+  readonly agent: string;
+  readonly route?: string;
+  readonly tenant: string;
+  /** Documents returned. */
+  readonly retrievalHits: number;
+  /** The k of recall@k and precision@k, where the caller has labels. */
+  readonly k?: number;
+  readonly retrievalRecallAtK?: number;
+  readonly retrievalPrecisionAtK?: number;
+  /** Hours since the searched index was last refreshed. */
+  readonly retrievalIndexAgeHours?: number;
+  /** 1 when a retrieval cache answered, else 0. */
+  readonly retrievalCacheHits?: number;
+}
