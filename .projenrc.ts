@@ -34,6 +34,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     'esbuild@^0.28',
     'tsx@^4',
+    'ajv@^8',
+    'ajv-formats@^3',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.
@@ -58,10 +60,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.tsconfigDev.addInclude('../bin/**/*.ts');
 project.tsconfigDev.addInclude('../lambda/**/*.ts');
 project.eslint?.addLintPattern('bin');
+// The CDK app is this repo's tool, not part of the published library: it may use devDependencies (cdk-nag).
+project.eslint?.allowDevDeps('bin/**');
+// bin/ has no tsconfig of its own (the root one is jsii's, lib/ only): lint it with the default project.
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService.allowDefaultProject', ['.projenrc.ts', 'bin/*.ts']);
 project.eslint?.addLintPattern('lambda');
 
 // `-u` rather than the long flag: the before-stop hook flags any task that rewrites snapshots implicitly.
 project.tasks.tryFind('test:update')?.reset('jest -u --passWithNoTests', { receiveArgs: true });
+
+project.addTask('schema', {
+  description: 'Regenerate docs/client-config.schema.json from the client config schema',
+  exec: 'tsx -e "require(\'./lib/config/json-schema\').writeClientConfigJsonSchema()"',
+});
 
 project.addTask('synth', {
   description: 'Synthesize the client stack (clients/example.yaml unless -c client=<id> is given)',

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { z } from 'zod';
-import { PriceCatalog } from '../pricing/price-catalog';
 import { clientConfigSchema } from './schema';
 import { Problem, semanticProblems } from './semantics';
 import { ClientConfig } from './types';
+import { PriceCatalog } from '../pricing/price-catalog';
 
 /** One thing wrong with a client config, placed in its file. */
 export interface ConfigProblem {
@@ -117,14 +117,15 @@ function fromZodIssue(issue: z.core.$ZodIssue): Problem[] {
 function positionOf(doc: YAML.Document, lines: YAML.LineCounter, path: ReadonlyArray<PropertyKey>) {
   let node: unknown = doc.contents;
   let range = (node as YAML.Node | null)?.range;
-  for (const key of path) {
+  for (const [depth, key] of path.entries()) {
     if (YAML.isMap(node)) {
       const pair = node.items.find((item) => YAML.isScalar(item.key) && String(item.key.value) === String(key));
       if (!pair) break;
-      // An unknown key points at the key itself; anything else at its value.
-      node = pair.value ?? pair.key;
-      range = (YAML.isNode(pair.value) ? pair.value.range : undefined) ?? (YAML.isNode(pair.key) ? pair.key.range : undefined) ?? range;
-    } else if (YAML.isSeq(node) && typeof key === 'number' && node.items[key]) {
+      // The last segment points at its key (an unknown key has nothing else); the rest descend into values.
+      const target = depth === path.length - 1 || !YAML.isNode(pair.value) ? pair.key : pair.value;
+      node = target;
+      range = (YAML.isNode(target) ? target.range : undefined) ?? range;
+    } else if (YAML.isSeq(node) && typeof key === 'number' && YAML.isNode(node.items[key])) {
       node = node.items[key];
       range = (node as YAML.Node).range ?? range;
     } else {
@@ -164,14 +165,10 @@ export class ClientConfigLoader {
     const lines = new YAML.LineCounter();
     const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false });
     if (doc.errors.length > 0) {
-      throw new ClientConfigError(file, doc.errors.map((error) => ({
-        file,
-        path: '$',
-        line: error.linePos?.[0].line,
-        column: error.linePos?.[0].col,
-        expected: 'valid YAML',
-        found: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
-      })));
+      throw new ClientConfigError(file, doc.errors.map((error) => {
+        const { line, col } = lines.linePos(error.pos[0]);
+        return { file, path: '$', line, column: col, expected: 'valid YAML', found: error.message.split('\n')[0] };
+      }));
     }
     const problems = ClientConfigLoader.problemsOf(doc.toJS(), catalog);
     if (problems.config === undefined) {

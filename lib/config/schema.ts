@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ModelProvider } from '../pricing/price-catalog';
 import { OperatingPosture, Severity, SlaTier } from './types';
+import { ModelProvider } from '../pricing/price-catalog';
 
 /*
  * The structural schema of a client config. Messages given to `.regex()` and `.refine()` read as

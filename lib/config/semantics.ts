@@ -1,5 +1,5 @@
-import { PriceCatalog } from '../pricing/price-catalog';
 import { ClientConfig } from './types';
+import { PriceCatalog } from '../pricing/price-catalog';
 
 /** A config problem before it is placed in a file: where, what was expected, what was found. */
 export interface Problem {

@@ -284,7 +284,10 @@ export class TelemetryDimensionSets {
     id: 'retrievalsByAgent',
     recordType: RecordType.RETRIEVAL,
     dimensions: [F.AGENT.name],
-    metrics: [M.RETRIEVALS, M.RETRIEVAL_HITS, M.RETRIEVAL_RECALL_AT_K, M.RETRIEVAL_PRECISION_AT_K, M.RETRIEVAL_INDEX_AGE_HOURS, M.RETRIEVAL_CACHE_HITS],
+    metrics: [
+      M.RETRIEVALS, M.RETRIEVAL_HITS, M.RETRIEVAL_RECALL_AT_K, M.RETRIEVAL_PRECISION_AT_K,
+      M.RETRIEVAL_INDEX_AGE_HOURS, M.RETRIEVAL_CACHE_HITS,
+    ],
     scope: CardinalityScope.RETRIEVAL_AGENT,
   };
   public static readonly REJECTIONS_BY_REASON: DimensionSetDefinition = {

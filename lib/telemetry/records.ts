@@ -29,7 +29,7 @@ export interface AiCallRecord {
   readonly timeToFirstTokenMs?: number;
   readonly outcome: CallOutcome;
   readonly costUsd: number;
-  /** The price-catalog entry `costUsd` was computed with. */
+  /** The price-catalog entry the cost was computed with. */
   readonly priceVersion: string;
   readonly sessionId?: string;
   readonly requestId?: string;
@@ -47,7 +47,7 @@ export interface AgentSessionRecord {
   readonly sessionSteps: number;
   /** Tool calls in the session, all tools. */
   readonly sessionToolCalls: number;
-  /** Tool calls by tool name; each tool becomes a `toolCalls` series of the agent. */
+  /** Tool calls by tool name; each tool becomes a tool-call series of the agent. */
   readonly toolCallsByTool: { [tool: string]: number };
   /** All tokens of the session (input, output, cache read and write). */
   readonly sessionTokens: number;
