@@ -49,7 +49,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      snapshotSerializers: [],
+      setupFiles: ['<rootDir>/test/support/no-docker.ts'],
     },
   },
   gitignore: ['cdk.out', '.cdk.staging', 'assets/'],
@@ -69,9 +69,23 @@ project.eslint?.addLintPattern('lambda');
 // `-u` rather than the long flag: the before-stop hook flags any task that rewrites snapshots implicitly.
 project.tasks.tryFind('test:update')?.reset('jest -u --passWithNoTests', { receiveArgs: true });
 
+// Lambda handlers are bundled by esbuild into assets/ (see projenrc/bundle-lambdas.ts) before
+// compiling and before testing, so neither ever reaches for Docker.
+const bundle = project.addTask('bundle', {
+  description: 'Bundle every lambda/<name>/handler.ts into assets/lambda/<name>/index.js',
+  exec: 'tsx projenrc/bundle-lambdas.ts',
+});
+project.preCompileTask.spawn(bundle);
+project.testTask.prependSpawn(bundle);
+
 project.addTask('schema', {
   description: 'Regenerate docs/client-config.schema.json from the client config schema',
   exec: 'tsx -e "require(\'./lib/config/json-schema\').writeClientConfigJsonSchema()"',
+});
+
+project.addTask('docs', {
+  description: 'Regenerate the reference sections of docs/ (telemetry contract, price catalog) from the code',
+  exec: 'tsx projenrc/generated-docs.ts',
 });
 
 project.addTask('synth', {
