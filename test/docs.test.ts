@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GENERATED_DOCS, renderedDoc } from '../projenrc/generated-docs';
 import { PriceCatalog } from '../lib/pricing';
 import { TelemetryContract } from '../lib/telemetry';
+import { GENERATED_DOCS, renderedDoc } from '../projenrc/generated-docs';
 import { exampleConfig, PROJECT_ROOT } from './support/example';
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
