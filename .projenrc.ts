@@ -56,6 +56,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
+// The package ships dist/, assets/, docs/ and the example client; the app and CI are this repo's own.
+project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/.ci/', '/projenrc/');
+
 // bin/ (the CDK app) and lambda/ are type-checked and linted like the library.
 project.tsconfigDev.addInclude('../bin/**/*.ts');
 project.tsconfigDev.addInclude('../lambda/**/*.ts');

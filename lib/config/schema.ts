@@ -42,7 +42,7 @@ const route = z.strictObject({
     errorRatePercent: z.number().min(0).max(100).describe('Highest acceptable error rate, percent of calls.'),
     severityOverrides: severityOverrides.optional(),
   }),
-  runbookUrl: httpsUrl().optional(),
+  runbookUrl: httpsUrl().optional().describe('Runbook for this route\'s alarms (default: the agent\'s).'),
 });
 
 const agent = z.strictObject({
@@ -56,8 +56,8 @@ const agent = z.strictObject({
     z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'a CloudWatch log group name (letters, digits and . - _ / #)'),
   ).min(1).describe('Log groups where the agent\'s telemetry lands.'),
   routes: z.array(route).min(1),
-  models: z.array(z.string().min(1)).min(1).optional().describe('Model ids this agent calls (subset of models).'),
-  runbookUrl: httpsUrl().optional(),
+  models: z.array(z.string().min(1)).min(1).optional().describe('Model ids this agent calls (subset of models; default all).'),
+  runbookUrl: httpsUrl().optional().describe('Runbook for the agent\'s alarms.'),
 });
 
 const tokenPrices = z.strictObject({
@@ -69,10 +69,10 @@ const tokenPrices = z.strictObject({
 }).describe('US dollars per million tokens.');
 
 const priceOverride = z.strictObject({
-  modelId: z.string().min(1),
-  discountPercent: z.number().gt(0).lt(100).optional(),
-  prices: tokenPrices.optional(),
-  effectiveFrom: isoDay().optional(),
+  modelId: z.string().min(1).describe('Model id, any spelling (Bedrock id, dated snapshot).'),
+  discountPercent: z.number().gt(0).lt(100).optional().describe('Percent off every catalog price of the model.'),
+  prices: tokenPrices.optional().describe('Prices replacing the catalog\'s (for an unlisted or privately priced model).'),
+  effectiveFrom: isoDay().optional().describe('First UTC day the override applies (default: always).'),
 }).refine((o) => o.discountPercent !== undefined || o.prices !== undefined, {
   message: 'discountPercent or prices (a price override with neither changes nothing)',
 });
@@ -91,45 +91,49 @@ export const clientConfigSchema = z.strictObject({
   ).describe('Names the stack and prefixes resource names.'),
   displayName: text('Client name on dashboards and reports.'),
   account: z.string({ error: 'a 12-digit AWS account id, quoted so YAML keeps it a string ("123456789012")' })
-    .regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1').optional(),
-  slaTier: z.enum(SlaTier),
-  posture: z.enum(OperatingPosture).optional(),
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id').optional()
+    .describe('AWS account to deploy into (quoted). Omit, with region, for an environment-agnostic stack.'),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1').optional()
+    .describe('AWS region to deploy into.'),
+  slaTier: z.enum(SlaTier).describe('Contracted support tier: sets response targets and how each severity is delivered.'),
+  posture: z.enum(OperatingPosture).optional()
+    .describe('primary (default): this stack\'s on-call answers first. escalation: the client\'s team first, PagerDuty for P1 only.'),
   metricNamespace: z.string().regex(
     /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/,
     'a CloudWatch namespace (letters, digits and . _ / # : -, not starting with AWS/)',
-  ).optional(),
-  agents: z.array(agent).min(1),
+  ).optional().describe('CloudWatch namespace of the client\'s telemetry (default CdkAiOps).'),
+  agents: z.array(agent).min(1).describe('The client\'s AI agents.'),
   models: z.array(z.strictObject({
-    provider: z.enum(ModelProvider),
-    modelId: z.string().min(1),
-  })).min(1),
+    provider: z.enum(ModelProvider).describe('API the model is called through (OpenTelemetry gen_ai.provider.name).'),
+    modelId: z.string().min(1).describe('Model id as sent to the provider; must be in the price catalog or priced by priceOverrides.'),
+  })).min(1).describe('Models the client calls.'),
   budgets: z.strictObject({
     monthlyUsd: positiveUsd('Total monthly budget, USD.'),
-    perAgentMonthlyUsd: z.record(z.string(), positiveUsd('Monthly budget of one agent, USD.')).optional(),
-  }),
+    perAgentMonthlyUsd: z.record(z.string(), positiveUsd('Monthly budget of one agent, USD.')).optional()
+      .describe('Monthly budget per agent id, USD; together at most monthlyUsd.'),
+  }).describe('Monthly spend limits.'),
   escalation: z.strictObject({
     pagerDuty: z.strictObject({
       p1: pagerDutyService.optional(),
       p2: pagerDutyService.optional(),
       p3: pagerDutyService.optional(),
-    }).optional(),
+    }).optional().describe('Secrets Manager secret names of the PagerDuty integration keys, per severity.'),
     slack: z.strictObject({
       workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, 'a Slack workspace id (T followed by capitals and digits)'),
       channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'a Slack channel id (C or G followed by capitals and digits)'),
-    }).optional(),
+    }).optional().describe('Slack channel reached through AWS Chatbot.'),
     emails: z.strictObject({
       p1: z.array(email()).optional(),
       p2: z.array(email()).optional(),
       p3: z.array(email()).optional(),
-    }).optional(),
-  }),
+    }).optional().describe('Email recipients per severity.'),
+  }).describe('Where alerts go. P1 needs pagerDuty.p1 or emails.p1.'),
   reports: z.strictObject({
     recipients: z.array(email()).min(1),
-    dayOfMonth: z.number().int().min(1).max(28).optional(),
-    hourUtc: z.number().int().min(0).max(23).optional(),
-  }).optional(),
-  priceOverrides: z.array(priceOverride).optional(),
+    dayOfMonth: z.number().int().min(1).max(28).optional().describe('Day the previous month\'s report is produced (default 1).'),
+    hourUtc: z.number().int().min(0).max(23).optional().describe('Hour, UTC, the report is produced (default 8).'),
+  }).optional().describe('The monthly governance report.'),
+  priceOverrides: z.array(priceOverride).optional().describe('Negotiated prices, applied on top of the price catalog.'),
 }).describe('cdk-ai-ops client configuration (one file per client in clients/).');
 
 export type ParsedClientConfig = z.infer<typeof clientConfigSchema>;
