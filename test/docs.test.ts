@@ -26,7 +26,7 @@ describe('docs/telemetry.md', () => {
     };
     expect(shape).toEqual({ agents: 4, routes: 8, models: 3, agentModelPairs: 6 });
     const count = TelemetryContract.customMetricCount(shape);
-    expect(doc).toContain(`11·8 + 7·6 + 6·4 + 9·3 + 2 = **${count} custom metrics**`);
+    expect(doc).toContain(`11·(8 + 6 + 4 + 3 + 1) = **${count} custom metrics**`);
     expect(doc).toContain(`about USD ${(count * 0.3).toFixed(2)} a month`);
   });
 });

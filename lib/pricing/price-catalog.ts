@@ -1,5 +1,5 @@
 import { BUILT_IN_PRICES } from './catalog';
-import { CacheWriteTtl, CallCost, ModelPrice, ModelVendor, PriceOverride, TokenPrices, TokenUsage } from './types';
+import { CallCost, ModelPrice, ModelVendor, PriceOverride, TokenPrices, TokenUsage } from './types';
 
 /** The API a model is called through, named as OpenTelemetry's `gen_ai.provider.name`. */
 export enum ModelProvider {
@@ -164,13 +164,15 @@ export class PriceCatalog {
       version += `-${override.discountPercent}%@${override.effectiveFrom ?? 'always'}`;
     }
 
+    const cacheWrite1hTokens = Math.min(usage.cacheWrite1hTokens ?? 0, cacheWriteTokens);
     const cacheReadPrice = prices.cacheRead ?? prices.input;
-    const cacheWrite5m = prices.cacheWrite5m ?? prices.input;
-    const cacheWritePrice = usage.cacheWriteTtl === CacheWriteTtl.ONE_HOUR ? prices.cacheWrite1h ?? cacheWrite5m : cacheWrite5m;
+    const cacheWrite5mPrice = prices.cacheWrite5m ?? prices.input;
+    const cacheWrite1hPrice = prices.cacheWrite1h ?? cacheWrite5mPrice;
     const dollarsTimesMillion = usage.inputTokens * prices.input
       + usage.outputTokens * prices.output
       + cacheReadTokens * cacheReadPrice
-      + cacheWriteTokens * cacheWritePrice;
+      + (cacheWriteTokens - cacheWrite1hTokens) * cacheWrite5mPrice
+      + cacheWrite1hTokens * cacheWrite1hPrice;
     return { costUsd: dollarsTimesMillion / TOKENS_PER_PRICE_UNIT, priceVersion: version, priced: true };
   }
 }

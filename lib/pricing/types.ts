@@ -84,12 +84,6 @@ export interface PriceOverride {
   readonly effectiveFrom?: string;
 }
 
-/** How long a cache write lives; Anthropic bills the two differently. */
-export enum CacheWriteTtl {
-  FIVE_MINUTES = '5m',
-  ONE_HOUR = '1h',
-}
-
 /** The token counts of one call, as the telemetry contract defines them. */
 export interface TokenUsage {
   readonly modelId: string;
@@ -100,10 +94,14 @@ export interface TokenUsage {
   readonly outputTokens: number;
   /** @default 0 */
   readonly cacheReadTokens?: number;
-  /** @default 0 */
+  /** Input tokens written to the prompt cache, whatever their lifetime. @default 0 */
   readonly cacheWriteTokens?: number;
-  /** @default CacheWriteTtl.FIVE_MINUTES */
-  readonly cacheWriteTtl?: CacheWriteTtl;
+  /**
+   * Of the cache-write tokens, those written to a 1-hour cache (Anthropic bills them higher); the
+   * rest are 5-minute writes.
+   * @default 0
+   */
+  readonly cacheWrite1hTokens?: number;
 }
 
 /** The cost of one call. */

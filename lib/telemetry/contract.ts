@@ -45,6 +45,8 @@ export enum CallOutcome {
 /** Why the runtime helper repaired a record; the values of the `reason` dimension. */
 export enum RejectionReason {
   MISSING_FIELD = 'missing_field',
+  /** A dimension value CloudWatch refuses (empty, non-ASCII or above 1,024 characters). */
+  INVALID_DIMENSION = 'invalid_dimension',
   INVALID_NUMBER = 'invalid_number',
   UNKNOWN_MODEL = 'unknown_model',
   INVALID_OUTCOME = 'invalid_outcome',
@@ -98,7 +100,10 @@ export interface FieldDefinition {
   readonly dimension: boolean;
 }
 
-/** A set of dimensions and the metrics published under it (one EMF directive). */
+/**
+ * A set of dimensions and the metrics published under it. Sets of one record type that list the
+ * same metrics share one EMF directive, so one log line carries all of them.
+ */
 export interface DimensionSetDefinition {
   /** Stable identifier of the set, used in docs and tests. */
   readonly id: string;
@@ -222,16 +227,24 @@ export class TelemetryMetrics {
 
 const M = TelemetryMetrics;
 const F = TelemetryFields;
-const CALL_TOKENS_AND_COST = [M.INPUT_TOKENS, M.OUTPUT_TOKENS, M.CACHE_READ_TOKENS, M.CACHE_WRITE_TOKENS, M.COST_USD];
 
-/** The dimension sets, each one EMF directive. Series count per set = metrics x scope count. */
+/**
+ * Every metric of a model call, published under each of the call's dimension sets: one EMF
+ * directive per line, as the EMF libraries write it.
+ */
+const CALL_METRICS = [
+  M.CALLS, M.MODEL_ERRORS, M.APP_ERRORS, M.THROTTLES, M.LATENCY_MS, M.TIME_TO_FIRST_TOKEN_MS,
+  M.INPUT_TOKENS, M.OUTPUT_TOKENS, M.CACHE_READ_TOKENS, M.CACHE_WRITE_TOKENS, M.COST_USD,
+];
+
+/** The dimension sets. Series count per set = metrics x the count of its scope. */
 export class TelemetryDimensionSets {
-  /** Per route: everything its SLOs, dashboards and cost views need. */
+  /** Per route: its SLOs, dashboards and cost views. */
   public static readonly CALLS_BY_ROUTE: DimensionSetDefinition = {
     id: 'callsByRoute',
     recordType: RecordType.AI_CALL,
     dimensions: [F.AGENT.name, F.ROUTE.name],
-    metrics: [M.CALLS, M.MODEL_ERRORS, M.APP_ERRORS, M.THROTTLES, M.LATENCY_MS, M.TIME_TO_FIRST_TOKEN_MS, ...CALL_TOKENS_AND_COST],
+    metrics: CALL_METRICS,
     scope: CardinalityScope.ROUTE,
   };
   /** Per agent and model: model-swap comparisons and per-agent cache hit rates by model. */
@@ -239,7 +252,7 @@ export class TelemetryDimensionSets {
     id: 'callsByAgentModel',
     recordType: RecordType.AI_CALL,
     dimensions: [F.AGENT.name, F.MODEL.name],
-    metrics: [M.CALLS, M.LATENCY_MS, ...CALL_TOKENS_AND_COST],
+    metrics: CALL_METRICS,
     scope: CardinalityScope.AGENT_MODEL,
   };
   /** Per agent: budgets, spend anomaly and cache-hit detectors. */
@@ -247,7 +260,7 @@ export class TelemetryDimensionSets {
     id: 'callsByAgent',
     recordType: RecordType.AI_CALL,
     dimensions: [F.AGENT.name],
-    metrics: [M.CALLS, ...CALL_TOKENS_AND_COST],
+    metrics: CALL_METRICS,
     scope: CardinalityScope.AGENT,
   };
   /** Per model: provider health and spend by model, beside the AWS/Bedrock metrics. */
@@ -255,7 +268,7 @@ export class TelemetryDimensionSets {
     id: 'callsByModel',
     recordType: RecordType.AI_CALL,
     dimensions: [F.MODEL.name],
-    metrics: [M.CALLS, M.MODEL_ERRORS, M.THROTTLES, M.LATENCY_MS, ...CALL_TOKENS_AND_COST],
+    metrics: CALL_METRICS,
     scope: CardinalityScope.MODEL,
   };
   /** Client-wide totals: the total-spend anomaly detector and budget burn rate. */
@@ -263,7 +276,7 @@ export class TelemetryDimensionSets {
     id: 'callsTotal',
     recordType: RecordType.AI_CALL,
     dimensions: [],
-    metrics: [M.CALLS, M.COST_USD],
+    metrics: CALL_METRICS,
     scope: CardinalityScope.CLIENT,
   };
   public static readonly SESSIONS_BY_AGENT: DimensionSetDefinition = {

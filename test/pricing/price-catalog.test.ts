@@ -1,4 +1,4 @@
-import { CacheWriteTtl, ModelVendor, PriceCatalog } from '../../lib/pricing';
+import { ModelVendor, PriceCatalog } from '../../lib/pricing';
 
 const catalog = PriceCatalog.builtIn();
 const on = (day: string) => new Date(`${day}T12:00:00Z`);
@@ -19,8 +19,8 @@ describe('PriceCatalog.costOf at list prices', () => {
     expect(cost.priced).toBe(true);
   });
 
-  test('1-hour cache writes are billed at the 1-hour write price', () => {
-    // 3,600 + 5,250 + 2,400 + 1,500 x 6.00 = 20,250 USD per million
+  test('1-hour cache writes are billed at the 1-hour write price, the rest at the 5-minute one', () => {
+    // 3,600 + 5,250 + 2,400 + 500 x 3.75 + 1,000 x 6.00 = 19,125 USD per million
     const cost = catalog.costOf({
       modelId: 'claude-sonnet-4-5',
       timestamp: on('2026-03-01'),
@@ -28,9 +28,9 @@ describe('PriceCatalog.costOf at list prices', () => {
       outputTokens: 350,
       cacheReadTokens: 8_000,
       cacheWriteTokens: 1_500,
-      cacheWriteTtl: CacheWriteTtl.ONE_HOUR,
+      cacheWrite1hTokens: 1_000,
     });
-    expect(cost.costUsd).toBeCloseTo(0.02025, 12);
+    expect(cost.costUsd).toBeCloseTo(0.019125, 12);
   });
 
   test('a request above 200k input tokens moves every token kind to the long-context tier', () => {

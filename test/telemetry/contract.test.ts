@@ -107,19 +107,29 @@ describe('the telemetry contract', () => {
 
 describe('TelemetryContract.customMetricCount', () => {
   test('is the sum over dimension sets of metrics x the count of their scope', () => {
-    // 11 per route, 7 per agent-model pair, 6 per agent, 9 per model, 2 client-wide.
-    expect(TelemetryContract.customMetricCount({ agents: 4, routes: 8, models: 3, agentModelPairs: 6 })).toBe(11 * 8 + 7 * 6 + 6 * 4 + 9 * 3 + 2);
-    expect(TelemetryDimensionSets.CALLS_BY_ROUTE.metrics).toHaveLength(11);
-    expect(TelemetryDimensionSets.CALLS_BY_AGENT_MODEL.metrics).toHaveLength(7);
-    expect(TelemetryDimensionSets.CALLS_BY_AGENT.metrics).toHaveLength(6);
-    expect(TelemetryDimensionSets.CALLS_BY_MODEL.metrics).toHaveLength(9);
-    expect(TelemetryDimensionSets.CALLS_TOTAL.metrics).toHaveLength(2);
+    // The 11 call metrics, per route, per agent-model pair, per agent, per model and client-wide.
+    expect(TelemetryContract.customMetricCount({ agents: 4, routes: 8, models: 3, agentModelPairs: 6 })).toBe(11 * (8 + 6 + 4 + 3 + 1));
+    for (const set of TelemetryDimensionSets.forRecord(RecordType.AI_CALL)) {
+      expect(set.metrics).toHaveLength(11);
+    }
   });
 
   test('counts session, tool, retrieval and rejection series when they are recorded', () => {
     const base = { agents: 4, routes: 8, models: 3, agentModelPairs: 6 };
     const withAll = { ...base, sessionAgents: 2, agentToolPairs: 5, retrievalAgents: 1, rejectionReasons: 2 };
     expect(TelemetryContract.customMetricCount(withAll) - TelemetryContract.customMetricCount(base)).toBe(6 * 2 + 5 + 6 * 1 + 2);
+  });
+
+  test('sets of one record type either share their metric list (one EMF directive) or share no metric', () => {
+    for (const recordType of Object.values(RecordType)) {
+      const sets = TelemetryDimensionSets.forRecord(recordType);
+      for (const a of sets) {
+        for (const b of sets) {
+          const shared = a.metrics.filter((m) => b.metrics.includes(m));
+          expect(shared.length === 0 || a.metrics === b.metrics).toBe(true);
+        }
+      }
+    }
   });
 
   test('every cardinality scope is used by some dimension set', () => {
