@@ -28,7 +28,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0',
 
   // Runtime dependencies outside the jsii type system ship inside the package.
-  bundledDeps: ['yaml@^2', 'zod@^4'],
+  bundledDeps: ['yaml@^2', 'zod@^4', '@aws-lambda-powertools/metrics@^2'],
   devDeps: [
     'aws-cdk@^2',
     'cdk-nag@^3',
@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tsx@^4',
     'ajv@^8',
     'ajv-formats@^3',
+    '@aws-sdk/client-bedrock-runtime@^3',
+    'aws-sdk-client-mock@^4',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.
@@ -50,17 +52,32 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/no-docker.ts'],
+      // Docs examples import the runtime helper by its published name.
+      moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime' },
     },
   },
-  gitignore: ['cdk.out', '.cdk.staging', 'assets/'],
+  gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/'],
   npmignoreEnabled: true,
 });
+
+// `cdk-ai-ops/telemetry` is the runtime helper the client's agents import (no aws-cdk-lib, no
+// constructs); it stays outside the jsii surface.
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './telemetry': { types: './dist/telemetry/runtime/index.d.ts', default: './dist/telemetry/runtime/index.js' },
+  './dist/*': './dist/*.js',
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+project.package.addField('typesVersions', { '*': { telemetry: ['dist/telemetry/runtime/index.d.ts'] } });
 
 // The package ships dist/, assets/, docs/ and the example client; the app and CI are this repo's own.
 project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/.ci/', '/projenrc/');
 
 // bin/ (the CDK app) and lambda/ are type-checked and linted like the library.
 project.tsconfigDev.addInclude('../bin/**/*.ts');
+// `cdk-ai-ops/telemetry` in docs examples resolves to the runtime helper's source.
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-ai-ops/telemetry': ['../lib/telemetry/runtime'] });
 project.tsconfigDev.addInclude('../lambda/**/*.ts');
 project.eslint?.addLintPattern('bin');
 // The CDK app is this repo's tool, not part of the published library: it may use devDependencies (cdk-nag).

@@ -169,7 +169,6 @@ export class TelemetryFields {
   public static readonly SESSION_ID = field('sessionId', 'Agent session (conversation) id.', false, 'gen_ai.conversation.id');
   public static readonly REQUEST_ID = field('requestId', 'Provider or application request id.', false, 'gen_ai.response.id');
   public static readonly TOP_K = field('k', 'The k of recall@k and precision@k.', false);
-  public static readonly TOOL_CALLS_BY_TOOL = field('toolCallsByTool', 'Map of tool name to call count in the session.', false);
   public static readonly DETAIL = field('detail', 'Human-readable explanation of a repaired record.', false);
 
   /** Every non-metric field of the records. */
@@ -178,8 +177,7 @@ export class TelemetryFields {
       TelemetryFields.RECORD_TYPE, TelemetryFields.SCHEMA_VERSION, TelemetryFields.AGENT, TelemetryFields.ROUTE,
       TelemetryFields.MODEL, TelemetryFields.TOOL, TelemetryFields.REASON, TelemetryFields.TENANT,
       TelemetryFields.PROVIDER, TelemetryFields.OPERATION, TelemetryFields.OUTCOME, TelemetryFields.PRICE_VERSION,
-      TelemetryFields.SESSION_ID, TelemetryFields.REQUEST_ID, TelemetryFields.TOP_K, TelemetryFields.TOOL_CALLS_BY_TOOL,
-      TelemetryFields.DETAIL,
+      TelemetryFields.SESSION_ID, TelemetryFields.REQUEST_ID, TelemetryFields.TOP_K, TelemetryFields.DETAIL,
     ];
   }
 }

@@ -45,13 +45,20 @@ export interface AgentSessionRecord {
   readonly outcome: CallOutcome;
   /** Agent steps (model turns) in the session. */
   readonly sessionSteps: number;
-  /** Tool calls in the session, all tools. */
+  /** Tool calls in the session, all tools (each tool also gets a `ToolCallsRecord`). */
   readonly sessionToolCalls: number;
-  /** Tool calls by tool name; each tool becomes a tool-call series of the agent. */
-  readonly toolCallsByTool: { [tool: string]: number };
   /** All tokens of the session (input, output, cache read and write). */
   readonly sessionTokens: number;
   readonly sessionCostUsd: number;
+}
+
+/** The calls of one tool in one agent session (a line of its own: the tool is a dimension). */
+export interface ToolCallsRecord {
+  readonly timestamp: number;
+  readonly agent: string;
+  readonly tool: string;
+  readonly toolCalls: number;
+  readonly sessionId?: string;
 }
 
 /** One retrieval step. */

@@ -1,5 +1,5 @@
 import {
-  AgentSessionRecord, AiCallRecord, CallOutcome, CardinalityScope, MetricUnit, RecordType, RetrievalRecord,
+  AgentSessionRecord, AiCallRecord, CallOutcome, CardinalityScope, MetricUnit, RecordType, RetrievalRecord, ToolCallsRecord,
   TelemetryContract, TelemetryDimensionSets, TelemetryFields, TelemetryMetrics,
 } from '../../lib/telemetry';
 
@@ -76,10 +76,10 @@ describe('the telemetry contract', () => {
       outcome: CallOutcome.OK,
       sessionSteps: 1,
       sessionToolCalls: 1,
-      toolCallsByTool: { search: 1 },
       sessionTokens: 1,
       sessionCostUsd: 0,
     };
+    const toolCalls: Required<ToolCallsRecord> = { timestamp: 0, agent: 'a', tool: 'search', toolCalls: 2, sessionId: 's' };
     const retrieval: Required<RetrievalRecord> = {
       timestamp: 0,
       agent: 'a',
@@ -93,7 +93,7 @@ describe('the telemetry contract', () => {
       retrievalCacheHits: 0,
     };
     // `timestamp` travels as the EMF `_aws.Timestamp`.
-    for (const sample of [record, session, retrieval]) {
+    for (const sample of [record, session, toolCalls, retrieval]) {
       const keys = Object.keys(sample).filter((key) => key !== 'timestamp');
       expect(keys.filter((key) => !metricNames.includes(key) && !fieldNames.includes(key))).toEqual([]);
     }
