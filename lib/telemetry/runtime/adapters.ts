@@ -23,7 +23,7 @@ export interface BedrockConverseLike {
 
 /**
  * Usage of a Bedrock Converse response, or of the `metadata` event of a ConverseStream. Bedrock
- * reports `inputTokens` without the cache reads and writes, and measures `latencyMs` itself.
+ * reports input tokens without the cache reads and writes, and measures the latency itself.
  * The model id is not in the response: pass the one you sent.
  */
 export function fromBedrockConverse(response: BedrockConverseLike | { readonly metadata?: BedrockConverseLike }): ProviderUsage {

@@ -8,8 +8,8 @@ const UNITS: Record<MetricUnit, (typeof PowertoolsUnit)[keyof typeof PowertoolsU
   [MetricUnit.NONE]: PowertoolsUnit.NoUnit,
 };
 
-// Powertools warns when a key appears in several dimension sets; the contract's sets share
-// `agent` (with one value per line) by design, so that warning says nothing here.
+// Powertools warns when a key appears in several dimension sets; the contract's sets share the
+// agent dimension (with one value per line) by design, so that warning says nothing here.
 const SHARED_DIMENSION_WARNING = /^EMF key ".*" is defined as both a dimension set and dimension set/;
 
 /**

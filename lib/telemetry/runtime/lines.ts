@@ -135,7 +135,7 @@ function asRecord(input: unknown): Record<string, unknown> {
   return typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
 }
 
-/** One line per distinct rejection reason, counted in `telemetryRejected` by reason. */
+/** One line per distinct rejection reason, counted in the rejection metric by reason. */
 function rejectionLines(rejections: Rejection[], recordType: RecordType, agent: string, timestamp: number): EmfLine[] {
   const byReason = new Map<RejectionReason, string[]>();
   for (const { reason, detail } of rejections) byReason.set(reason, [...(byReason.get(reason) ?? []), detail]);

@@ -1,10 +1,10 @@
 import { PriceCatalog } from '../../pricing/price-catalog';
 import { PriceOverride } from '../../pricing/types';
-import { CallOutcome, RejectionReason, TelemetryContract } from '../contract';
+import { CallOutcome, RejectionReason, TelemetryContract, TelemetryMetrics } from '../contract';
 import { outcomeOfError } from './adapters';
 import { EmfWriter } from './emf-writer';
 import { BuiltLines, buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from './lines';
-import { AgentSessionInput, AiCallInput, ProviderUsage, RetrievalInput } from './types';
+import { AgentSessionInput, AiCallInput, CallContext, ProviderUsage, RetrievalInput } from './types';
 
 /** Environment variables the helper reads when no option is given. */
 export const TELEMETRY_ENV = {
@@ -29,18 +29,13 @@ export interface AiTelemetryOptions {
   readonly write?: (line: EmfLine) => void;
 }
 
-/** What `trackAiCall` needs besides the provider's response. */
-export type TrackedCall = Omit<AiCallInput,
-'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'cacheWrite1hTokens' | 'latencyMs' | 'outcome' | 'timestamp' | 'provider'>
-& { readonly provider?: string };
-
 const INTERNAL_FAILURE = 'internal';
 
 /**
  * Records model calls, agent sessions and retrievals as CloudWatch EMF lines, one per record,
  * written at once (nothing is buffered, so a handler that throws afterwards loses nothing).
- * It never throws into the caller: a bad record is written with what is valid, counted in
- * `telemetryRejected` by reason, and warned about once per reason.
+ * It never throws into the caller: a bad record is written with what is valid, counted in the
+ * rejection metric by reason, and warned about once per reason.
  */
 export class AiTelemetry {
   private readonly catalog: PriceCatalog;
@@ -82,7 +77,7 @@ export class AiTelemetry {
    * Runs a model call, times it and records it: with the usage read from the response when it
    * succeeds, with the outcome its error implies when it throws (the error is rethrown untouched).
    */
-  public async trackAiCall<T>(call: TrackedCall, invoke: () => Promise<T>, usageOf: (result: T) => ProviderUsage): Promise<T> {
+  public async trackAiCall<T>(call: CallContext, invoke: () => Promise<T>, usageOf: (result: T) => ProviderUsage): Promise<T> {
     const startedAt = this.clock();
     let result: T;
     try {
@@ -110,7 +105,7 @@ export class AiTelemetry {
       for (const line of lines) this.write(line);
       for (const { reason, detail } of rejections) {
         this.warnOnce(reason, `cdk-ai-ops telemetry: repaired a record (${reason}: ${detail}); `
-          + `further records repaired for ${reason} are counted in the telemetryRejected metric without a warning`);
+          + `further records repaired for ${reason} are counted in the ${TelemetryMetrics.TELEMETRY_REJECTED.name} metric without a warning`);
       }
     } catch (error) {
       this.warnOnce(INTERNAL_FAILURE, `cdk-ai-ops telemetry: a record could not be written (${(error as Error).message})`);
@@ -160,6 +155,6 @@ export function recordRetrieval(retrieval: RetrievalInput): void {
 }
 
 /** Runs, times and records one model call with the shared instance (see `AiTelemetry.trackAiCall`). */
-export function trackAiCall<T>(call: TrackedCall, invoke: () => Promise<T>, usageOf: (result: T) => ProviderUsage): Promise<T> {
+export function trackAiCall<T>(call: CallContext, invoke: () => Promise<T>, usageOf: (result: T) => ProviderUsage): Promise<T> {
   return sharedTelemetry().trackAiCall(call, invoke, usageOf);
 }

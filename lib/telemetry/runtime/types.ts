@@ -22,17 +22,25 @@ export interface ProviderUsage {
   readonly requestId?: string;
 }
 
-/** What the caller knows about one model call; `recordAiCall` adds cost and writes the record. */
-export interface AiCallInput {
+/** Who made a model call and about what: everything but the measurements. */
+export interface CallContext {
   readonly agent: string;
   readonly route: string;
   /** The client's own customer; never a dimension. */
   readonly tenant: string;
-  readonly provider: string;
+  /** API provider. `trackAiCall` takes it from the usage adapter when omitted. */
+  readonly provider?: string;
   /** Model id as sent to the provider (a client config `models[].modelId`). */
   readonly model: string;
   /** Kind of call (chat, embeddings, ...). Default `chat`. */
   readonly operation?: string;
+  readonly sessionId?: string;
+  readonly requestId?: string;
+}
+
+/** What the caller knows about one model call; `recordAiCall` adds cost and writes the record. */
+export interface AiCallInput extends CallContext {
+  readonly provider: string;
   /** Uncached input tokens. */
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -49,8 +57,6 @@ export interface AiCallInput {
   readonly outcome?: CallOutcome | `${CallOutcome}`;
   /** When the call started. Default: now. Prices are those in force on this date. */
   readonly timestamp?: Instant;
-  readonly sessionId?: string;
-  readonly requestId?: string;
 }
 
 /** One finished agent session. */

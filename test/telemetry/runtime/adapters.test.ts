@@ -13,8 +13,13 @@ describe('usage adapters on recorded responses', () => {
   test('Bedrock Converse: uncached input apart from cache reads and writes, Bedrock\'s own latency', () => {
     const usage = fromBedrockConverse(fixture('bedrock-converse'));
     expect(usage).toEqual({
-      provider: 'aws.bedrock', inputTokens: 1843, outputTokens: 512, cacheReadTokens: 11200, cacheWriteTokens: 800,
-      latencyMs: 3120, requestId: '6f1c9e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
+      provider: 'aws.bedrock',
+      inputTokens: 1843,
+      outputTokens: 512,
+      cacheReadTokens: 11200,
+      cacheWriteTokens: 800,
+      latencyMs: 3120,
+      requestId: '6f1c9e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
     });
     // the three input kinds and the output add up to Bedrock's totalTokens
     expect(usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens).toBe(14355);
@@ -32,8 +37,13 @@ describe('usage adapters on recorded responses', () => {
   test('Anthropic Messages: 5-minute and 1-hour cache writes priced apart', () => {
     const usage = fromAnthropicMessage(fixture('anthropic-message'));
     expect(usage).toEqual({
-      provider: 'anthropic', inputTokens: 2100, outputTokens: 1350, cacheReadTokens: 30000, cacheWriteTokens: 5000,
-      cacheWrite1hTokens: 3000, requestId: 'msg_01XFDUDYJgAACzvnptvVoYEL',
+      provider: 'anthropic',
+      inputTokens: 2100,
+      outputTokens: 1350,
+      cacheReadTokens: 30000,
+      cacheWriteTokens: 5000,
+      cacheWrite1hTokens: 3000,
+      requestId: 'msg_01XFDUDYJgAACzvnptvVoYEL',
     });
     // Opus 4.5: 2,100 x 5 + 1,350 x 25 + 30,000 x 0.50 + 2,000 x 6.25 + 3,000 x 10 = 101,750 USD per million
     expect(costOf('claude-opus-4-5-20251101', usage)).toBeCloseTo(0.10175, 9);

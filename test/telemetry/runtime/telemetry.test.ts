@@ -13,9 +13,18 @@ function newTelemetry(warnings: string[] = []) {
 }
 
 const goodCall: AiCallInput = {
-  agent: 'answer', route: 'draft-reply', tenant: 'tenant-1', provider: 'aws.bedrock',
-  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', inputTokens: 1200, outputTokens: 350,
-  cacheReadTokens: 8000, cacheWriteTokens: 1500, latencyMs: 2870, sessionId: 's-1', requestId: 'r-1',
+  agent: 'answer',
+  route: 'draft-reply',
+  tenant: 'tenant-1',
+  provider: 'aws.bedrock',
+  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  inputTokens: 1200,
+  outputTokens: 350,
+  cacheReadTokens: 8000,
+  cacheWriteTokens: 1500,
+  latencyMs: 2870,
+  sessionId: 's-1',
+  requestId: 'r-1',
 };
 
 describe('recordAiCall', () => {
@@ -30,9 +39,16 @@ describe('recordAiCall', () => {
     expect(line._aws.Timestamp).toBe(NOW - 60_000);
     expect(line._aws.CloudWatchMetrics[0].Namespace).toBe('Test');
     expect(line).toEqual(expect.objectContaining({
-      [F.AGENT.name]: 'answer', [F.ROUTE.name]: 'draft-reply', [F.TENANT.name]: 'tenant-1', [F.OUTCOME.name]: 'ok',
-      [M.CALLS.name]: 1, [M.MODEL_ERRORS.name]: 0, [M.INPUT_TOKENS.name]: 1200, [M.CACHE_WRITE_TOKENS.name]: 1500,
-      [F.PRICE_VERSION.name]: 'anthropic/claude-sonnet-4-5@2025-09-29', [F.RECORD_TYPE.name]: RecordType.AI_CALL,
+      [F.AGENT.name]: 'answer',
+      [F.ROUTE.name]: 'draft-reply',
+      [F.TENANT.name]: 'tenant-1',
+      [F.OUTCOME.name]: 'ok',
+      [M.CALLS.name]: 1,
+      [M.MODEL_ERRORS.name]: 0,
+      [M.INPUT_TOKENS.name]: 1200,
+      [M.CACHE_WRITE_TOKENS.name]: 1500,
+      [F.PRICE_VERSION.name]: 'anthropic/claude-sonnet-4-5@2025-09-29',
+      [F.RECORD_TYPE.name]: RecordType.AI_CALL,
     }));
     expect(line[M.COST_USD.name]).toBeCloseTo(0.016875, 12);
   });
@@ -232,8 +248,13 @@ describe('recordAgentSession and recordRetrieval', () => {
     expectValidEmf(line);
     expect(shapeOf(line).dimensions).toEqual([TelemetryDimensionSets.RETRIEVALS_BY_AGENT.dimensions]);
     expect(line).toEqual(expect.objectContaining({
-      [M.RETRIEVAL_HITS.name]: 8, [M.RETRIEVAL_RECALL_AT_K.name]: 0.75, [M.RETRIEVAL_PRECISION_AT_K.name]: 0.5,
-      [M.RETRIEVAL_INDEX_AGE_HOURS.name]: 3.5, [M.RETRIEVAL_CACHE_HITS.name]: 1, [F.TOP_K.name]: 8, [F.ROUTE.name]: 'rerank',
+      [M.RETRIEVAL_HITS.name]: 8,
+      [M.RETRIEVAL_RECALL_AT_K.name]: 0.75,
+      [M.RETRIEVAL_PRECISION_AT_K.name]: 0.5,
+      [M.RETRIEVAL_INDEX_AGE_HOURS.name]: 3.5,
+      [M.RETRIEVAL_CACHE_HITS.name]: 1,
+      [F.TOP_K.name]: 8,
+      [F.ROUTE.name]: 'rerank',
     }));
   });
 
@@ -262,14 +283,22 @@ describe('cardinality discipline', () => {
           const agent = names[i % names.length];
           const { routes, models } = agents[agent];
           telemetry.recordAiCall({
-            ...goodCall, agent, route: routes[Math.floor(i / 4) % routes.length], model: models[Math.floor(i / 8) % models.length],
-            tenant: `tenant-${i % tenants}`, sessionId: `session-${i}`, requestId: `request-${i}`, timeToFirstTokenMs: 100 + (i % 50),
+            ...goodCall,
+            agent,
+            route: routes[Math.floor(i / 4) % routes.length],
+            model: models[Math.floor(i / 8) % models.length],
+            tenant: `tenant-${i % tenants}`,
+            sessionId: `session-${i}`,
+            requestId: `request-${i}`,
+            timeToFirstTokenMs: 100 + (i % 50),
           });
         }
       });
       return new Set(lines.flatMap((line) => {
         const directive = line._aws.CloudWatchMetrics[0];
-        return directive.Dimensions.flatMap((set: string[]) => directive.Metrics.map((m: { Name: string }) => `${m.Name}{${set.map((d) => `${d}=${line[d]}`).join(',')}}`));
+        return directive.Dimensions.flatMap((set: string[]) => directive.Metrics.map(
+          (m: { Name: string }) => `${m.Name}{${set.map((d) => `${d}=${line[d]}`).join(',')}}`,
+        ));
       }));
     };
     const expected = TelemetryContract.customMetricCount({ agents: 4, routes: 8, models: 3, agentModelPairs: 6 });
