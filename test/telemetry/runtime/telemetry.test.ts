@@ -233,7 +233,9 @@ describe('recordAgentSession and recordRetrieval', () => {
       dimensions: [TelemetryDimensionSets.SESSIONS_BY_AGENT.dimensions],
       metrics: TelemetryDimensionSets.SESSIONS_BY_AGENT.metrics.map((m) => m.name),
     });
-    expect(lines[0]).toEqual(expect.objectContaining({ [M.SESSION_STEPS.name]: 6, [M.SESSION_TOOL_CALLS.name]: 4, [M.SESSION_FAILURES.name]: 0, [M.SESSION_COST_USD.name]: 0.21 }));
+    expect(lines[0]).toEqual(expect.objectContaining({
+      [M.SESSION_STEPS.name]: 6, [M.SESSION_TOOL_CALLS.name]: 4, [M.SESSION_FAILURES.name]: 0, [M.SESSION_COST_USD.name]: 0.21,
+    }));
     expect(lines.slice(1).map((l) => [l[F.TOOL.name], l[M.TOOL_CALLS.name], shapeOf(l).dimensions])).toEqual([
       ['search_kb', 3, [TelemetryDimensionSets.TOOL_CALLS_BY_AGENT_TOOL.dimensions]],
       ['fetch_order', 1, [TelemetryDimensionSets.TOOL_CALLS_BY_AGENT_TOOL.dimensions]],
