@@ -28,7 +28,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0',
 
   // Runtime dependencies outside the jsii type system ship inside the package.
-  bundledDeps: ['yaml@^2', 'zod@^4', '@aws-lambda-powertools/metrics@^2'],
+  bundledDeps: ['yaml@^2', 'zod@^4'],
   devDeps: [
     'aws-cdk@^2',
     'cdk-nag@^3',
@@ -38,6 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv-formats@^3',
     '@aws-sdk/client-bedrock-runtime@^3',
     'aws-sdk-client-mock@^4',
+    // The reference EMF serializer the helper's own output is tested against.
+    '@aws-lambda-powertools/metrics@^2',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.
@@ -106,6 +108,11 @@ project.addTask('schema', {
 project.addTask('docs', {
   description: 'Regenerate the reference sections of docs/ (telemetry contract, price catalog) from the code',
   exec: 'tsx projenrc/generated-docs.ts',
+});
+
+project.addTask('bench:telemetry', {
+  description: 'Measure the telemetry helper\'s overhead per call against a bare JSON.stringify + stdout.write; writes docs/benchmarks.md',
+  exec: 'tsx test/bench/telemetry.bench.ts',
 });
 
 project.addTask('synth', {

@@ -43,6 +43,20 @@ function dayOf(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+// The runtime helper costs every call: remember the last few ids callers used, so the regular
+// expressions above run once per id rather than once per call.
+const CANONICAL_CACHE_SIZE = 256;
+const canonicalCache = new Map<string, string>();
+function cachedCanonicalModelId(modelId: string): string {
+  let canonical = canonicalCache.get(modelId);
+  if (canonical === undefined) {
+    if (canonicalCache.size >= CANONICAL_CACHE_SIZE) canonicalCache.clear();
+    canonical = canonicalModelId(modelId);
+    canonicalCache.set(modelId, canonical);
+  }
+  return canonical;
+}
+
 function discounted(prices: TokenPrices, discountPercent: number): TokenPrices {
   const factor = 1 - discountPercent / 100;
   const scale = (price: number | undefined) => (price === undefined ? undefined : price * factor);
@@ -127,16 +141,15 @@ export class PriceCatalog {
 
   /** The catalog price in force on `at` (client overrides not applied), or undefined. */
   public priceAt(modelId: string, at: Date): ModelPrice | undefined {
-    const day = dayOf(at);
-    return this.byModel.get(canonicalModelId(modelId))?.find((price) => price.effectiveFrom <= day);
+    return this.priceOn(cachedCanonicalModelId(modelId), dayOf(at));
   }
 
   /** The cost of one call at the prices in force on its date, overrides included. */
   public costOf(usage: TokenUsage): CallCost {
-    const modelId = canonicalModelId(usage.modelId);
+    const modelId = cachedCanonicalModelId(usage.modelId);
     const day = dayOf(usage.timestamp);
     const override = this.overridesByModel.get(modelId)?.find((o) => (o.effectiveFrom ?? '') <= day);
-    const catalogPrice = this.priceAt(modelId, usage.timestamp);
+    const catalogPrice = this.priceOn(modelId, day);
 
     let prices: TokenPrices;
     let longContextPrices: TokenPrices | undefined;
@@ -174,5 +187,9 @@ export class PriceCatalog {
       + (cacheWriteTokens - cacheWrite1hTokens) * cacheWrite5mPrice
       + cacheWrite1hTokens * cacheWrite1hPrice;
     return { costUsd: dollarsTimesMillion / TOKENS_PER_PRICE_UNIT, priceVersion: version, priced: true };
+  }
+
+  private priceOn(canonicalId: string, day: string): ModelPrice | undefined {
+    return this.byModel.get(canonicalId)?.find((price) => price.effectiveFrom <= day);
   }
 }

@@ -8,3 +8,4 @@ export * from './adapters';
 export { UNKNOWN_DIMENSION_VALUE } from './lines';
 export type { EmfLine, Rejection } from './lines';
 export * from './telemetry';
+export { serializeEmf } from './emf';

@@ -44,6 +44,7 @@ const OUTCOMES = new Set<string>(Object.values(CallOutcome));
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
+const CALL_DIMENSION_SETS = TelemetryDimensionSets.forRecord(RecordType.AI_CALL);
 
 /** Collects rejections while reading one input. */
 class Reader {
@@ -185,7 +186,7 @@ export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now:
   const counter = (match: CallOutcome) => (outcome === undefined ? undefined : Number(outcome === match));
   const line: EmfLine = {
     timestamp,
-    dimensionSets: TelemetryDimensionSets.forRecord(RecordType.AI_CALL).map((set) => dimensionValues(set, values)),
+    dimensionSets: CALL_DIMENSION_SETS.map((set) => dimensionValues(set, values)),
     metrics: metricsOf([
       [M.CALLS, 1],
       [M.MODEL_ERRORS, counter(CallOutcome.MODEL_ERROR)],

@@ -2,7 +2,7 @@ import { PriceCatalog } from '../../pricing/price-catalog';
 import { PriceOverride } from '../../pricing/types';
 import { CallOutcome, RejectionReason, TelemetryContract, TelemetryMetrics } from '../contract';
 import { outcomeOfError } from './adapters';
-import { EmfWriter } from './emf-writer';
+import { stdoutEmfWriter } from './emf';
 import { BuiltLines, buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from './lines';
 import { AgentSessionInput, AiCallInput, CallContext, ProviderUsage, RetrievalInput } from './types';
 
@@ -25,7 +25,7 @@ export interface AiTelemetryOptions {
   readonly warn?: (message: string) => void;
   /** Milliseconds since the epoch. Default: `Date.now`. */
   readonly clock?: () => number;
-  /** Writes one line. Default: Powertools Metrics to stdout. */
+  /** Writes one line. Default: EMF to stdout. */
   readonly write?: (line: EmfLine) => void;
 }
 
@@ -50,12 +50,7 @@ export class AiTelemetry {
     const namespace = options.namespace ?? process.env[TELEMETRY_ENV.NAMESPACE] ?? TelemetryContract.DEFAULT_NAMESPACE;
     const overrides = options.priceOverrides ?? this.overridesFromEnvironment();
     this.catalog = (options.priceCatalog ?? PriceCatalog.builtIn()).withOverrides(overrides);
-    if (options.write) {
-      this.write = options.write;
-    } else {
-      const writer = new EmfWriter(namespace, this.warn);
-      this.write = (line) => writer.write(line);
-    }
+    this.write = options.write ?? stdoutEmfWriter(namespace);
   }
 
   /** Records one model call: validates it, costs it at the prices of its date, writes its line. */

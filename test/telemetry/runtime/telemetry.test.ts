@@ -1,9 +1,7 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RecordType, RejectionReason, TelemetryContract, TelemetryDimensionSets, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
-import { AiCallInput, AiTelemetry, CallOutcome, fromBedrockConverse, UNKNOWN_DIMENSION_VALUE } from '../../../lib/telemetry/runtime';
+import { AiCallInput, AiTelemetry, CallOutcome, EmfLine, fromBedrockConverse, UNKNOWN_DIMENSION_VALUE } from '../../../lib/telemetry/runtime';
 import { captureEmf, expectValidEmf, shapeOf } from '../../support/emf';
 
-// Powertools checks timestamps against the real clock, so the tests' clock is the real one.
 const NOW = Date.now();
 const F = TelemetryFields;
 const M = TelemetryMetrics;
@@ -152,24 +150,23 @@ describe('bad records never hurt the caller', () => {
 
   test('a writer failure is swallowed and warned once; the next record is written clean', async () => {
     const warnings: string[] = [];
-    const telemetry = newTelemetry(warnings);
-    const publish = jest.spyOn(Metrics.prototype, 'publishStoredMetrics').mockImplementationOnce(() => {
-      throw new Error('stdout closed');
+    const written: EmfLine[] = [];
+    let failures = 1;
+    const telemetry = new AiTelemetry({
+      clock: () => NOW,
+      warn: (message) => warnings.push(message),
+      write: (line) => {
+        if (failures-- > 0) throw new Error('stdout closed');
+        written.push(line);
+      },
     });
-    try {
-      const lines = await captureEmf(() => {
-        expect(() => telemetry.recordAiCall({ ...goodCall, route: 'first-route', tenant: 'tenant-a' })).not.toThrow();
-        telemetry.recordAiCall({ ...goodCall, agent: 'triage', route: 'classify-ticket', model: 'gpt-5-mini', tenant: 'tenant-b', sessionId: undefined });
-      });
-      expect(warnings).toEqual([expect.stringContaining('stdout closed')]);
-      // dimensions and properties of the failed record did not leak into the next one
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toEqual(expect.objectContaining({ [F.AGENT.name]: 'triage', [F.ROUTE.name]: 'classify-ticket', [F.TENANT.name]: 'tenant-b' }));
-      expect(lines[0]).not.toHaveProperty(F.SESSION_ID.name);
-      expect(lines[0]._aws.CloudWatchMetrics[0].Dimensions).toHaveLength(TelemetryDimensionSets.forRecord(RecordType.AI_CALL).length);
-    } finally {
-      publish.mockRestore();
-    }
+    expect(() => telemetry.recordAiCall({ ...goodCall, route: 'first-route', tenant: 'tenant-a' })).not.toThrow();
+    telemetry.recordAiCall({ ...goodCall, agent: 'triage', route: 'classify-ticket', model: 'gpt-5-mini', tenant: 'tenant-b', sessionId: undefined });
+    expect(warnings).toEqual([expect.stringContaining('stdout closed')]);
+    expect(written).toHaveLength(1);
+    expect(written[0].dimensionSets[0]).toEqual({ [F.AGENT.name]: 'triage', [F.ROUTE.name]: 'classify-ticket' });
+    expect(written[0].properties[F.TENANT.name]).toBe('tenant-b');
+    expect(written[0].properties).not.toHaveProperty(F.SESSION_ID.name);
   });
 
   test('dimensions and properties never leak from one record into the next', async () => {

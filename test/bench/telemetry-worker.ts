@@ -1,0 +1,67 @@
+/*
+ * One benchmark run, in a process of its own whose stdout is /dev/null: records the same model
+ * call `calls` times with the runtime helper (`helper`) or writes the same EMF line with a bare
+ * JSON.stringify + process.stdout.write (`floor`), timing each call, and samples the heap after a
+ * forced GC every tenth of the run. Results go to the JSON file named on the command line.
+ */
+import * as fs from 'fs';
+import { AiCallInput, AiTelemetry, EmfLine } from '../../lib/telemetry/runtime';
+
+const [variant, callsArg, resultFile] = process.argv.slice(2);
+const calls = Number(callsArg);
+const WARMUP = 20_000;
+const SAMPLES = 10;
+
+const call: AiCallInput = {
+  agent: 'answer', route: 'draft-reply', tenant: 'tenant-4711', provider: 'aws.bedrock',
+  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', inputTokens: 1200, outputTokens: 350,
+  cacheReadTokens: 8000, cacheWriteTokens: 1500, latencyMs: 2870, timeToFirstTokenMs: 640,
+  sessionId: 'c0ffee-42', requestId: 'req_01J9',
+};
+
+// The floor writes exactly the line the helper writes: capture it once.
+let captured: EmfLine | undefined;
+new AiTelemetry({ write: (line) => { captured ??= line; } }).recordAiCall(call);
+let sameLine = '';
+{
+  const realWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => { sameLine = chunk.trim(); return true; }) as typeof process.stdout.write;
+  new AiTelemetry().recordAiCall(call);
+  process.stdout.write = realWrite;
+}
+if (!captured || !sameLine) throw new Error('could not capture the helper\'s line');
+const record = JSON.parse(sameLine);
+
+const telemetry = new AiTelemetry();
+const operation = variant === 'helper'
+  ? () => telemetry.recordAiCall(call)
+  : () => { process.stdout.write(JSON.stringify(record) + '\n'); };
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+for (let i = 0; i < WARMUP; i++) operation();
+const durations = new Float64Array(calls);
+const heapSamples: number[] = [];
+gc();
+heapSamples.push(process.memoryUsage().heapUsed);
+const every = Math.floor(calls / SAMPLES);
+for (let i = 0; i < calls; i++) {
+  const start = process.hrtime.bigint();
+  operation();
+  durations[i] = Number(process.hrtime.bigint() - start);
+  if ((i + 1) % every === 0) {
+    gc();
+    heapSamples.push(process.memoryUsage().heapUsed);
+  }
+}
+durations.sort();
+const quantile = (q: number) => durations[Math.min(calls - 1, Math.floor(q * calls))] / 1000;
+fs.writeFileSync(resultFile, JSON.stringify({
+  variant,
+  calls,
+  medianUs: quantile(0.5),
+  p99Us: quantile(0.99),
+  heapSamplesBytes: heapSamples,
+  lineBytes: sameLine.length + 1,
+}));

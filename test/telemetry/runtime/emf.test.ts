@@ -1,0 +1,42 @@
+import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
+import { PriceCatalog } from '../../../lib/pricing';
+import { MetricUnit } from '../../../lib/telemetry';
+import { buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
+import { serializeEmf } from '../../../lib/telemetry/runtime/emf';
+import { expectValidEmf } from '../../support/emf';
+
+const NOW = Date.now();
+const UNITS = { [MetricUnit.COUNT]: PowertoolsUnit.Count, [MetricUnit.MILLISECONDS]: PowertoolsUnit.Milliseconds, [MetricUnit.NONE]: PowertoolsUnit.NoUnit };
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The same line, serialized by Powertools for AWS Lambda (TypeScript) Metrics. */
+function powertoolsDocument(line: EmfLine, namespace: string): object {
+  const metrics = new Metrics({ namespace, logger: quiet });
+  metrics.clearDefaultDimensions();
+  for (const set of line.dimensionSets) metrics.addDimensions(set);
+  for (const { metric, value } of line.metrics) metrics.addMetric(metric.name, UNITS[metric.unit], value);
+  for (const [key, value] of Object.entries(line.properties)) metrics.addMetadata(key, value as string);
+  metrics.setTimestamp(line.timestamp);
+  return metrics.serializeMetrics();
+}
+
+const catalog = PriceCatalog.builtIn();
+const call = {
+  agent: 'answer', route: 'draft-reply', tenant: 't-1', provider: 'aws.bedrock', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  inputTokens: 1200, outputTokens: 350, cacheReadTokens: 8000, cacheWriteTokens: 1500, latencyMs: 2870, timeToFirstTokenMs: 640, sessionId: 's', requestId: 'r',
+};
+const lines: Array<[string, EmfLine]> = [
+  ['a model call (five dimension sets, one client-wide)', buildAiCallLines(call, catalog, NOW).lines[0]],
+  ['a rejection', buildAiCallLines({ ...call, inputTokens: -1 }, catalog, NOW).lines[1]],
+  ['an agent session', buildAgentSessionLines({ agent: 'answer', tenant: 't', sessionId: 's', steps: 3, toolCalls: { search: 2 }, tokens: 900, costUsd: 0.01 }, NOW).lines[0]],
+  ['a tool-call line', buildAgentSessionLines({ agent: 'answer', tenant: 't', sessionId: 's', steps: 3, toolCalls: { search: 2 }, tokens: 900, costUsd: 0.01 }, NOW).lines[1]],
+  ['a retrieval', buildRetrievalLines({ agent: 'retrieval', tenant: 't', hits: 4, k: 4, recallAtK: 0.5, indexAgeHours: 2, cacheHit: false }, NOW).lines[0]],
+];
+
+describe('serializeEmf', () => {
+  test.each(lines)('writes %s exactly as Powertools Metrics would', (_name, line) => {
+    const ours = JSON.parse(serializeEmf(line, 'CdkAiOps'));
+    expectValidEmf(ours);
+    expect(ours).toEqual(powertoolsDocument(line, 'CdkAiOps'));
+  });
+});
