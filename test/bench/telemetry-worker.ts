@@ -1,10 +1,13 @@
 /*
  * One benchmark run, in a process of its own whose stdout is /dev/null: records the same model
- * call `calls` times with the runtime helper (`helper`) or writes the same EMF line with a bare
- * JSON.stringify + process.stdout.write (`floor`), timing each call, and samples the heap after a
- * forced GC every tenth of the run. Results go to the JSON file named on the command line.
+ * call N times with the runtime helper (`helper`), writes the same EMF line with a bare
+ * JSON.stringify + process.stdout.write (`floor`) or with Powertools Metrics (`powertools`, the
+ * library the helper would otherwise use), timing each call, and samples the heap after a forced
+ * GC every tenth of the run. Results go to the JSON file named on the command line.
  */
 import * as fs from 'fs';
+import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '../../lib/telemetry';
 import { AiCallInput, AiTelemetry, EmfLine } from '../../lib/telemetry/runtime';
 
 const [variant, callsArg, resultFile] = process.argv.slice(2);
@@ -13,10 +16,19 @@ const WARMUP = 20_000;
 const SAMPLES = 10;
 
 const call: AiCallInput = {
-  agent: 'answer', route: 'draft-reply', tenant: 'tenant-4711', provider: 'aws.bedrock',
-  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', inputTokens: 1200, outputTokens: 350,
-  cacheReadTokens: 8000, cacheWriteTokens: 1500, latencyMs: 2870, timeToFirstTokenMs: 640,
-  sessionId: 'c0ffee-42', requestId: 'req_01J9',
+  agent: 'answer',
+  route: 'draft-reply',
+  tenant: 'tenant-4711',
+  provider: 'aws.bedrock',
+  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  inputTokens: 1200,
+  outputTokens: 350,
+  cacheReadTokens: 8000,
+  cacheWriteTokens: 1500,
+  latencyMs: 2870,
+  timeToFirstTokenMs: 640,
+  sessionId: 'c0ffee-42',
+  requestId: 'req_01J9',
 };
 
 // The floor writes exactly the line the helper writes: capture it once.
@@ -32,10 +44,24 @@ let sameLine = '';
 if (!captured || !sameLine) throw new Error('could not capture the helper\'s line');
 const record = JSON.parse(sameLine);
 
+const line = captured;
+const units = { [MetricUnit.COUNT]: PowertoolsUnit.Count, [MetricUnit.MILLISECONDS]: PowertoolsUnit.Milliseconds, [MetricUnit.NONE]: PowertoolsUnit.NoUnit };
+const powertools = new Metrics({ namespace: 'CdkAiOps', logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } });
+powertools.clearDefaultDimensions();
 const telemetry = new AiTelemetry();
-const operation = variant === 'helper'
-  ? () => telemetry.recordAiCall(call)
-  : () => { process.stdout.write(JSON.stringify(record) + '\n'); };
+const operations: Record<string, () => void> = {
+  helper: () => telemetry.recordAiCall(call),
+  floor: () => { process.stdout.write(JSON.stringify(record) + '\n'); },
+  powertools: () => {
+    for (const set of line.dimensionSets) powertools.addDimensions(set);
+    for (const { metric, value } of line.metrics) powertools.addMetric(metric.name, units[metric.unit], value);
+    for (const [key, value] of Object.entries(line.properties)) powertools.addMetadata(key, value as string);
+    powertools.setTimestamp(Date.now());
+    powertools.publishStoredMetrics();
+  },
+};
+const operation = operations[variant];
+if (!operation) throw new Error(`unknown variant ${variant}; expected ${Object.keys(operations).join(', ')}`);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');

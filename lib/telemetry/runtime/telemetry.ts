@@ -71,6 +71,7 @@ export class AiTelemetry {
   /**
    * Runs a model call, times it and records it: with the usage read from the response when it
    * succeeds, with the outcome its error implies when it throws (the error is rethrown untouched).
+   * The latency recorded is the wall-clock time the caller waited.
    */
   public async trackAiCall<T>(call: CallContext, invoke: () => Promise<T>, usageOf: (result: T) => ProviderUsage): Promise<T> {
     const startedAt = this.clock();
@@ -90,7 +91,8 @@ export class AiTelemetry {
     } catch (error) {
       this.warnOnce(INTERNAL_FAILURE, `cdk-ai-ops telemetry: could not read usage from a response (${(error as Error).message}); the call is recorded without tokens`);
     }
-    this.recordAiCall({ latencyMs, ...usage, ...call, provider: call.provider ?? usage.provider ?? 'unknown', timestamp: startedAt, outcome: CallOutcome.OK } as AiCallInput);
+    // Latency is what the caller waited (network and SDK retries included), not the provider's own figure.
+    this.recordAiCall({ ...usage, ...call, latencyMs, provider: call.provider ?? usage.provider ?? 'unknown', timestamp: startedAt, outcome: CallOutcome.OK } as AiCallInput);
     return result;
   }
 

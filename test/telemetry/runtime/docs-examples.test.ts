@@ -54,7 +54,7 @@ describe('the examples of docs/telemetry.md run as written', () => {
     expect(lines).toHaveLength(1);
     expectValidEmf(lines[0]);
     expect(shapeOf(lines[0]).dimensions).toEqual(CALL_DIMENSIONS);
-    expect(lines[0]).toEqual(expect.objectContaining({ agent: 'answer', route: 'draft-reply', inputTokens: 1843, cacheReadTokens: 11200, latencyMs: 3120 }));
+    expect(lines[0]).toEqual(expect.objectContaining({ agent: 'answer', route: 'draft-reply', inputTokens: 1843, cacheReadTokens: 11200, latencyMs: expect.any(Number) }));
     expect(lines[0][TelemetryMetrics.COST_USD.name]).toBeCloseTo(0.019569, 9);
   });
 

@@ -1,8 +1,8 @@
 import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
 import { PriceCatalog } from '../../../lib/pricing';
 import { MetricUnit } from '../../../lib/telemetry';
-import { buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
 import { serializeEmf } from '../../../lib/telemetry/runtime/emf';
+import { buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
 import { expectValidEmf } from '../../support/emf';
 
 const NOW = Date.now();
@@ -22,8 +22,19 @@ function powertoolsDocument(line: EmfLine, namespace: string): object {
 
 const catalog = PriceCatalog.builtIn();
 const call = {
-  agent: 'answer', route: 'draft-reply', tenant: 't-1', provider: 'aws.bedrock', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  inputTokens: 1200, outputTokens: 350, cacheReadTokens: 8000, cacheWriteTokens: 1500, latencyMs: 2870, timeToFirstTokenMs: 640, sessionId: 's', requestId: 'r',
+  agent: 'answer',
+  route: 'draft-reply',
+  tenant: 't-1',
+  provider: 'aws.bedrock',
+  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  inputTokens: 1200,
+  outputTokens: 350,
+  cacheReadTokens: 8000,
+  cacheWriteTokens: 1500,
+  latencyMs: 2870,
+  timeToFirstTokenMs: 640,
+  sessionId: 's',
+  requestId: 'r',
 };
 const lines: Array<[string, EmfLine]> = [
   ['a model call (five dimension sets, one client-wide)', buildAiCallLines(call, catalog, NOW).lines[0]],
