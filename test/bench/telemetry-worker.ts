@@ -6,9 +6,8 @@
  * GC every tenth of the run. Results go to the JSON file named on the command line.
  */
 import * as fs from 'fs';
-import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
-import { MetricUnit } from '../../lib/telemetry';
 import { AiCallInput, AiTelemetry, EmfLine } from '../../lib/telemetry/runtime';
+import { powertoolsMetrics, storeLine } from '../support/powertools';
 
 const [variant, callsArg, resultFile] = process.argv.slice(2);
 const calls = Number(callsArg);
@@ -45,18 +44,13 @@ if (!captured || !sameLine) throw new Error('could not capture the helper\'s lin
 const record = JSON.parse(sameLine);
 
 const line = captured;
-const units = { [MetricUnit.COUNT]: PowertoolsUnit.Count, [MetricUnit.MILLISECONDS]: PowertoolsUnit.Milliseconds, [MetricUnit.NONE]: PowertoolsUnit.NoUnit };
-const powertools = new Metrics({ namespace: 'CdkAiOps', logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } });
-powertools.clearDefaultDimensions();
+const powertools = powertoolsMetrics('CdkAiOps');
 const telemetry = new AiTelemetry();
 const operations: Record<string, () => void> = {
   helper: () => telemetry.recordAiCall(call),
   floor: () => { process.stdout.write(JSON.stringify(record) + '\n'); },
   powertools: () => {
-    for (const set of line.dimensionSets) powertools.addDimensions(set);
-    for (const { metric, value } of line.metrics) powertools.addMetric(metric.name, units[metric.unit], value);
-    for (const [key, value] of Object.entries(line.properties)) powertools.addMetadata(key, value as string);
-    powertools.setTimestamp(Date.now());
+    storeLine(powertools, line, Date.now());
     powertools.publishStoredMetrics();
   },
 };

@@ -1,22 +1,15 @@
-import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
 import { PriceCatalog } from '../../../lib/pricing';
-import { MetricUnit } from '../../../lib/telemetry';
 import { serializeEmf } from '../../../lib/telemetry/runtime/emf';
 import { buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
 import { expectValidEmf } from '../../support/emf';
+import { powertoolsMetrics, storeLine } from '../../support/powertools';
 
 const NOW = Date.now();
-const UNITS = { [MetricUnit.COUNT]: PowertoolsUnit.Count, [MetricUnit.MILLISECONDS]: PowertoolsUnit.Milliseconds, [MetricUnit.NONE]: PowertoolsUnit.NoUnit };
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The same line, serialized by Powertools for AWS Lambda (TypeScript) Metrics. */
 function powertoolsDocument(line: EmfLine, namespace: string): object {
-  const metrics = new Metrics({ namespace, logger: quiet });
-  metrics.clearDefaultDimensions();
-  for (const set of line.dimensionSets) metrics.addDimensions(set);
-  for (const { metric, value } of line.metrics) metrics.addMetric(metric.name, UNITS[metric.unit], value);
-  for (const [key, value] of Object.entries(line.properties)) metrics.addMetadata(key, value as string);
-  metrics.setTimestamp(line.timestamp);
+  const metrics = powertoolsMetrics(namespace);
+  storeLine(metrics, line);
   return metrics.serializeMetrics();
 }
 
