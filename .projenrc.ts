@@ -100,6 +100,13 @@ const bundle = project.addTask('bundle', {
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
 
+// ts-jest transpiles tests without type-checking them (isolatedModules): check the whole dev tree.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check lib/, test/, bin/ and the docs examples',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.spawn(typecheck);
+
 project.addTask('schema', {
   description: 'Regenerate docs/client-config.schema.json from the client config schema',
   exec: 'tsx -e "require(\'./lib/config/json-schema\').writeClientConfigJsonSchema()"',

@@ -39,7 +39,8 @@ const route = z.strictObject({
   description: text('What the route does.').optional(),
   slo: z.strictObject({
     latency: latencySlo,
-    errorRatePercent: z.number().min(0).max(100).describe('Highest acceptable error rate, percent of calls.'),
+    errorRatePercent: z.number().min(0).max(100).describe('Highest acceptable model-error rate, and apart application-error rate, percent of calls.'),
+    throttleRatePercent: z.number().min(0).max(100).optional().describe('Highest acceptable throttle rate, percent of calls (default 5).'),
     severityOverrides: severityOverrides.optional(),
   }),
   runbookUrl: httpsUrl().optional().describe('Runbook for this route\'s alarms (default: the agent\'s).'),
@@ -58,6 +59,12 @@ const agent = z.strictObject({
   routes: z.array(route).min(1),
   models: z.array(z.string().min(1)).min(1).optional().describe('Model ids this agent calls (subset of models; default all).'),
   runbookUrl: httpsUrl().optional().describe('Runbook for the agent\'s alarms.'),
+  promptCacheHitRateFloorPercent: z.number().gt(0).max(100).optional()
+    .describe('Lowest acceptable prompt-cache hit rate, percent (alarm, P3).'),
+  retrieval: z.strictObject({
+    maxIndexAgeHours: z.number().positive().max(8760).describe('Hours after which the index counts as stale.'),
+  }).optional().describe('The agent records retrievals.'),
+  recordsSessions: z.boolean().optional().describe('The agent records agent sessions.'),
 });
 
 const tokenPrices = z.strictObject({
@@ -128,6 +135,8 @@ export const clientConfigSchema = z.strictObject({
       p3: z.array(email()).optional(),
     }).optional().describe('Email recipients per severity.'),
   }).describe('Where alerts go. P1 needs pagerDuty.p1 or emails.p1.'),
+  expectedMonthlyCalls: z.number().int().positive().max(1e12).optional()
+    .describe('Model calls a month across all agents, for the monitoring-cost estimate (default 1,000,000).'),
   reports: z.strictObject({
     recipients: z.array(email()).min(1),
     dayOfMonth: z.number().int().min(1).max(28).optional().describe('Day the previous month\'s report is produced (default 1).'),

@@ -56,8 +56,13 @@ export interface SeverityOverrides {
 /** Service-level objectives of one route. */
 export interface RouteSlo {
   readonly latency: LatencySlo;
-  /** Highest acceptable share of calls ending in an error, in percent (0 to 100). */
+  /** Highest acceptable share of calls ending in a model error, and apart in an application error, in percent (0 to 100). */
   readonly errorRatePercent: number;
+  /**
+   * Highest acceptable share of calls the provider throttles, in percent (0 to 100).
+   * @default 5
+   */
+  readonly throttleRatePercent?: number;
   /**
    * Severities that replace the defaults of the SLA table for this route.
    * @default - the SLA table's defaults
@@ -80,6 +85,12 @@ export interface RouteConfig {
    * @default - the agent's runbook
    */
   readonly runbookUrl?: string;
+}
+
+/** Retrieval the agent records with `recordRetrieval`. */
+export interface RetrievalConfig {
+  /** Hours after which the searched index counts as stale (alarm, P3). */
+  readonly maxIndexAgeHours: number;
 }
 
 /** One AI agent of the client. */
@@ -105,6 +116,21 @@ export interface AgentConfig {
    * @default - the library's generic runbook section for each alarm kind
    */
   readonly runbookUrl?: string;
+  /**
+   * Lowest acceptable prompt-cache hit rate (cache reads / all input tokens), percent (alarm, P3).
+   * @default - no cache hit-rate alarm (the rate is still on the dashboards)
+   */
+  readonly promptCacheHitRateFloorPercent?: number;
+  /**
+   * The agent records retrievals; dashboards show their quality and an alarm watches index staleness.
+   * @default - no retrieval widgets or alarm
+   */
+  readonly retrieval?: RetrievalConfig;
+  /**
+   * The agent records agent sessions (steps, tool calls, cost per session).
+   * @default false
+   */
+  readonly recordsSessions?: boolean;
 }
 
 /** A model the client calls, and through which API. */
@@ -216,6 +242,11 @@ export interface ClientConfig {
   readonly models: ModelConfig[];
   readonly budgets: BudgetConfig;
   readonly escalation: EscalationConfig;
+  /**
+   * Model calls a month across all agents, for the monitoring-cost estimate (log ingestion, matched events).
+   * @default 1000000
+   */
+  readonly expectedMonthlyCalls?: number;
   /**
    * The monthly governance report.
    * @default - no report

@@ -168,6 +168,7 @@ export class TelemetryFields {
   public static readonly PRICE_VERSION = field('priceVersion', 'Price-catalog entry used for costUsd, so history stays explainable when prices change.', false);
   public static readonly SESSION_ID = field('sessionId', 'Agent session (conversation) id.', false, 'gen_ai.conversation.id');
   public static readonly REQUEST_ID = field('requestId', 'Provider or application request id.', false, 'gen_ai.response.id');
+  public static readonly TOTAL_TOKENS = field('totalTokens', 'All tokens of the call (input, output, cache read and write), for ranking tenants by tokens.', false, 'gen_ai.usage.input_tokens + gen_ai.usage.output_tokens');
   public static readonly TOP_K = field('k', 'The k of recall@k and precision@k.', false);
   public static readonly DETAIL = field('detail', 'Human-readable explanation of a repaired record.', false);
 
@@ -177,7 +178,7 @@ export class TelemetryFields {
       TelemetryFields.RECORD_TYPE, TelemetryFields.SCHEMA_VERSION, TelemetryFields.AGENT, TelemetryFields.ROUTE,
       TelemetryFields.MODEL, TelemetryFields.TOOL, TelemetryFields.REASON, TelemetryFields.TENANT,
       TelemetryFields.PROVIDER, TelemetryFields.OPERATION, TelemetryFields.OUTCOME, TelemetryFields.PRICE_VERSION,
-      TelemetryFields.SESSION_ID, TelemetryFields.REQUEST_ID, TelemetryFields.TOP_K, TelemetryFields.DETAIL,
+      TelemetryFields.SESSION_ID, TelemetryFields.REQUEST_ID, TelemetryFields.TOTAL_TOKENS, TelemetryFields.TOP_K, TelemetryFields.DETAIL,
     ];
   }
 }

@@ -31,6 +31,8 @@ export interface AiCallRecord {
   readonly costUsd: number;
   /** The price-catalog entry the cost was computed with. */
   readonly priceVersion: string;
+  /** All four token kinds added up (Contributor Insights ranks tenants by it). */
+  readonly totalTokens: number;
   readonly sessionId?: string;
   readonly requestId?: string;
 }

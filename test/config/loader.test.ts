@@ -62,7 +62,7 @@ describe('rejected configs name the file, the JSON path, what was expected and w
     const error = errorOf(exampleWith((c) => { c.agents[1].routes[0].slo.latencyMs = 5; }));
     expect(error.problems).toEqual([expect.objectContaining({
       path: '$.agents[1].routes[0].slo.latencyMs',
-      expected: 'one of the keys latency, errorRatePercent, severityOverrides',
+      expected: 'one of the keys latency, errorRatePercent, throttleRatePercent, severityOverrides',
     })]);
   });
 

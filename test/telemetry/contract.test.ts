@@ -64,6 +64,7 @@ describe('the telemetry contract', () => {
       outcome: CallOutcome.OK,
       costUsd: 0,
       priceVersion: 'v',
+      totalTokens: 2,
       sessionId: 's',
       requestId: 'q',
     };

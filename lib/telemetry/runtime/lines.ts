@@ -208,6 +208,7 @@ export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now:
       [F.OPERATION.name, read.text(F.OPERATION.name) ?? 'chat'],
       [F.OUTCOME.name, outcome],
       [F.PRICE_VERSION.name, cost.priceVersion],
+      [F.TOTAL_TOKENS.name, (inputTokens ?? 0) + (outputTokens ?? 0) + cacheReadTokens + cacheWriteTokens],
       [F.SESSION_ID.name, read.text(F.SESSION_ID.name)],
       [F.REQUEST_ID.name, read.text(F.REQUEST_ID.name)],
     ]),
