@@ -3,3 +3,4 @@ export * from './types';
 // TypeScript callers import it from 'cdk-ai-ops/dist/config/loader'.
 export { ClientConfigLoader } from './loader';
 export type { ConfigProblem } from './loader';
+export * from './cardinality';

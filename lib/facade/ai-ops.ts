@@ -1,9 +1,19 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { AiOpsNames } from '../alarms/names';
+import { ProductionDownAlarm } from '../alarms/production-down';
 import { ClientConfig, ClientConfigLoader, OperatingPosture } from '../config';
+import { OverviewDashboard } from '../dashboards/overview-dashboard';
+import { ReadOnlyAccess } from '../dashboards/read-only-access';
+import { TopTenantsRules } from '../dashboards/top-tenants';
 import { PriceCatalog } from '../pricing';
+import { IAlarmRouter, SnsSeverityRouter } from '../routing/router';
 import { TelemetryContract } from '../telemetry';
+import { TelemetryMetricFactory } from '../telemetry/metric-factory';
+import { AgentMonitoring } from './agent-monitoring';
+import { MonitoringCostReport } from './monitoring-cost-report';
 
 /** Properties of the `AiOps` facade: a client config plus construct-only options. */
 export interface AiOpsProps extends ClientConfig {
@@ -17,6 +27,21 @@ export interface AiOpsProps extends ClientConfig {
    * @default PriceCatalog.builtIn()
    */
   readonly priceCatalog?: PriceCatalog;
+  /**
+   * Delivers every alarm by severity.
+   * @default - an `SnsSeverityRouter`: one encrypted SNS topic per severity
+   */
+  readonly alarmRouter?: IAlarmRouter;
+  /**
+   * Periods with fewer calls than this count as healthy for latency and rate alarms.
+   * @default 20
+   */
+  readonly minimumCallsPerPeriod?: number;
+  /**
+   * Who may assume the read-only role.
+   * @default - principals of this account whose IAM policies allow assuming it
+   */
+  readonly readOnlyPrincipal?: iam.IPrincipal;
 }
 
 /** Tag put on every resource of a client's stack, for cost allocation and audits. */
@@ -37,10 +62,18 @@ export class AiOps extends Construct {
   public readonly posture: OperatingPosture;
   /** Price catalog with the client's overrides applied. */
   public readonly priceCatalog: PriceCatalog;
+  /** Where alarms are delivered. */
+  public readonly alarmRouter: IAlarmRouter;
+  /** Each agent's alarms and dashboard, in a nested stack of its own (`Agent-<id>`). */
+  public readonly agents: AgentMonitoring[];
+  public readonly overview: OverviewDashboard;
+  public readonly productionDown: ProductionDownAlarm;
+  public readonly tenantRules: TopTenantsRules;
+  public readonly readOnlyAccess: ReadOnlyAccess;
 
   public constructor(scope: Construct, id: string, props: AiOpsProps) {
     super(scope, id);
-    const { encryptionKey, priceCatalog, ...config } = props;
+    const { encryptionKey, priceCatalog, alarmRouter, minimumCallsPerPeriod, readOnlyPrincipal, ...config } = props;
     const basePrices = priceCatalog ?? PriceCatalog.builtIn();
     // Props built in code get the same validation, with the same messages, as YAML files.
     this.config = ClientConfigLoader.fromObject(config, `AiOps props at ${this.node.path}`, basePrices);
@@ -55,6 +88,64 @@ export class AiOps extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    Tags.of(this).add(CLIENT_TAG, this.config.clientId);
+    const clientId = this.config.clientId;
+    const metrics = new TelemetryMetricFactory(this.metricNamespace);
+    this.alarmRouter = alarmRouter ?? new SnsSeverityRouter(this, 'Alerts', { clientId, encryptionKey: this.encryptionKey });
+    const allModels = [...new Set(this.config.models.map((m) => m.modelId))];
+
+    // One nested stack per agent keeps every template far below CloudFormation's 500 resources
+    // and 1 MB, whatever the number of agents and routes.
+    this.agents = this.config.agents.map((agent) => {
+      const stack = new NestedStack(this, `Agent-${agent.id}`, {
+        description: `cdk-ai-ops ${clientId}: SLO alarms and dashboard of agent ${agent.id}`,
+      });
+      return new AgentMonitoring(stack, 'Monitoring', {
+        clientId, agent, models: agent.models ?? allModels, metrics, router: this.alarmRouter, minimumCallsPerPeriod,
+      });
+    });
+
+    this.productionDown = new ProductionDownAlarm(this, 'ProductionDown', {
+      clientId,
+      agentDownAlarmNames: this.agents.map((a) => a.alarms.agentDown.alarmName),
+      router: this.alarmRouter,
+      dashboardUrl: AiOpsNames.dashboardUrl(AiOpsNames.overviewDashboard(clientId)),
+    });
+    // The composite names the agents' alarms: they must exist first.
+    for (const agent of this.agents) this.productionDown.node.addDependency(agent.node.scope!);
+
+    const logGroupNames = this.config.agents.flatMap((agent) => agent.logGroups);
+    this.tenantRules = new TopTenantsRules(this, 'TopTenants', { clientId, logGroupNames });
+    this.overview = new OverviewDashboard(this, 'Overview', {
+      config: this.config,
+      metrics,
+      alarmNames: [
+        this.productionDown.alarm.alarmName,
+        ...this.agents.flatMap((a) => [a.alarms.agentDown, ...a.alarms.alarms].map((alarm) => alarm.alarmName)),
+      ],
+      tenantsByCost: this.tenantRules.byCost,
+      tenantsByTokens: this.tenantRules.byTokens,
+    });
+
+    this.readOnlyAccess = new ReadOnlyAccess(this, 'ReadOnlyAccess', { clientId, logGroupNames, assumedBy: readOnlyPrincipal });
+
+    new CfnOutput(this, 'OverviewDashboardUrl', {
+      description: `Overview dashboard of ${this.config.displayName}`,
+      value: AiOpsNames.dashboardUrl(this.overview.dashboardName),
+    });
+    this.agents.forEach((agent) => new CfnOutput(this, `DashboardUrl-${agent.dashboard.dashboardName}`, {
+      description: `Dashboard of agent ${agent.dashboard.dashboardName}`,
+      value: AiOpsNames.dashboardUrl(agent.dashboard.dashboardName),
+    }));
+    new CfnOutput(this, 'ReadOnlyRoleArn', {
+      description: 'Role the client\'s team assumes to read its dashboards, alarms and telemetry',
+      value: this.readOnlyAccess.role.roleArn,
+    });
+
+    new MonitoringCostReport(this, 'MonitoringCost', {
+      clientId,
+      config: this.config,
+    });
+
+    Tags.of(this).add(CLIENT_TAG, clientId);
   }
 }

@@ -1,2 +1,3 @@
 export * from './types';
 export * from './price-catalog';
+export * from './monitoring-cost';

@@ -329,6 +329,11 @@ export class TelemetryDimensionSets {
 export class TelemetryContract {
   /** CloudWatch namespace used when the client config names none. */
   public static readonly DEFAULT_NAMESPACE = 'CdkAiOps';
+  /**
+   * Size of a typical model call's line (all fields present), for log-ingestion estimates; a test
+   * holds the helper's output within 15% of it.
+   */
+  public static readonly CALL_LINE_BYTES = 1150;
   /** Written to every record's `schemaVersion`; bump on any breaking change of this file. */
   public static readonly SCHEMA_VERSION = '1';
 

@@ -1,2 +1,3 @@
 export * from './contract';
 export * from './records';
+export * from './metric-factory';

@@ -1,0 +1,3 @@
+export * from './names';
+export * from './slo-alarms';
+export * from './production-down';

@@ -1,0 +1,43 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { Severity } from '../config/types';
+import { IAlarmRouter } from '../routing/router';
+import { AiOpsNames } from './names';
+import { DEFAULT_SEVERITIES, SloAlarm, SloAlarmKind } from './slo-alarms';
+
+/** Properties of `ProductionDownAlarm`. */
+export interface ProductionDownAlarmProps {
+  readonly clientId: string;
+  /** The names of the agents' "agent down" composites. */
+  readonly agentDownAlarmNames: string[];
+  readonly router: IAlarmRouter;
+  /** Link to the overview dashboard, for the description. */
+  readonly dashboardUrl: string;
+}
+
+/**
+ * The client's P1: "production is down" when every route of any one agent fails together. It
+ * names the agents' composites, so it can live in another stack than they do.
+ */
+export class ProductionDownAlarm extends Construct {
+  public readonly alarm: SloAlarm;
+
+  public constructor(scope: Construct, id: string, props: ProductionDownAlarmProps) {
+    super(scope, id);
+    const severity = DEFAULT_SEVERITIES[SloAlarmKind.PRODUCTION_DOWN];
+    const alarmName = AiOpsNames.alarm(props.clientId, undefined, undefined, SloAlarmKind.PRODUCTION_DOWN);
+    const composite = new cloudwatch.CompositeAlarm(this, 'Resource', {
+      compositeAlarmName: alarmName,
+      alarmRule: cloudwatch.AlarmRule.anyOf(...props.agentDownAlarmNames.map((name) => cloudwatch.AlarmRule.fromString(`ALARM("${name}")`))),
+      alarmDescription: [
+        `[${severity}] Production is down for client ${props.clientId}: every route of at least one agent is failing at once.`,
+        'Fires when: any agent-down composite is in ALARM (all of that agent\'s routes have their model-error or application-error alarm in ALARM).',
+        'Owner: the on-call of the client; each agent\'s owner is named in its agent-down alarm.',
+        `Runbook: ${AiOpsNames.defaultRunbookUrl(SloAlarmKind.PRODUCTION_DOWN)}`,
+        `Dashboard: ${props.dashboardUrl}`,
+      ].join('\n'),
+    });
+    props.router.route(composite, Severity.P1);
+    this.alarm = { alarm: composite, alarmName, kind: SloAlarmKind.PRODUCTION_DOWN, severity };
+  }
+}

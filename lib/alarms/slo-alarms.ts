@@ -1,0 +1,236 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { AgentConfig, RouteConfig, Severity, SeverityOverrides } from '../config/types';
+import { IAlarmRouter } from '../routing/router';
+import { TelemetryMetrics } from '../telemetry/contract';
+import { TelemetryMetricFactory } from '../telemetry/metric-factory';
+import { AiOpsNames } from './names';
+
+const M = TelemetryMetrics;
+
+/** The kinds of alarm the library creates; each has a runbook section of the same name. */
+export enum SloAlarmKind {
+  LATENCY_P50 = 'latency-p50',
+  LATENCY_P95 = 'latency-p95',
+  LATENCY_P99 = 'latency-p99',
+  MODEL_ERROR_RATE = 'model-error-rate',
+  APP_ERROR_RATE = 'app-error-rate',
+  THROTTLE_RATE = 'throttle-rate',
+  RETRIEVAL_STALENESS = 'retrieval-staleness',
+  PROMPT_CACHE_HIT_RATE = 'prompt-cache-hit-rate',
+  AGENT_DOWN = 'agent-down',
+  PRODUCTION_DOWN = 'production-down',
+}
+
+/**
+ * Severities by the service's SLA table: production down or data-loss risk is P1; degraded
+ * performance and partial outage P2; minor defects (and cost drift that hurts no user) P3.
+ */
+export const DEFAULT_SEVERITIES: Record<SloAlarmKind, Severity> = {
+  [SloAlarmKind.LATENCY_P50]: Severity.P3,
+  [SloAlarmKind.LATENCY_P95]: Severity.P2,
+  [SloAlarmKind.LATENCY_P99]: Severity.P2,
+  [SloAlarmKind.MODEL_ERROR_RATE]: Severity.P2,
+  [SloAlarmKind.APP_ERROR_RATE]: Severity.P2,
+  [SloAlarmKind.THROTTLE_RATE]: Severity.P2,
+  [SloAlarmKind.RETRIEVAL_STALENESS]: Severity.P3,
+  [SloAlarmKind.PROMPT_CACHE_HIT_RATE]: Severity.P3,
+  [SloAlarmKind.AGENT_DOWN]: Severity.P1,
+  [SloAlarmKind.PRODUCTION_DOWN]: Severity.P1,
+};
+
+/** Which route override replaces which default. */
+const OVERRIDE_OF: Partial<Record<SloAlarmKind, keyof SeverityOverrides>> = {
+  [SloAlarmKind.LATENCY_P50]: 'latencyP50',
+  [SloAlarmKind.LATENCY_P95]: 'latencyP95',
+  [SloAlarmKind.LATENCY_P99]: 'latencyP99',
+  [SloAlarmKind.MODEL_ERROR_RATE]: 'errorRate',
+  [SloAlarmKind.APP_ERROR_RATE]: 'errorRate',
+  [SloAlarmKind.THROTTLE_RATE]: 'throttleRate',
+};
+
+const DEFAULT_THROTTLE_RATE_PERCENT = 5;
+const DESCRIPTION_LIMIT = 1024;
+
+/** One alarm with what routing, dashboards and tests need to know about it. */
+export interface SloAlarm {
+  readonly alarm: cloudwatch.AlarmBase;
+  readonly alarmName: string;
+  readonly kind: SloAlarmKind;
+  readonly severity: Severity;
+  /** @default - an agent-level alarm */
+  readonly route?: string;
+}
+
+/** Properties of `SloAlarms`. */
+export interface SloAlarmsProps {
+  readonly clientId: string;
+  readonly agent: AgentConfig;
+  readonly metrics: TelemetryMetricFactory;
+  /** Delivers each alarm by severity. */
+  readonly router: IAlarmRouter;
+  /** Link to the agent's dashboard, for alarm descriptions. */
+  readonly dashboardUrl: string;
+  /**
+   * Periods with fewer calls than this count as healthy for latency and rate alarms.
+   * @default 20
+   */
+  readonly minimumCallsPerPeriod?: number;
+}
+
+interface AlarmSpec {
+  readonly kind: SloAlarmKind;
+  readonly route?: RouteConfig;
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+  readonly comparisonOperator: cloudwatch.ComparisonOperator;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly what: string;
+  readonly condition: string;
+}
+
+/**
+ * The SLO alarms of one agent, from its routes' objectives: latency p50/p95/p99, model-error,
+ * application-error and throttle rates per route (each guarded by a minimum call count), index
+ * staleness and a prompt-cache hit-rate floor where configured, and an "agent down" composite that
+ * fires when every route of the agent fails together. Missing data (no traffic) is healthy.
+ */
+export class SloAlarms extends Construct {
+  /** Every alarm, in creation order. */
+  public readonly alarms: SloAlarm[] = [];
+  /** ALARM when every route of the agent is failing (model or application errors) at once. */
+  public readonly agentDown: SloAlarm;
+
+  private readonly props: SloAlarmsProps;
+  private readonly minimumCalls: number;
+
+  public constructor(scope: Construct, id: string, props: SloAlarmsProps) {
+    super(scope, id);
+    this.props = props;
+    this.minimumCalls = props.minimumCallsPerPeriod ?? 20;
+    const { agent, metrics } = props;
+    const routeFailures: cloudwatch.IAlarmRule[] = [];
+
+    for (const route of agent.routes) {
+      const dims = { agent: agent.id, route: route.id };
+      const { latency } = route.slo;
+      const guardText = `periods with fewer than ${this.minimumCalls} calls count as healthy`;
+      const latencyAlarm = (kind: SloAlarmKind, statistic: string, thresholdMs: number) => this.add({
+        kind,
+        route,
+        metric: metrics.guarded(metrics.metric(M.LATENCY_MS, dims, statistic), dims, this.minimumCalls, 0, `${statistic} latency (ms)`),
+        threshold: thresholdMs,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        what: `${statistic} latency of route ${agent.id}/${route.id} is above its SLO`,
+        condition: `${statistic} latency > ${thresholdMs} ms in 3 of 3 five-minute periods (${guardText})`,
+      });
+      latencyAlarm(SloAlarmKind.LATENCY_P50, 'p50', latency.p50Ms);
+      latencyAlarm(SloAlarmKind.LATENCY_P95, 'p95', latency.p95Ms);
+      latencyAlarm(SloAlarmKind.LATENCY_P99, 'p99', latency.p99Ms);
+
+      const rateAlarm = (kind: SloAlarmKind, counter: typeof M.MODEL_ERRORS, percent: number, what: string) => this.add({
+        kind,
+        route,
+        metric: metrics.guarded(metrics.ratePercent(counter, dims), dims, this.minimumCalls, 0, `${what} (% of calls)`),
+        threshold: percent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        what: `${what} of route ${agent.id}/${route.id} is above its SLO`,
+        condition: `${what} > ${percent}% of calls in 2 of 3 five-minute periods (${guardText})`,
+      });
+      const modelErrors = rateAlarm(SloAlarmKind.MODEL_ERROR_RATE, M.MODEL_ERRORS, route.slo.errorRatePercent, 'model-error rate');
+      const appErrors = rateAlarm(SloAlarmKind.APP_ERROR_RATE, M.APP_ERRORS, route.slo.errorRatePercent, 'application-error rate');
+      rateAlarm(SloAlarmKind.THROTTLE_RATE, M.THROTTLES, route.slo.throttleRatePercent ?? DEFAULT_THROTTLE_RATE_PERCENT, 'throttle rate');
+      routeFailures.push(cloudwatch.AlarmRule.anyOf(
+        cloudwatch.AlarmRule.fromAlarm(modelErrors.alarm, cloudwatch.AlarmState.ALARM),
+        cloudwatch.AlarmRule.fromAlarm(appErrors.alarm, cloudwatch.AlarmState.ALARM),
+      ));
+    }
+
+    if (agent.retrieval) {
+      const maxHours = agent.retrieval.maxIndexAgeHours;
+      this.add({
+        kind: SloAlarmKind.RETRIEVAL_STALENESS,
+        metric: metrics.metric(M.RETRIEVAL_INDEX_AGE_HOURS, { agent: agent.id }, cloudwatch.Stats.MAXIMUM, { period: Duration.minutes(15), label: 'index age (hours)' }),
+        threshold: maxHours,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        what: `the retrieval index of agent ${agent.id} is stale`,
+        condition: `index age > ${maxHours} h in 2 of 2 fifteen-minute periods (no retrievals count as healthy)`,
+      });
+    }
+
+    if (agent.promptCacheHitRateFloorPercent !== undefined) {
+      const floor = agent.promptCacheHitRateFloorPercent;
+      const dims = { agent: agent.id };
+      const hourly = new TelemetryMetricFactory(metrics.namespace, Duration.hours(1));
+      this.add({
+        kind: SloAlarmKind.PROMPT_CACHE_HIT_RATE,
+        metric: hourly.guarded(hourly.cacheHitRatePercent(dims), dims, this.minimumCalls, 100, 'prompt-cache hit rate (%)'),
+        threshold: floor,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        what: `the prompt-cache hit rate of agent ${agent.id} is below its floor`,
+        condition: `cache reads < ${floor}% of all input tokens in 3 of 3 one-hour periods (hours with fewer than ${this.minimumCalls} calls count as healthy)`,
+      });
+    }
+
+    const agentDownName = AiOpsNames.alarm(props.clientId, agent.id, undefined, SloAlarmKind.AGENT_DOWN);
+    const agentDown = new cloudwatch.CompositeAlarm(this, 'AgentDown', {
+      compositeAlarmName: agentDownName,
+      alarmRule: cloudwatch.AlarmRule.allOf(...routeFailures),
+      alarmDescription: this.description(SloAlarmKind.AGENT_DOWN, Severity.P1, undefined,
+        `every route of agent ${agent.id} is failing at once`,
+        `the model-error or application-error alarm of each of its ${agent.routes.length} routes is in ALARM`),
+    });
+    // No actions of its own: the client's "production down" composite pages for it.
+    this.agentDown = { alarm: agentDown, alarmName: agentDownName, kind: SloAlarmKind.AGENT_DOWN, severity: Severity.P1 };
+  }
+
+  private add(spec: AlarmSpec): SloAlarm {
+    const { agent, clientId, router } = this.props;
+    const severity = this.severityOf(spec.kind, spec.route);
+    const alarmName = AiOpsNames.alarm(clientId, agent.id, spec.route?.id, spec.kind);
+    const id = spec.route ? `${spec.route.id}-${spec.kind}` : spec.kind;
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName,
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: spec.comparisonOperator,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: this.description(spec.kind, severity, spec.route, spec.what, spec.condition),
+    });
+    router.route(alarm, severity);
+    const created: SloAlarm = { alarm, alarmName, kind: spec.kind, severity, route: spec.route?.id };
+    this.alarms.push(created);
+    return created;
+  }
+
+  private severityOf(kind: SloAlarmKind, route?: RouteConfig): Severity {
+    const override = OVERRIDE_OF[kind];
+    return (override && route?.slo.severityOverrides?.[override]) || DEFAULT_SEVERITIES[kind];
+  }
+
+  /** One screen: what fired, the threshold, the owner, the runbook and the dashboard. */
+  private description(kind: SloAlarmKind, severity: Severity, route: RouteConfig | undefined, what: string, condition: string): string {
+    const { agent, dashboardUrl } = this.props;
+    const runbook = route?.runbookUrl ?? agent.runbookUrl ?? AiOpsNames.defaultRunbookUrl(kind);
+    const text = [
+      `[${severity}] ${what}.`,
+      `Fires when: ${condition}.`,
+      `Owner: team ${agent.owner.team}, service ${agent.owner.service}.`,
+      `Runbook: ${runbook}`,
+      `Dashboard: ${dashboardUrl}`,
+    ].join('\n');
+    return text.length <= DESCRIPTION_LIMIT ? text : text.slice(0, DESCRIPTION_LIMIT - 3) + '...';
+  }
+}

@@ -1,0 +1,6 @@
+export * from './pages';
+export * from './widgets';
+export * from './top-tenants';
+export * from './agent-dashboard';
+export * from './overview-dashboard';
+export * from './read-only-access';

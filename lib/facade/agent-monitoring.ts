@@ -1,0 +1,48 @@
+import { Construct } from 'constructs';
+import { AiOpsNames } from '../alarms/names';
+import { SloAlarms } from '../alarms/slo-alarms';
+import { AgentConfig } from '../config/types';
+import { AgentDashboard } from '../dashboards/agent-dashboard';
+import { IAlarmRouter } from '../routing/router';
+import { TelemetryMetricFactory } from '../telemetry/metric-factory';
+
+/** Properties of `AgentMonitoring`. */
+export interface AgentMonitoringProps {
+  readonly clientId: string;
+  readonly agent: AgentConfig;
+  /** Model ids the agent calls. */
+  readonly models: string[];
+  readonly metrics: TelemetryMetricFactory;
+  readonly router: IAlarmRouter;
+  /**
+   * Periods with fewer calls than this count as healthy for latency and rate alarms.
+   * @default 20
+   */
+  readonly minimumCallsPerPeriod?: number;
+}
+
+/** One agent's SLO alarms and dashboard. */
+export class AgentMonitoring extends Construct {
+  public readonly alarms: SloAlarms;
+  public readonly dashboard: AgentDashboard;
+
+  public constructor(scope: Construct, id: string, props: AgentMonitoringProps) {
+    super(scope, id);
+    const dashboardName = AiOpsNames.agentDashboard(props.clientId, props.agent.id);
+    this.alarms = new SloAlarms(this, 'Alarms', {
+      clientId: props.clientId,
+      agent: props.agent,
+      metrics: props.metrics,
+      router: props.router,
+      dashboardUrl: AiOpsNames.dashboardUrl(dashboardName),
+      minimumCallsPerPeriod: props.minimumCallsPerPeriod,
+    });
+    this.dashboard = new AgentDashboard(this, 'Dashboard', {
+      clientId: props.clientId,
+      agent: props.agent,
+      models: props.models,
+      metrics: props.metrics,
+      alarmNames: [this.alarms.agentDown, ...this.alarms.alarms].map((a) => a.alarmName),
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { attachCustomSynthesis, ISynthesisSession, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct, IConstruct } from 'constructs';
+import { ClientCardinality } from '../config/cardinality';
+import { ClientConfig } from '../config/types';
+import { estimateMonitoringCost, MonitoringCostEstimate, MonitoringInventory } from '../pricing/monitoring-cost';
+import { TelemetryContract } from '../telemetry/contract';
+
+const DEFAULT_MONTHLY_CALLS = 1_000_000;
+/** Contributor Insights rule kinds: every call line is matched once by each kind. */
+const TENANT_RULE_KINDS = 2;
+
+/** Properties of `MonitoringCostReport`. */
+export interface MonitoringCostReportProps {
+  readonly clientId: string;
+  readonly config: ClientConfig;
+}
+
+/**
+ * At synthesis, prices what the enclosing construct built (alarms, composites, anomaly detectors,
+ * dashboards, Contributor Insights rules, in every nested stack) plus the custom metrics and log
+ * ingestion the config's agents, routes, models and call volume imply, and writes
+ * `<outdir>/<client>.monitoring-cost.json`. Tenants appear nowhere in it.
+ */
+export class MonitoringCostReport extends Construct {
+  /** The report's file name in the cloud assembly. */
+  public static fileName(clientId: string): string {
+    return `${clientId}.monitoring-cost.json`;
+  }
+
+  public constructor(scope: Construct, id: string, props: MonitoringCostReportProps) {
+    super(scope, id);
+    attachCustomSynthesis(this, {
+      onSynthesize: (session: ISynthesisSession) => {
+        const estimate = MonitoringCostReport.estimate(scope, props.config);
+        fs.writeFileSync(path.join(session.outdir, MonitoringCostReport.fileName(props.clientId)), JSON.stringify({
+          clientId: props.clientId,
+          ...estimate,
+        }, undefined, 2));
+      },
+    });
+  }
+
+  /** The estimate for everything under `root` and the config's telemetry. */
+  public static estimate(root: IConstruct, config: ClientConfig): MonitoringCostEstimate {
+    let standardAlarmMetrics = 0;
+    let highResolutionAlarmMetrics = 0;
+    let anomalyDetectionAlarms = 0;
+    let compositeAlarms = 0;
+    let dashboards = 0;
+    let contributorInsightsRules = 0;
+    for (const node of root.node.findAll()) {
+      if (node instanceof cloudwatch.CfnAlarm) {
+        const resolved = Stack.of(node).resolve(node.metrics) as Array<{ metricStat?: { period?: number } }> | undefined;
+        if (node.thresholdMetricId) {
+          anomalyDetectionAlarms++;
+          continue;
+        }
+        const stats = resolved ? resolved.filter((query) => query.metricStat) : [{ metricStat: { period: Stack.of(node).resolve(node.period) } }];
+        const highResolution = stats.some((query) => (query.metricStat?.period ?? 60) < 60);
+        if (highResolution) highResolutionAlarmMetrics += stats.length;
+        else standardAlarmMetrics += stats.length;
+      } else if (node instanceof cloudwatch.CfnCompositeAlarm) {
+        compositeAlarms++;
+      } else if (node instanceof cloudwatch.CfnDashboard) {
+        dashboards++;
+      } else if (node instanceof cloudwatch.CfnInsightRule) {
+        contributorInsightsRules++;
+      }
+    }
+    const monthlyCalls = config.expectedMonthlyCalls ?? DEFAULT_MONTHLY_CALLS;
+    const inventory: MonitoringInventory = {
+      customMetrics: TelemetryContract.customMetricCount(ClientCardinality.of(config)),
+      standardAlarmMetrics,
+      highResolutionAlarmMetrics,
+      anomalyDetectionAlarms,
+      compositeAlarms,
+      dashboards,
+      contributorInsightsRules,
+      contributorInsightsMatchedEvents: contributorInsightsRules > 0 ? monthlyCalls * TENANT_RULE_KINDS : 0,
+      monthlyCalls,
+      bytesPerCall: TelemetryContract.CALL_LINE_BYTES,
+    };
+    return estimateMonitoringCost(inventory);
+  }
+}
