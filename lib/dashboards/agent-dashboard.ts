@@ -223,7 +223,7 @@ export class AgentDashboard extends Construct {
           width: QUARTER,
           height: HEIGHT,
           left: [metrics.metric(M.RETRIEVAL_HITS, dims, cloudwatch.Stats.AVERAGE, { label: 'documents per retrieval' })],
-          right: [metrics.sum(M.RETRIEVALS, dims, { label: 'retrievals' })],
+          right: [metrics.sum(M.RETRIEVALS, dims, { label: 'retrieval count' })],
         }),
       );
     }

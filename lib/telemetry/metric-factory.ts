@@ -64,7 +64,7 @@ export class TelemetryMetricFactory {
 
   /** A percent of calls: 100 x Sum(counter) / Sum(calls), for model errors, application errors or throttles. */
   public ratePercent(counter: MetricDefinition, dimensions: SeriesDimensions, options: SeriesOptions = {}): cloudwatch.MathExpression {
-    const ids = this.ids(dimensions, options, counter.name, 'calls');
+    const ids = this.ids(dimensions, options, counter.name, 'callsSum');
     return new cloudwatch.MathExpression({
       expression: `100 * ${ids[0]} / ${ids[1]}`,
       usingMetrics: { [ids[0]]: this.sum(counter, dimensions, options), [ids[1]]: this.sum(M.CALLS, dimensions, options) },
@@ -106,7 +106,7 @@ export class TelemetryMetricFactory {
 
   /** Cost per call: Sum(costUsd) / Sum(calls). */
   public costPerCall(dimensions: SeriesDimensions, options: SeriesOptions = {}): cloudwatch.MathExpression {
-    const [cost, calls] = this.ids(dimensions, options, 'cost', 'calls');
+    const [cost, calls] = this.ids(dimensions, options, 'cost', 'callsSum');
     return new cloudwatch.MathExpression({
       expression: `${cost} / ${calls}`,
       usingMetrics: { [cost]: this.sum(M.COST_USD, dimensions, options), [calls]: this.sum(M.CALLS, dimensions, options) },
@@ -117,7 +117,7 @@ export class TelemetryMetricFactory {
 
   /** Retrieval-cache hit rate: 100 x retrievals answered from cache / retrievals. */
   public retrievalCacheHitRatePercent(agent: string, options: SeriesOptions = {}): cloudwatch.MathExpression {
-    const [hits, retrievals] = this.ids({ agent }, options, 'hits', 'retrievals');
+    const [hits, retrievals] = this.ids({ agent }, options, 'cacheHitsSum', 'retrievalsSum');
     return new cloudwatch.MathExpression({
       expression: `100 * ${hits} / ${retrievals}`,
       usingMetrics: {
@@ -137,7 +137,7 @@ export class TelemetryMetricFactory {
     value: cloudwatch.IMetric, dimensions: SeriesDimensions, minimumCalls: number, fallback: number, label: string,
   ): cloudwatch.MathExpression {
     // The guard reuses the id of the calls metric, so a rate's calls are read (and billed) once.
-    const [valueId, guardId] = this.ids(dimensions, {}, 'value', 'calls');
+    const [valueId, guardId] = this.ids(dimensions, {}, 'value', 'callsSum');
     const inner = value instanceof cloudwatch.MathExpression
       ? { expression: `(${value.expression})`, usingMetrics: value.usingMetrics }
       : { expression: valueId, usingMetrics: { [valueId]: value } };
