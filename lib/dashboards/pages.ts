@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 
@@ -46,7 +47,8 @@ export class DashboardPages {
 
   /** Adds one row of widgets. */
   public addRow(...widgets: cloudwatch.IWidget[]): void {
-    const rendered = widgets.flatMap((widget) => widget.toJson());
+    // Widgets render their metrics as tokens: resolve them to count what CloudWatch will count.
+    const rendered: any[] = Stack.of(this.scope).resolve(widgets.flatMap((widget) => widget.toJson()));
     for (const json of rendered) {
       if (metricsIn(json) > DashboardLimits.METRICS_PER_GRAPH) {
         throw new Error(`widget "${json?.properties?.title}" has ${metricsIn(json)} metrics, above CloudWatch's ${DashboardLimits.METRICS_PER_GRAPH}`);
@@ -63,7 +65,7 @@ export class DashboardPages {
       this.pages.push(page);
       if (this.pages.length > 1) {
         const header = this.continuation(this.pages.length, this.dashboardName);
-        const headerJson = header.flatMap((widget) => widget.toJson());
+        const headerJson: any[] = Stack.of(this.scope).resolve(header.flatMap((widget) => widget.toJson()));
         page.rows.push(header);
         page.widgets += headerJson.length;
         page.bytes += JSON.stringify(headerJson).length;

@@ -25,7 +25,8 @@ export function exampleStack(app: App = newApp()): AiOpsStack {
 
 /**
  * Synthesizes the app with cdk-nag's AwsSolutions and Serverless packs and returns every
- * unacknowledged finding (and every plugin failure) as `<rule> at <construct path>`.
+ * unacknowledged finding (and every plugin failure) as `<rule> at <construct path>`. Call it before
+ * anything else synthesizes the app: a second synthesis reuses the first one's assembly.
  */
 export function nagFindings(app: App): string[] {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

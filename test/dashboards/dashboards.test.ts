@@ -1,0 +1,163 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { DashboardLimits, metricsIn } from '../../lib/dashboards';
+import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
+import { exampleStack } from '../support/example';
+import { agentTemplates, dashboardsOf } from '../support/templates';
+
+const M = TelemetryMetrics;
+const F = TelemetryFields;
+const stack = exampleStack();
+const [overview] = dashboardsOf(Template.fromStack(stack));
+const agentDashboards = Object.fromEntries(Object.entries(agentTemplates(stack.aiOps)).map(([agent, template]) => [agent, dashboardsOf(template)[0]]));
+
+const titles = (body: any): string[] => body.widgets.map((w: any) => w.properties.title).filter(Boolean);
+const widget = (body: any, title: string) => {
+  const found = body.widgets.find((w: any) => w.properties.title === title);
+  if (!found) throw new Error(`no widget "${title}" in ${titles(body).join(' | ')}`);
+  return found;
+};
+/** Metric rows of a widget as `namespace/name{dim=value,...}:stat`, math inputs included. */
+const seriesIn = (w: any): string[] => w.properties.metrics
+  .filter((row: any[]) => typeof row[0] === 'string')
+  .map((row: any[]) => {
+    const options = typeof row[row.length - 1] === 'object' ? row[row.length - 1] : {};
+    const [namespace, name, ...rest] = row.filter((part) => typeof part === 'string');
+    const dims = [];
+    for (let i = 0; i < rest.length; i += 2) dims.push(`${rest[i]}=${rest[i + 1]}`);
+    return `${namespace}/${name}{${dims.join(',')}}:${options.stat ?? 'Average'}`;
+  });
+const expressionsIn = (w: any): string[] => w.properties.metrics.filter((row: any[]) => row[0]?.expression).map((row: any[]) => row[0].expression);
+
+describe('the overview dashboard of the example client', () => {
+  test('is one page, named after the client', () => {
+    expect(overview.name).toBe('example-ai-ops-overview');
+  });
+
+  test('spend, tokens by kind and cost per call for the whole client', () => {
+    expect(seriesIn(widget(overview.body, 'Spend, all agents (USD per hour)'))).toEqual([`CdkAiOps/${M.COST_USD.name}{}:Sum`]);
+    expect(seriesIn(widget(overview.body, 'Tokens, all agents, by kind (per hour)'))).toEqual(
+      [M.INPUT_TOKENS, M.CACHE_READ_TOKENS, M.CACHE_WRITE_TOKENS, M.OUTPUT_TOKENS].map((m) => `CdkAiOps/${m.name}{}:Sum`));
+    const perCall = widget(overview.body, 'Cost per call and prompt-cache hit rate, all agents');
+    expect(expressionsIn(perCall)).toEqual([
+      expect.stringMatching(/^cost_\w+ \/ callsSum_\w+$/),
+      expect.stringMatching(/^100 \* cacheRead_\w+ \/ \(input_\w+ \+ cacheRead_\w+ \+ cacheWrite_\w+\)$/),
+    ]);
+  });
+
+  test('spend and latency by model, and per agent: spend, cost per call, latency, error rates by cause, cache hit rates', () => {
+    expect(seriesIn(widget(overview.body, 'Spend by model (USD per hour)'))).toHaveLength(3);
+    expect(seriesIn(widget(overview.body, 'Spend by agent (USD per hour)'))).toEqual(
+      ['triage', 'answer', 'retrieval', 'qa-review'].map((a) => `CdkAiOps/${M.COST_USD.name}{${F.AGENT.name}=${a}}:Sum`));
+    for (const [title, counter] of [
+      ['Model-error rate by agent (% of calls)', M.MODEL_ERRORS],
+      ['Application-error rate by agent (% of calls)', M.APP_ERRORS],
+      ['Throttle rate by agent (% of calls)', M.THROTTLES],
+    ] as const) {
+      const rates = expressionsIn(widget(overview.body, title));
+      expect(rates).toHaveLength(4);
+      for (const expression of rates) expect(expression).toMatch(new RegExp(`^100 \\* ${counter.name}_\\w+ / callsSum_\\w+$`));
+    }
+    expect(expressionsIn(widget(overview.body, 'Prompt-cache hit rate by agent (% of input tokens)'))).toHaveLength(4);
+    expect(expressionsIn(widget(overview.body, 'Cost per call by agent (USD)'))).toHaveLength(4);
+    expect(seriesIn(widget(overview.body, 'Latency p95 by agent (ms)'))).toHaveLength(4);
+    expect(seriesIn(widget(overview.body, 'Cost per agent session (USD, average)'))).toEqual([`CdkAiOps/${M.SESSION_COST_USD.name}{${F.AGENT.name}=answer}:Average`]);
+    expect(expressionsIn(widget(overview.body, 'Retrieval-cache hit rate by agent (% of retrievals)'))).toHaveLength(1);
+  });
+
+  test('the provider side: AWS/Bedrock metrics by ModelId for the Bedrock models only', () => {
+    const bedrockModels = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-haiku-4-5-20251001-v1:0'];
+    expect(seriesIn(widget(overview.body, 'Bedrock (provider side): invocations by ModelId'))).toEqual(
+      bedrockModels.map((m) => `AWS/Bedrock/Invocations{ModelId=${m}}:Sum`));
+    expect(seriesIn(widget(overview.body, 'Bedrock (provider side): invocation latency p95 (ms)'))).toEqual(
+      bedrockModels.map((m) => `AWS/Bedrock/InvocationLatency{ModelId=${m}}:p95`));
+    expect(seriesIn(widget(overview.body, 'Bedrock (provider side): input and output tokens'))).toHaveLength(4);
+    expect(seriesIn(widget(overview.body, 'Bedrock (provider side): throttles, client and server errors'))).toEqual(bedrockModels.flatMap((m) => [
+      `AWS/Bedrock/InvocationThrottles{ModelId=${m}}:Sum`, `AWS/Bedrock/InvocationClientErrors{ModelId=${m}}:Sum`, `AWS/Bedrock/InvocationServerErrors{ModelId=${m}}:Sum`,
+    ]));
+  });
+
+  test('top tenants by cost and tokens from Contributor Insights, never from a tenant dimension', () => {
+    expect(widget(overview.body, 'Top tenants by cost (USD, from the telemetry logs)').properties.insightRule)
+      .toEqual({ maxContributorCount: 10, orderBy: 'Sum', ruleName: 'example-ai-ops-tenants-by-cost' });
+    expect(widget(overview.body, 'Top tenants by tokens (from the telemetry logs)').properties.insightRule.ruleName).toBe('example-ai-ops-tenants-by-tokens');
+    expect(JSON.stringify(overview.body)).not.toContain(`"${F.TENANT.name}"`);
+  });
+
+  test('an alarm-status widget with every alarm of the client, and a text naming each agent\'s owner and runbook', () => {
+    const status = widget(overview.body, 'Alarms of Example Support Co.');
+    expect(status.type).toBe('alarm');
+    expect(status.properties.alarms).toHaveLength(1 + 4 + 8 * 6 + 2);
+    expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-production-down');
+    const text = overview.body.widgets.find((w: any) => w.type === 'text').properties.markdown;
+    expect(text).toContain('| Answer drafting | support-ai | `support-answer-fn` | [example-ai-ops-agent-answer](#dashboards:name=example-ai-ops-agent-answer) | [runbook](https://runbooks.example.com/support/answer) |');
+    expect(text).toContain('| Knowledge retrieval | search | `kb-retrieval-service` |');
+  });
+
+  test('the whole body (snapshot)', () => {
+    expect(overview.body).toMatchSnapshot();
+  });
+});
+
+describe('the agent dashboards of the example client', () => {
+  test('per route: latency p50/p95/p99 with the SLO as annotations, and time to first token', () => {
+    const latency = widget(agentDashboards.answer.body, 'draft-reply: latency p50 / p95 / p99 (ms) vs SLO');
+    expect(seriesIn(latency)).toEqual([
+      ...['p50', 'p95', 'p99'].map((stat) => `CdkAiOps/${M.LATENCY_MS.name}{${F.AGENT.name}=answer,${F.ROUTE.name}=draft-reply}:${stat}`),
+      `CdkAiOps/${M.TIME_TO_FIRST_TOKEN_MS.name}{${F.AGENT.name}=answer,${F.ROUTE.name}=draft-reply}:p95`,
+    ]);
+    expect(latency.properties.annotations.horizontal.map((a: any) => a.value)).toEqual([3000, 8000, 15000]);
+  });
+
+  test('per route: error rates by cause against the SLO, tokens by kind, cost per period and per call', () => {
+    const errors = widget(agentDashboards.triage.body, 'detect-language: error rates (% of calls)');
+    expect(expressionsIn(errors)).toHaveLength(3);
+    expect(errors.properties.annotations.horizontal[0].value).toBe(2);
+    expect(seriesIn(widget(agentDashboards.triage.body, 'detect-language: tokens per 5 minutes'))).toHaveLength(4);
+    const cost = widget(agentDashboards.triage.body, 'detect-language: cost (USD per 5 minutes, and per call)');
+    expect(expressionsIn(cost)).toEqual([expect.stringMatching(/^cost_\w+ \/ callsSum_\w+$/)]);
+  });
+
+  test('per model: cost, tokens, prompt-cache hit rate against the floor, latency', () => {
+    const hitRate = widget(agentDashboards.answer.body, 'Prompt-cache hit rate by model (% of input tokens read from cache)');
+    expect(expressionsIn(hitRate)).toHaveLength(2);
+    expect(hitRate.properties.annotations.horizontal[0].value).toBe(60);
+    expect(seriesIn(widget(agentDashboards.answer.body, 'Cost by model (USD per hour)'))).toEqual([
+      `CdkAiOps/${M.COST_USD.name}{${F.AGENT.name}=answer,${F.MODEL.name}=us.anthropic.claude-sonnet-4-5-20250929-v1:0}:Sum`,
+      `CdkAiOps/${M.COST_USD.name}{${F.AGENT.name}=answer,${F.MODEL.name}=anthropic.claude-haiku-4-5-20251001-v1:0}:Sum`,
+    ]);
+  });
+
+  test('sessions: steps p50/p99, tool calls by tool (a search over the tool dimension), cost per session', () => {
+    expect(seriesIn(widget(agentDashboards.answer.body, 'Agent steps per session (p50 / p99)'))).toEqual(
+      ['p50', 'p99'].map((stat) => `CdkAiOps/${M.SESSION_STEPS.name}{${F.AGENT.name}=answer}:${stat}`));
+    expect(expressionsIn(widget(agentDashboards.answer.body, 'Tool calls by tool (per 5 minutes)'))).toEqual([
+      `SEARCH('{CdkAiOps,${F.AGENT.name},${F.TOOL.name}} MetricName="${M.TOOL_CALLS.name}" ${F.AGENT.name}="answer"', 'Sum', 300)`,
+    ]);
+    expect(titles(agentDashboards.triage.body)).not.toContain('Agent steps per session (p50 / p99)');
+  });
+
+  test('retrieval: recall and precision, staleness against its limit, retrieval-cache hit rate', () => {
+    const body = agentDashboards.retrieval.body;
+    expect(seriesIn(widget(body, 'Retrieval quality: recall@k and precision@k (average, labelled queries)'))).toHaveLength(2);
+    expect(widget(body, 'Index staleness (hours since refresh, maximum)').properties.annotations.horizontal[0].value).toBe(24);
+    expect(expressionsIn(widget(body, 'Retrieval-cache hit rate (% of retrievals)'))).toHaveLength(1);
+    expect(titles(agentDashboards.answer.body)).not.toContain('Index staleness (hours since refresh, maximum)');
+  });
+
+  test('the agent\'s alarms and its owner', () => {
+    expect(widget(agentDashboards.answer.body, 'Alarms of Answer drafting').properties.alarms).toHaveLength(1 + 2 * 6 + 1);
+    expect(agentDashboards.answer.body.widgets[0].properties.markdown).toContain('Owner: team **support-ai**, service `support-answer-fn`.');
+  });
+
+  test('the answer agent\'s whole body (snapshot)', () => {
+    expect(agentDashboards.answer.body).toMatchSnapshot();
+  });
+
+  test('every dashboard stays within CloudWatch\'s limits', () => {
+    for (const dashboard of [overview, ...Object.values(agentDashboards)]) {
+      expect(dashboard.body.widgets.length).toBeLessThanOrEqual(DashboardLimits.WIDGETS_PER_DASHBOARD);
+      expect(dashboard.bodyBytes).toBeLessThanOrEqual(DashboardLimits.BODY_BYTES);
+      expect(dashboard.body.widgets.reduce((n: number, w: any) => n + metricsIn(w), 0)).toBeLessThanOrEqual(DashboardLimits.METRICS_PER_DASHBOARD);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DashboardLimits, metricsIn } from '../../lib/dashboards';
+import { AiOpsStack } from '../../lib/facade';
+import { nagFindings, newApp } from '../support/example';
+import { generatedClient } from '../support/generated-client';
+import { allStacks, dashboardsOf } from '../support/templates';
+
+/** CloudFormation's own limits on one template. */
+const MAX_RESOURCES_PER_STACK = 500;
+const MAX_TEMPLATE_BYTES = 1_000_000;
+
+describe('a client with 40 agents, 200 routes and 3 models', () => {
+  const app = newApp();
+  const stack = new AiOpsStack(app, 'bigco-ai-ops', { config: generatedClient(40, 5) });
+  // cdk-nag runs at the first synthesis, before any template is read.
+  const findings = nagFindings(app);
+  const stacks = allStacks(stack);
+  const templates = stacks.map((s: Stack) => Template.fromStack(s));
+  const dashboards = templates.flatMap(dashboardsOf);
+
+  test('synthesizes with zero unacknowledged cdk-nag findings', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('has an alarm set and a dashboard per agent, in nested stacks within CloudFormation\'s limits', () => {
+    expect(stacks).toHaveLength(41);
+    expect(templates.reduce((n, t) => n + Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length, 0)).toBe(200 * 6 + 10 + 8);
+    for (const template of templates) {
+      const json = template.toJSON();
+      expect(Object.keys(json.Resources).length).toBeLessThanOrEqual(MAX_RESOURCES_PER_STACK);
+      expect(JSON.stringify(json).length).toBeLessThanOrEqual(MAX_TEMPLATE_BYTES);
+    }
+  });
+
+  test('every dashboard stays within every CloudWatch limit: split into pages, not truncated', () => {
+    expect(dashboards.length).toBeGreaterThanOrEqual(41);
+    for (const { name, body, bodyBytes } of dashboards) {
+      const context = { name };
+      expect({ ...context, widgets: body.widgets.length <= DashboardLimits.WIDGETS_PER_DASHBOARD }).toEqual({ ...context, widgets: true });
+      expect({ ...context, bytes: bodyBytes <= DashboardLimits.BODY_BYTES }).toEqual({ ...context, bytes: true });
+      const metrics = body.widgets.reduce((n: number, w: any) => n + metricsIn(w), 0);
+      expect({ ...context, metrics: metrics <= DashboardLimits.METRICS_PER_DASHBOARD }).toEqual({ ...context, metrics: true });
+      for (const widget of body.widgets) {
+        expect(metricsIn(widget)).toBeLessThanOrEqual(DashboardLimits.METRICS_PER_GRAPH);
+        if (widget.type === 'alarm') expect(widget.properties.alarms.length).toBeLessThanOrEqual(DashboardLimits.ALARMS_PER_ALARM_WIDGET);
+      }
+    }
+  });
+
+  test('nothing is dropped: every agent and every alarm appears on the overview pages', () => {
+    const overviewPages = dashboards.filter((d) => d.name.startsWith('bigco-ai-ops-overview'));
+    const widgets = overviewPages.flatMap((page) => page.body.widgets);
+    const alarmArns = widgets.filter((w: any) => w.type === 'alarm').flatMap((w: any) => w.properties.alarms);
+    expect(new Set(alarmArns).size).toBe(200 * 6 + 10 + 8 + 40 + 1);
+    const spendSeries = widgets.filter((w: any) => w.properties.title?.startsWith('Spend by agent'))
+      .reduce((n: number, w: any) => n + metricsIn(w), 0);
+    expect(spendSeries).toBe(40);
+  });
+});
