@@ -1,3 +1,4 @@
+import { NestedStack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { exampleStack } from './support/example';
 
@@ -14,6 +15,11 @@ function normalized(template: Record<string, any>): Record<string, any> {
   return copy;
 }
 
-test('the example client stack, whole (the platform team\'s guard against unreviewed changes)', () => {
-  expect(normalized(Template.fromStack(exampleStack()).toJSON())).toMatchSnapshot();
+test('the example client stack, whole, nested stacks included (the platform team\'s guard against unreviewed changes)', () => {
+  const stack = exampleStack();
+  const nested = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
+  expect(normalized({
+    root: Template.fromStack(stack).toJSON(),
+    ...Object.fromEntries(nested.map((n) => [n.node.path, Template.fromStack(n).toJSON()])),
+  })).toMatchSnapshot();
 });

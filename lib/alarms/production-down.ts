@@ -1,9 +1,9 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { Severity } from '../config/types';
-import { IAlarmRouter } from '../routing/router';
 import { AiOpsNames } from './names';
 import { DEFAULT_SEVERITIES, SloAlarm, SloAlarmKind } from './slo-alarms';
+import { Severity } from '../config/types';
+import { IAlarmRouter } from '../routing/router';
 
 /** Properties of `ProductionDownAlarm`. */
 export interface ProductionDownAlarmProps {

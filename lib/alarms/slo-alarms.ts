@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { AiOpsNames } from './names';
 import { AgentConfig, RouteConfig, Severity, SeverityOverrides } from '../config/types';
 import { IAlarmRouter } from '../routing/router';
 import { TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
-import { AiOpsNames } from './names';
 
 const M = TelemetryMetrics;
 

@@ -1,5 +1,5 @@
-import { CardinalityShape } from '../telemetry/contract';
 import { ClientConfig } from './types';
+import { CardinalityShape } from '../telemetry/contract';
 
 /** What a client config implies for the telemetry contract's custom-metric formula. */
 export class ClientCardinality {

@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { DashboardPages } from './pages';
+import { AlarmStatusByNameWidget } from './widgets';
 import { AiOpsNames } from '../alarms/names';
 import { AgentConfig } from '../config/types';
 import { TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
-import { DashboardPages } from './pages';
-import { AlarmStatusByNameWidget } from './widgets';
 
 const M = TelemetryMetrics;
 const F = TelemetryFields;

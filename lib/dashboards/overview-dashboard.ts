@@ -1,14 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { chunked, DashboardPages } from './pages';
+import { TenantRule } from './top-tenants';
+import { AlarmStatusByNameWidget, ContributorInsightsWidget } from './widgets';
 import { AiOpsNames } from '../alarms/names';
 import { ClientConfig } from '../config/types';
 import { ModelProvider } from '../pricing/price-catalog';
 import { TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
-import { chunked, DashboardPages } from './pages';
-import { TenantRule } from './top-tenants';
-import { AlarmStatusByNameWidget, ContributorInsightsWidget } from './widgets';
 
 const M = TelemetryMetrics;
 const FULL = 24;

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 import { AiOpsNames } from '../alarms/names';
 import { ProductionDownAlarm } from '../alarms/production-down';
 import { ClientConfig, ClientConfigLoader, OperatingPosture } from '../config';
+import { AgentMonitoring } from './agent-monitoring';
+import { MonitoringCostReport } from './monitoring-cost-report';
 import { OverviewDashboard } from '../dashboards/overview-dashboard';
 import { ReadOnlyAccess } from '../dashboards/read-only-access';
 import { TopTenantsRules } from '../dashboards/top-tenants';
@@ -12,8 +14,6 @@ import { PriceCatalog } from '../pricing';
 import { IAlarmRouter, SnsSeverityRouter } from '../routing/router';
 import { TelemetryContract } from '../telemetry';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
-import { AgentMonitoring } from './agent-monitoring';
-import { MonitoringCostReport } from './monitoring-cost-report';
 
 /** Properties of the `AiOps` facade: a client config plus construct-only options. */
 export interface AiOpsProps extends ClientConfig {

@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ClientCardinality } from '../../lib/config';
+import { AiOpsStack, MonitoringCostReport } from '../../lib/facade';
+import { CloudWatchListPrices } from '../../lib/pricing';
+import { TelemetryContract, TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
+import { AiTelemetry, serializeEmf } from '../../lib/telemetry/runtime';
+import { exampleConfig, exampleStack, newApp } from '../support/example';
+import { generatedClient } from '../support/generated-client';
+
+describe('who may look: read-only access for the client\'s team', () => {
+  const template = Template.fromStack(exampleStack());
+
+  test('a role carrying read-only policies scoped to this client\'s dashboards, alarms, rules and log groups', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'cloudwatch:GetDashboard', Resource: { 'Fn::Join': ['', Match.arrayWith([':dashboard/example-ai-ops-*'])] } }),
+          Match.objectLike({ Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], Resource: { 'Fn::Join': ['', Match.arrayWith([':alarm:example-*'])] } }),
+          Match.objectLike({ Action: 'cloudwatch:GetInsightRuleReport' }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Action: ['logs:StartQuery', 'logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:DescribeLogStreams'],
+          Resource: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([':log-group:/ecs/kb-retrieval-service:*'])] }]),
+        })],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: Match.anyValue() } })] },
+      ManagedPolicyArns: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^AiOpsReadOnlyAccessPolicy') }]),
+    });
+    // no write action anywhere
+    const actions = JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(actions).not.toMatch(/"(cloudwatch|logs):(Put|Delete|Set|Create|Update|Disable|Enable)\w*"/);
+  });
+
+  test('stack outputs: the dashboard URLs and the role', () => {
+    template.hasOutput('*', { Value: { 'Fn::Join': ['', Match.arrayWith(['#dashboards/dashboard/example-ai-ops-overview'])] } });
+    for (const agent of ['triage', 'answer', 'retrieval', 'qa-review']) {
+      template.hasOutput('*', { Value: { 'Fn::Join': ['', Match.arrayWith([`#dashboards/dashboard/example-ai-ops-agent-${agent}`])] } });
+    }
+    template.hasOutput('*', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AiOpsReadOnlyAccessRole'), 'Arn'] } });
+  });
+
+  test('Contributor Insights rules rank tenants by cost and tokens over every agent log group, ai_call lines only', () => {
+    const rules = Object.values(template.findResources('AWS::CloudWatch::InsightRule')).map((r: any) => ({ name: r.Properties.RuleName, body: JSON.parse(r.Properties.RuleBody) }));
+    expect(rules.map((r) => r.name)).toEqual(['example-ai-ops-tenants-by-cost', 'example-ai-ops-tenants-by-tokens']);
+    expect(rules.map((r) => r.body.Contribution.ValueOf)).toEqual([`$.${TelemetryMetrics.COST_USD.name}`, `$.${TelemetryFields.TOTAL_TOKENS.name}`]);
+    for (const { body } of rules) {
+      expect(body.Contribution.Keys).toEqual([`$.${TelemetryFields.TENANT.name}`]);
+      expect(body.LogGroupNames).toEqual(['/aws/lambda/support-triage-fn', '/aws/lambda/support-answer-fn', '/ecs/kb-retrieval-service', '/aws/lambda/support-qa-fn']);
+      expect(body.AggregateOn).toBe('Sum');
+    }
+  });
+});
+
+describe('the price of watching', () => {
+  test('synthesis writes <client>.monitoring-cost.json with what the stack built, priced at list prices', () => {
+    const app = newApp();
+    new AiOpsStack(app, 'example-ai-ops', { config: exampleConfig() });
+    const report = JSON.parse(fs.readFileSync(path.join(app.synth().directory, MonitoringCostReport.fileName('example')), 'utf8'));
+    const quantity = (item: string) => report.items.find((i: any) => i.item === item).quantity;
+    expect(quantity('custom metrics')).toBe(TelemetryContract.customMetricCount(ClientCardinality.of(exampleConfig())));
+    expect(quantity('custom metrics')).toBe(11 * (8 + 6 + 4 + 3 + 1) + 6 + 6);
+    // 8 routes: 3 latency alarms of 2 metrics (value + call guard), 3 rate alarms of 2; staleness 1; cache floor 4
+    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4);
+    expect(quantity('composite alarms')).toBe(5);
+    expect(quantity('dashboards')).toBe(5);
+    expect(quantity('Contributor Insights rules')).toBe(2);
+    expect(quantity('Contributor Insights matched events')).toBe(2 * 1_500_000);
+    expect(quantity('telemetry log ingestion (GB)')).toBeCloseTo((1_500_000 * TelemetryContract.CALL_LINE_BYTES) / 1e9, 3);
+    const customMetricsUsd = report.items[0].monthlyUsd;
+    expect(customMetricsUsd).toBeCloseTo(quantity('custom metrics') * CloudWatchListPrices.CUSTOM_METRIC_TIERS[0].usd, 2);
+    expect(report.totalMonthlyUsd).toBeCloseTo(report.items.reduce((sum: number, i: any) => sum + i.monthlyUsd, 0), 2);
+  });
+
+  test('the estimate grows with agents, routes and models, and has no tenant input at all', () => {
+    const small = MonitoringCostReport.estimate(exampleStack().aiOps, exampleConfig());
+    const bigStack = new AiOpsStack(newApp(), 'bigco-ai-ops', { config: generatedClient(40, 5) });
+    const big = MonitoringCostReport.estimate(bigStack.aiOps, bigStack.aiOps.config);
+    expect(big.totalMonthlyUsd).toBeGreaterThan(small.totalMonthlyUsd * 10);
+    expect(JSON.stringify(big.inventory)).not.toMatch(/tenant/i);
+  });
+});
+
+test('the helper\'s typical call line is within 15% of the size the estimate assumes', () => {
+  let line = '';
+  new AiTelemetry({ write: (emf) => { line = serializeEmf(emf, 'CdkAiOps'); } }).recordAiCall({
+    agent: 'answer',
+    route: 'draft-reply',
+    tenant: 'tenant-4711',
+    provider: 'aws.bedrock',
+    model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    inputTokens: 1200,
+    outputTokens: 350,
+    cacheReadTokens: 8000,
+    cacheWriteTokens: 1500,
+    latencyMs: 2870,
+    timeToFirstTokenMs: 640,
+    sessionId: 'c0ffee-42',
+    requestId: 'req_01J9',
+  });
+  const bytes = line.length + 1;
+  expect(Math.abs(bytes - TelemetryContract.CALL_LINE_BYTES) / TelemetryContract.CALL_LINE_BYTES).toBeLessThan(0.15);
+});
