@@ -34,6 +34,11 @@ interface Page {
  * would overflow a page starts the next one (`<name>-2`, ...), so nothing is ever truncated.
  */
 export class DashboardPages {
+  /** The name of page `page` (1-based) of a dashboard. */
+  public static pageName(dashboardName: string, page: number): string {
+    return page === 1 ? dashboardName : `${dashboardName}-${page}`;
+  }
+
   private readonly pages: Page[] = [];
 
   /**
@@ -84,11 +89,6 @@ export class DashboardPages {
       widgets: page.rows,
       defaultInterval: undefined,
     }));
-  }
-
-  /** The name of page `page` (1-based) of a dashboard. */
-  public static pageName(dashboardName: string, page: number): string {
-    return page === 1 ? dashboardName : `${dashboardName}-${page}`;
   }
 }
 

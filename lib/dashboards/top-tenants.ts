@@ -27,6 +27,20 @@ export interface TenantRule {
  * for ten tenants or ten thousand.
  */
 export class TopTenantsRules extends Construct {
+  private static body(logGroupNames: string[], valueOf: string): string {
+    return JSON.stringify({
+      Schema: { Name: 'CloudWatchLogRule', Version: 1 },
+      LogGroupNames: logGroupNames,
+      LogFormat: 'JSON',
+      Contribution: {
+        Keys: [`$.${TelemetryFields.TENANT.name}`],
+        ValueOf: `$.${valueOf}`,
+        Filters: [{ Match: `$.${TelemetryFields.RECORD_TYPE.name}`, In: [RecordType.AI_CALL] }],
+      },
+      AggregateOn: 'Sum',
+    });
+  }
+
   public readonly byCost: TenantRule[];
   public readonly byTokens: TenantRule[];
 
@@ -53,20 +67,6 @@ export class TopTenantsRules extends Construct {
         ruleBody: TopTenantsRules.body(part, valueOf),
       });
       return { ruleName, valueOf, part: index + 1, parts: groups.length };
-    });
-  }
-
-  private static body(logGroupNames: string[], valueOf: string): string {
-    return JSON.stringify({
-      Schema: { Name: 'CloudWatchLogRule', Version: 1 },
-      LogGroupNames: logGroupNames,
-      LogFormat: 'JSON',
-      Contribution: {
-        Keys: [`$.${TelemetryFields.TENANT.name}`],
-        ValueOf: `$.${valueOf}`,
-        Filters: [{ Match: `$.${TelemetryFields.RECORD_TYPE.name}`, In: [RecordType.AI_CALL] }],
-      },
-      AggregateOn: 'Sum',
     });
   }
 }

@@ -30,19 +30,6 @@ export class MonitoringCostReport extends Construct {
     return `${clientId}.monitoring-cost.json`;
   }
 
-  public constructor(scope: Construct, id: string, props: MonitoringCostReportProps) {
-    super(scope, id);
-    attachCustomSynthesis(this, {
-      onSynthesize: (session: ISynthesisSession) => {
-        const estimate = MonitoringCostReport.estimate(scope, props.config);
-        fs.writeFileSync(path.join(session.outdir, MonitoringCostReport.fileName(props.clientId)), JSON.stringify({
-          clientId: props.clientId,
-          ...estimate,
-        }, undefined, 2));
-      },
-    });
-  }
-
   /** The estimate for everything under `root` and the config's telemetry. */
   public static estimate(root: IConstruct, config: ClientConfig): MonitoringCostEstimate {
     let standardAlarmMetrics = 0;
@@ -84,5 +71,18 @@ export class MonitoringCostReport extends Construct {
       bytesPerCall: TelemetryContract.CALL_LINE_BYTES,
     };
     return estimateMonitoringCost(inventory);
+  }
+
+  public constructor(scope: Construct, id: string, props: MonitoringCostReportProps) {
+    super(scope, id);
+    attachCustomSynthesis(this, {
+      onSynthesize: (session: ISynthesisSession) => {
+        const estimate = MonitoringCostReport.estimate(scope, props.config);
+        fs.writeFileSync(path.join(session.outdir, MonitoringCostReport.fileName(props.clientId)), JSON.stringify({
+          clientId: props.clientId,
+          ...estimate,
+        }, undefined, 2));
+      },
+    });
   }
 }

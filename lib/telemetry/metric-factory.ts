@@ -32,8 +32,8 @@ export interface SeriesOptions {
  */
 function mathId(role: string, dimensions: SeriesDimensions, period: Duration): string {
   const key = JSON.stringify([dimensions.agent, dimensions.route, dimensions.model, dimensions.tool, period.toSeconds()]);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  let hash = 7;
+  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) % 2147483647;
   return `${role}_${hash.toString(36)}`;
 }
 

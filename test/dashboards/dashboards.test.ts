@@ -8,7 +8,9 @@ const M = TelemetryMetrics;
 const F = TelemetryFields;
 const stack = exampleStack();
 const [overview] = dashboardsOf(Template.fromStack(stack));
-const agentDashboards = Object.fromEntries(Object.entries(agentTemplates(stack.aiOps)).map(([agent, template]) => [agent, dashboardsOf(template)[0]]));
+const agentDashboards = Object.fromEntries(
+  Object.entries(agentTemplates(stack.aiOps)).map(([agent, template]) => [agent, dashboardsOf(template)[0]]),
+);
 
 const titles = (body: any): string[] => body.widgets.map((w: any) => w.properties.title).filter(Boolean);
 const widget = (body: any, title: string) => {
