@@ -10,7 +10,7 @@ const root = Template.fromStack(stack);
 const agents = agentTemplates(stack.aiOps);
 const alarms = Object.assign({}, ...Object.values(agents).map(alarmsOf));
 /** The logical id of a severity's topic in the root stack, as nested stacks receive it. */
-const topicIds = Object.fromEntries(Object.entries(root.findResources('AWS::SNS::Topic')).map(([id, r]: [string, any]) => [r.Properties.TopicName.split('-').pop(), id]));
+const topicIds: Record<string, string> = Object.fromEntries(Object.entries(root.findResources('AWS::SNS::Topic')).map(([id, r]: [string, any]) => [r.Properties.TopicName.split('-').pop(), id]));
 
 /** The severity an alarm's actions deliver to (nested stacks get the topic ARN as a parameter). */
 function severityOf(alarm: any): string {
