@@ -122,6 +122,11 @@ project.addTask('bench:telemetry', {
   exec: 'tsx test/bench/telemetry.bench.ts',
 });
 
+project.addTask('bench:synth', {
+  description: 'Time synthesis of the example and a 40-agent client; price their monitoring; writes docs/benchmarks.md',
+  exec: 'tsx test/bench/synth.bench.ts',
+});
+
 project.addTask('synth', {
   description: 'Synthesize the client stack (clients/example.yaml unless -c client=<id> is given)',
   exec: 'cdk synth',

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { MonitoringCostReport } from '../lib/facade';
 import { PriceCatalog } from '../lib/pricing';
 import { TelemetryContract } from '../lib/telemetry';
 import { GENERATED_DOCS, renderedDoc } from '../projenrc/generated-docs';
-import { exampleConfig, PROJECT_ROOT } from './support/example';
+import { exampleConfig, exampleStack, PROJECT_ROOT } from './support/example';
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
 
@@ -29,4 +30,9 @@ describe('docs/telemetry.md', () => {
     expect(doc).toContain(`11·(8 + 6 + 4 + 3 + 1) = **${count} custom metrics**`);
     expect(doc).toContain(`about USD ${(count * 0.3).toFixed(2)} a month`);
   });
+});
+
+test('the README states the example client\'s monitoring cost as the stack computes it', () => {
+  const estimate = MonitoringCostReport.estimate(exampleStack().aiOps, exampleConfig());
+  expect(read('README.md')).toContain(`cdk-ai-ops example: monitoring costs about USD ${estimate.totalMonthlyUsd.toFixed(2)} a month`);
 });

@@ -1,0 +1,94 @@
+/*
+ * `npm run bench:synth`: synthesis time of the example client and of a generated 40-agent client
+ * (200 routes, 3 models), alternating in the same run, each with cdk-nag's packs applied as the
+ * app applies them; and the monitoring-cost estimate of both beside what it would be if tenant
+ * were a metric dimension. Writes its section of docs/benchmarks.md.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ClientCardinality, ClientConfig } from '../../lib/config';
+import { AiOpsStack, MonitoringCostReport } from '../../lib/facade';
+import { estimateMonitoringCost, MonitoringCostEstimate } from '../../lib/pricing';
+import { TelemetryDimensionSets } from '../../lib/telemetry';
+import { exampleConfig } from '../support/example';
+import { generatedClient } from '../support/generated-client';
+
+const ROUNDS = 3;
+const TENANTS = 10_000;
+const ROOT = path.join(__dirname, '..', '..');
+const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
+const BEGIN = '<!-- BEGIN bench:synth -->';
+const END = '<!-- END bench:synth -->';
+
+function synthesize(config: ClientConfig): { ms: number; estimate: MonitoringCostEstimate } {
+  const started = process.hrtime.bigint();
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-')) });
+  const stack = new AiOpsStack(app, AiOpsStack.stackNameFor(config.clientId), { config });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  const originalError = console.error;
+  console.error = () => undefined; // cdk-nag's report header
+  try {
+    app.synth();
+  } finally {
+    console.error = originalError;
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { ms, estimate: MonitoringCostReport.estimate(stack.aiOps, config) };
+}
+
+/** The same estimate if tenant were a dimension of the per-route call metrics, every tenant using every route. */
+function withTenantDimension(estimate: MonitoringCostEstimate, config: ClientConfig): MonitoringCostEstimate {
+  const routes = ClientCardinality.of(config).routes;
+  const perRoute = TelemetryDimensionSets.CALLS_BY_ROUTE.metrics.length * routes;
+  return estimateMonitoringCost({ ...estimate.inventory, customMetrics: estimate.inventory.customMetrics - perRoute + perRoute * TENANTS });
+}
+
+const clients: Array<[string, ClientConfig]> = [['example (4 agents, 8 routes, 3 models)', exampleConfig()], ['generated (40 agents, 200 routes, 3 models)', generatedClient(40, 5)]];
+const times = new Map<string, number[]>(clients.map(([name]) => [name, []]));
+const estimates = new Map<string, MonitoringCostEstimate>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, config] of clients) {
+    const { ms, estimate } = synthesize(config);
+    times.get(name)!.push(ms);
+    estimates.set(name, estimate);
+    console.log(`${name}: ${ms.toFixed(0)} ms`);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const usd = (value: number) => `USD ${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const quantity = (estimate: MonitoringCostEstimate, item: string) => estimate.items.find((line) => line.item === item)?.quantity ?? 0;
+const rows = clients.map(([name, config]) => {
+  const estimate = estimates.get(name)!;
+  const tenantEstimate = withTenantDimension(estimate, config);
+  return `| ${name} | ${median(times.get(name)!).toFixed(0)} ms | ${quantity(estimate, 'custom metrics')} | ${quantity(estimate, 'standard-resolution alarm metrics')} `
+    + `| ${quantity(estimate, 'dashboards')} | ${usd(estimate.totalMonthlyUsd)} | ${quantity(tenantEstimate, 'custom metrics').toLocaleString('en-US')} `
+    + `| ${usd(tenantEstimate.totalMonthlyUsd)} |`;
+});
+
+const section = [
+  BEGIN,
+  '## Synthesis time and the price of watching (`bench:synth`)',
+  '',
+  `Command: \`npm run bench:synth\` (${ROUNDS} alternating syntheses per client in one process, cdk-nag AwsSolutions and Serverless packs applied;`,
+  `median shown). Measured ${new Date().toISOString().slice(0, 10)} on Node.js ${process.versions.node}, ${os.cpus().length} cores, a shared machine.`,
+  '',
+  'Monitoring cost: the synthesized stack\'s alarms, composites, dashboards and Contributor Insights rules plus the contract\'s custom metrics and',
+  'log ingestion at the config\'s call volume, at us-east-1 list prices. The last two columns price the same dashboards and alarms if tenant',
+  `were a dimension of the per-route call metrics, at ${TENANTS.toLocaleString('en-US')} tenants each using every route: the reason tenant stays a log property.`,
+  '',
+  '| client | synthesis | custom metrics | alarm metrics | dashboards | monitoring cost a month | custom metrics with tenant as dimension | cost with tenant as dimension |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows,
+  END,
+].join('\n');
+
+const current = fs.readFileSync(DOC, 'utf8');
+const start = current.indexOf(BEGIN);
+fs.writeFileSync(DOC, start >= 0
+  ? current.slice(0, start) + section + current.slice(current.indexOf(END) + END.length)
+  : `${current.trimEnd()}\n\n${section}\n`);
+console.log(`Wrote ${path.relative(ROOT, DOC)}.`);
