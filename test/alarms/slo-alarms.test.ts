@@ -165,3 +165,38 @@ describe('the SNS severity router', () => {
     });
   });
 });
+
+describe('every route alarm of the example client, against its config', () => {
+  const config = stack.aiOps.config;
+  const OVERRIDE_KEYS: Record<string, string> = {
+    [SloAlarmKind.LATENCY_P50]: 'latencyP50',
+    [SloAlarmKind.LATENCY_P95]: 'latencyP95',
+    [SloAlarmKind.LATENCY_P99]: 'latencyP99',
+    [SloAlarmKind.MODEL_ERROR_RATE]: 'errorRate',
+    [SloAlarmKind.APP_ERROR_RATE]: 'errorRate',
+    [SloAlarmKind.THROTTLE_RATE]: 'throttleRate',
+  };
+  const cases = config.agents.flatMap((agent) => agent.routes.flatMap((route) => {
+    const thresholds: Record<string, number> = {
+      [SloAlarmKind.LATENCY_P50]: route.slo.latency.p50Ms,
+      [SloAlarmKind.LATENCY_P95]: route.slo.latency.p95Ms,
+      [SloAlarmKind.LATENCY_P99]: route.slo.latency.p99Ms,
+      [SloAlarmKind.MODEL_ERROR_RATE]: route.slo.errorRatePercent,
+      [SloAlarmKind.APP_ERROR_RATE]: route.slo.errorRatePercent,
+      [SloAlarmKind.THROTTLE_RATE]: route.slo.throttleRatePercent ?? 5,
+    };
+    return Object.entries(thresholds).map(([kind, threshold]) => {
+      const override = (route.slo.severityOverrides as Record<string, string> | undefined)?.[OVERRIDE_KEYS[kind]];
+      return { name: `example-${agent.id}-${route.id}-${kind}`, threshold, severity: override ?? DEFAULT_SEVERITIES[kind as SloAlarmKind], team: agent.owner.team };
+    });
+  }));
+
+  test.each(cases)('$name: threshold $threshold, severity $severity, missing data healthy, owner named', ({ name, threshold, severity, team }) => {
+    const alarm = alarms[name];
+    expect(alarm.Threshold).toBe(threshold);
+    expect(alarm.TreatMissingData).toBe('notBreaching');
+    expect(severityOf(alarm)).toBe(severity);
+    expect(JSON.stringify(alarm.AlarmDescription)).toContain(`[${severity}] `);
+    expect(JSON.stringify(alarm.AlarmDescription)).toContain(`Owner: team ${team}`);
+  });
+});
