@@ -106,6 +106,8 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.spawn(typecheck);
+// The published API must stay jsii-compatible: compile it with jsii as part of every test run.
+project.testTask.spawn(project.compileTask);
 
 project.addTask('schema', {
   description: 'Regenerate docs/client-config.schema.json from the client config schema',

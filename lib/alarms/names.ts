@@ -9,7 +9,7 @@ const RUNBOOKS = 'https://github.com/cdk-ai-ops/cdk-ai-ops/blob/main/docs/runboo
  */
 export class AiOpsNames {
   /** `<client>-<agent>[-<route>]-<kind>`, or `<client>-<kind>` for client-wide alarms. */
-  public static alarm(clientId: string, agentId: string | undefined, routeId: string | undefined, kind: string): string {
+  public static alarm(clientId: string, kind: string, agentId?: string, routeId?: string): string {
     return [clientId, agentId, routeId, kind].filter((part) => part !== undefined).join('-');
   }
 

@@ -25,7 +25,7 @@ export class ProductionDownAlarm extends Construct {
   public constructor(scope: Construct, id: string, props: ProductionDownAlarmProps) {
     super(scope, id);
     const severity = DEFAULT_SEVERITIES[SloAlarmKind.PRODUCTION_DOWN];
-    const alarmName = AiOpsNames.alarm(props.clientId, undefined, undefined, SloAlarmKind.PRODUCTION_DOWN);
+    const alarmName = AiOpsNames.alarm(props.clientId, SloAlarmKind.PRODUCTION_DOWN);
     const composite = new cloudwatch.CompositeAlarm(this, 'Resource', {
       compositeAlarmName: alarmName,
       alarmRule: cloudwatch.AlarmRule.anyOf(...props.agentDownAlarmNames.map((name) => cloudwatch.AlarmRule.fromString(`ALARM("${name}")`))),

@@ -182,7 +182,7 @@ export class SloAlarms extends Construct {
       });
     }
 
-    const agentDownName = AiOpsNames.alarm(props.clientId, agent.id, undefined, SloAlarmKind.AGENT_DOWN);
+    const agentDownName = AiOpsNames.alarm(props.clientId, SloAlarmKind.AGENT_DOWN, agent.id);
     const agentDown = new cloudwatch.CompositeAlarm(this, 'AgentDown', {
       compositeAlarmName: agentDownName,
       alarmRule: cloudwatch.AlarmRule.allOf(...routeFailures),
@@ -197,7 +197,7 @@ export class SloAlarms extends Construct {
   private add(spec: AlarmSpec): SloAlarm {
     const { agent, clientId, router } = this.props;
     const severity = this.severityOf(spec.kind, spec.route);
-    const alarmName = AiOpsNames.alarm(clientId, agent.id, spec.route?.id, spec.kind);
+    const alarmName = AiOpsNames.alarm(clientId, spec.kind, agent.id, spec.route?.id);
     const id = spec.route ? `${spec.route.id}-${spec.kind}` : spec.kind;
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName,

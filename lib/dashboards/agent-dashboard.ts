@@ -228,6 +228,6 @@ export class AgentDashboard extends Construct {
       );
     }
 
-    this.dashboards = pages.build();
+    this.dashboards = pages.createDashboards();
   }
 }

@@ -1,4 +1,4 @@
-export * from './pages';
+export * from './limits';
 export * from './widgets';
 export * from './top-tenants';
 export * from './agent-dashboard';

@@ -258,6 +258,6 @@ export class OverviewDashboard extends Construct {
       );
     });
 
-    this.dashboards = pages.build();
+    this.dashboards = pages.createDashboards();
   }
 }

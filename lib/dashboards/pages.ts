@@ -1,20 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-
-/** CloudWatch dashboard limits the pages stay within. */
-export class DashboardLimits {
-  public static readonly WIDGETS_PER_DASHBOARD = 500;
-  public static readonly METRICS_PER_GRAPH = 500;
-  /** Metrics used only inside metric math count too. */
-  public static readonly METRICS_PER_DASHBOARD = 2500;
-  public static readonly ALARMS_PER_ALARM_WIDGET = 100;
-  /**
-   * Dashboard body size this library stays under. AWS does not publish the body limit in the
-   * PutDashboard reference; a conservative budget keeps every page far from any plausible one.
-   */
-  public static readonly BODY_BYTES = 500_000;
-}
+import { DashboardLimits } from './limits';
 
 /** Metric rows of a rendered widget (math inputs included), as CloudWatch counts them. */
 export function metricsIn(widgetJson: any): number {
@@ -83,7 +70,7 @@ export class DashboardPages {
   }
 
   /** Creates the dashboards: construct id `Dashboard` for the first page, `Dashboard2`, ... after. */
-  public build(): cloudwatch.Dashboard[] {
+  public createDashboards(): cloudwatch.Dashboard[] {
     return this.pages.map((page, index) => new cloudwatch.Dashboard(this.scope, index === 0 ? 'Dashboard' : `Dashboard${index + 1}`, {
       dashboardName: DashboardPages.pageName(this.dashboardName, index + 1),
       widgets: page.rows,

@@ -1,6 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { DashboardLimits, chunked } from './pages';
+import { DashboardLimits } from './limits';
+import { chunked } from './pages';
 
 /** An alarm-status widget over alarms named rather than referenced (they may live in nested stacks). */
 export class AlarmStatusByNameWidget extends cloudwatch.ConcreteWidget {

@@ -3,9 +3,16 @@
  * page and Price List API, 2026; see shared facts). The account-level free tier (10 metrics,
  * 10 alarms, 3 dashboards, 5 GB of logs, 1 Contributor Insights rule) is not deducted.
  */
+/** A price tier: the price of each unit up to a cumulative count. */
+export interface PriceTier {
+  /** Units up to which this tier's price applies (cumulative over the tiers before it). */
+  readonly upTo: number;
+  readonly usd: number;
+}
+
 export class CloudWatchListPrices {
   /** Custom metrics per metric-month, by tier: first 10,000; next 240,000; next 750,000; above 1,000,000. */
-  public static readonly CUSTOM_METRIC_TIERS: Array<{ upTo: number; usd: number }> = [
+  public static readonly CUSTOM_METRIC_TIERS: PriceTier[] = [
     { upTo: 10_000, usd: 0.30 },
     { upTo: 250_000, usd: 0.10 },
     { upTo: 1_000_000, usd: 0.05 },

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { DashboardLimits, metricsIn } from '../../lib/dashboards';
+import { DashboardLimits } from '../../lib/dashboards';
+import { metricsIn } from '../../lib/dashboards/pages';
 import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 import { exampleStack } from '../support/example';
 import { agentTemplates, dashboardsOf } from '../support/templates';

@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { DashboardLimits, DashboardPages, metricsIn } from '../../lib/dashboards';
+import { DashboardLimits } from '../../lib/dashboards';
+import { DashboardPages, metricsIn } from '../../lib/dashboards/pages';
 import { newApp } from '../support/example';
 import { dashboardsOf } from '../support/templates';
 
@@ -20,7 +21,7 @@ describe('DashboardPages', () => {
     for (let row = 0; row < 13; row++) pages.addRow(graphOf(400, `row ${row}`));
 
     // WHEN
-    const dashboards = pages.build();
+    const dashboards = pages.createDashboards();
 
     // THEN every row is on some page, every page within the limit, continuation pages say so
     expect(dashboards.map((d) => d.node.id)).toEqual(['Dashboard', 'Dashboard2', 'Dashboard3']);

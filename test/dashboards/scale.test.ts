@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DashboardLimits, metricsIn } from '../../lib/dashboards';
+import { DashboardLimits } from '../../lib/dashboards';
+import { metricsIn } from '../../lib/dashboards/pages';
 import { AiOpsStack } from '../../lib/facade';
 import { nagFindings, newApp } from '../support/example';
 import { generatedClient } from '../support/generated-client';
