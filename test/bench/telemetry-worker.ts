@@ -6,29 +6,16 @@
  * GC every tenth of the run. Results go to the JSON file named on the command line.
  */
 import * as fs from 'fs';
-import { AiCallInput, AiTelemetry, EmfLine } from '../../lib/telemetry/runtime';
+import { AiTelemetry, EmfLine } from '../../lib/telemetry/runtime';
 import { powertoolsMetrics, storeLine } from '../support/powertools';
+import { TYPICAL_CALL } from '../support/records';
 
 const [variant, callsArg, resultFile] = process.argv.slice(2);
 const calls = Number(callsArg);
 const WARMUP = 20_000;
 const SAMPLES = 10;
 
-const call: AiCallInput = {
-  agent: 'answer',
-  route: 'draft-reply',
-  tenant: 'tenant-4711',
-  provider: 'aws.bedrock',
-  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  inputTokens: 1200,
-  outputTokens: 350,
-  cacheReadTokens: 8000,
-  cacheWriteTokens: 1500,
-  latencyMs: 2870,
-  timeToFirstTokenMs: 640,
-  sessionId: 'c0ffee-42',
-  requestId: 'req_01J9',
-};
+const call = TYPICAL_CALL;
 
 // The floor writes exactly the line the helper writes: capture it once.
 let captured: EmfLine | undefined;

@@ -8,6 +8,7 @@ import { TelemetryContract, TelemetryFields, TelemetryMetrics } from '../../lib/
 import { AiTelemetry, serializeEmf } from '../../lib/telemetry/runtime';
 import { exampleConfig, exampleStack, newApp } from '../support/example';
 import { generatedClient } from '../support/generated-client';
+import { TYPICAL_CALL } from '../support/records';
 
 describe('who may look: read-only access for the client\'s team', () => {
   const template = Template.fromStack(exampleStack());
@@ -90,21 +91,7 @@ describe('the price of watching', () => {
 
 test('the helper\'s typical call line is within 15% of the size the estimate assumes', () => {
   let line = '';
-  new AiTelemetry({ write: (emf) => { line = serializeEmf(emf, 'CdkAiOps'); } }).recordAiCall({
-    agent: 'answer',
-    route: 'draft-reply',
-    tenant: 'tenant-4711',
-    provider: 'aws.bedrock',
-    model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-    inputTokens: 1200,
-    outputTokens: 350,
-    cacheReadTokens: 8000,
-    cacheWriteTokens: 1500,
-    latencyMs: 2870,
-    timeToFirstTokenMs: 640,
-    sessionId: 'c0ffee-42',
-    requestId: 'req_01J9',
-  });
+  new AiTelemetry({ write: (emf) => { line = serializeEmf(emf, 'CdkAiOps'); } }).recordAiCall(TYPICAL_CALL);
   const bytes = line.length + 1;
   expect(Math.abs(bytes - TelemetryContract.CALL_LINE_BYTES) / TelemetryContract.CALL_LINE_BYTES).toBeLessThan(0.15);
 });

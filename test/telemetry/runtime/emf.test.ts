@@ -3,6 +3,7 @@ import { serializeEmf } from '../../../lib/telemetry/runtime/emf';
 import { buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
 import { expectValidEmf } from '../../support/emf';
 import { powertoolsMetrics, storeLine } from '../../support/powertools';
+import { TYPICAL_CALL } from '../../support/records';
 
 const NOW = Date.now();
 
@@ -14,21 +15,7 @@ function powertoolsDocument(line: EmfLine, namespace: string): object {
 }
 
 const catalog = PriceCatalog.builtIn();
-const call = {
-  agent: 'answer',
-  route: 'draft-reply',
-  tenant: 't-1',
-  provider: 'aws.bedrock',
-  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  inputTokens: 1200,
-  outputTokens: 350,
-  cacheReadTokens: 8000,
-  cacheWriteTokens: 1500,
-  latencyMs: 2870,
-  timeToFirstTokenMs: 640,
-  sessionId: 's',
-  requestId: 'r',
-};
+const call = TYPICAL_CALL;
 const lines: Array<[string, EmfLine]> = [
   ['a model call (five dimension sets, one client-wide)', buildAiCallLines(call, catalog, NOW).lines[0]],
   ['a rejection', buildAiCallLines({ ...call, inputTokens: -1 }, catalog, NOW).lines[1]],
