@@ -37,6 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@^8',
     'ajv-formats@^3',
     '@aws-sdk/client-bedrock-runtime@^3',
+    '@aws-sdk/client-secrets-manager@^3',
+    '@aws-sdk/client-cloudwatch@^3',
+    '@aws-sdk/client-sns@^3',
     'aws-sdk-client-mock@^4',
     // The reference EMF serializer the helper's own output is tested against.
     '@aws-lambda-powertools/metrics@^2',

@@ -1,0 +1,39 @@
+import { Severity, SlaTier } from '../config/types';
+
+/** Response targets of the service's published SLA, by tier and severity. */
+export const RESPONSE_TARGETS: Record<SlaTier, Record<Severity, string>> = {
+  [SlaTier.STANDARD]: {
+    [Severity.P1]: '30 min in business hours, 2 h off-hours',
+    [Severity.P2]: 'next business day',
+    [Severity.P3]: 'weekly batch',
+  },
+  [SlaTier.ENTERPRISE]: {
+    [Severity.P1]: '15 min, 30 min off-hours',
+    [Severity.P2]: '4 hours',
+    [Severity.P3]: '2 business days',
+  },
+};
+
+/** Environment variables of the PagerDuty forwarder, set by its construct and read by its handler. */
+export const FORWARDER_ENV = {
+  /** JSON: topic ARN -> severity. */
+  TOPIC_SEVERITIES: 'TOPIC_SEVERITIES',
+  /** JSON: severity -> Secrets Manager secret name of the integration key. */
+  KEY_SECRETS: 'INTEGRATION_KEY_SECRETS',
+  EVENTS_URL: 'PAGERDUTY_EVENTS_URL',
+  SLA_TIER: 'SLA_TIER',
+  CLIENT_ID: 'CLIENT_ID',
+} as const;
+
+/** Environment variables of the P3 digest function. */
+export const DIGEST_ENV = {
+  /** Alarms whose actions start with this ARN (the P3 topic) are the batched ones. */
+  P3_TOPIC_ARN: 'P3_TOPIC_ARN',
+  DIGEST_TOPIC_ARN: 'DIGEST_TOPIC_ARN',
+  /** Days the digest covers. */
+  PERIOD_DAYS: 'PERIOD_DAYS',
+  CLIENT_ID: 'CLIENT_ID',
+} as const;
+
+/** The default Events API v2 endpoint (EU accounts use events.eu.pagerduty.com). */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
