@@ -121,6 +121,7 @@ export const clientConfigSchema = z.strictObject({
   }).describe('Monthly spend limits.'),
   escalation: z.strictObject({
     pagerDuty: z.strictObject({
+      eventsApiUrl: httpsUrl().optional().describe('Events API v2 endpoint (default https://events.pagerduty.com/v2/enqueue).'),
       p1: pagerDutyService.optional(),
       p2: pagerDutyService.optional(),
       p3: pagerDutyService.optional(),
@@ -143,6 +144,7 @@ export const clientConfigSchema = z.strictObject({
     hourUtc: z.number().int().min(0).max(23).optional().describe('Hour, UTC, the report is produced (default 8).'),
   }).optional().describe('The monthly governance report.'),
   priceOverrides: z.array(priceOverride).optional().describe('Negotiated prices, applied on top of the price catalog.'),
+  runbookBaseUrl: httpsUrl().optional().describe('Where the generated runbooks are published; alarms link to <base>/<alarm name>.md.'),
 }).describe('cdk-ai-ops client configuration (one file per client in clients/).');
 
 export type ParsedClientConfig = z.infer<typeof clientConfigSchema>;

@@ -1,4 +1,4 @@
-import { ClientConfig } from './types';
+import { ClientConfig, OperatingPosture } from './types';
 import { PriceCatalog } from '../pricing/price-catalog';
 
 /** A config problem before it is placed in a file: where, what was expected, what was found. */
@@ -115,6 +115,25 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
       expected: 'a way to reach a human for P1: pagerDuty.p1 or at least one address in emails.p1',
       found: 'neither',
     });
+  }
+  const { slack } = config.escalation;
+  const escalationPosture = config.posture === OperatingPosture.ESCALATION;
+  if (!escalationPosture && !pagerDuty?.p2 && !(emails?.p2?.length)) {
+    problems.push({
+      path: ['escalation'],
+      expected: 'a destination for P2: pagerDuty.p2 (a low-urgency service) or at least one address in emails.p2',
+      found: 'neither',
+    });
+  }
+  if (escalationPosture && !slack && !(emails?.p2?.length)) {
+    problems.push({
+      path: ['escalation'],
+      expected: 'the client team\'s own channel for posture escalation: slack, or addresses in emails.p2',
+      found: 'neither',
+    });
+  }
+  if (!slack && !(emails?.p3?.length)) {
+    problems.push({ path: ['escalation'], expected: 'a destination for the P3 digest: slack or at least one address in emails.p3', found: 'neither' });
   }
   for (const severity of ['p1', 'p2', 'p3'] as const) {
     const secretName = pagerDuty?.[severity]?.integrationKeySecretName;

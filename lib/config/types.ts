@@ -159,6 +159,11 @@ export interface PagerDutyService {
 
 /** PagerDuty services per severity. */
 export interface PagerDutyConfig {
+  /**
+   * Events API v2 endpoint (EU service regions use https://events.eu.pagerduty.com/v2/enqueue).
+   * @default https://events.pagerduty.com/v2/enqueue
+   */
+  readonly eventsApiUrl?: string;
   /** @default - P1 is not sent to PagerDuty */
   readonly p1?: PagerDutyService;
   /** @default - P2 is not sent to PagerDuty */
@@ -257,4 +262,10 @@ export interface ClientConfig {
    * @default - list prices
    */
   readonly priceOverrides?: PriceOverride[];
+  /**
+   * Where the generated runbooks (`npm run runbooks`) are published; alarm descriptions link to
+   * `<runbookBaseUrl>/<alarm name>.md` unless a route or agent names its own runbook.
+   * @default - the library's runbook section for each alarm kind
+   */
+  readonly runbookBaseUrl?: string;
 }

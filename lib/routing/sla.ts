@@ -30,8 +30,8 @@ export const DIGEST_ENV = {
   /** Alarms whose actions start with this ARN (the P3 topic) are the batched ones. */
   P3_TOPIC_ARN: 'P3_TOPIC_ARN',
   DIGEST_TOPIC_ARN: 'DIGEST_TOPIC_ARN',
-  /** Days the digest covers. */
-  PERIOD_DAYS: 'PERIOD_DAYS',
+  /** A DigestSchedule value: the period runs from the previous scheduled digest. */
+  SCHEDULE: 'DIGEST_SCHEDULE',
   CLIENT_ID: 'CLIENT_ID',
 } as const;
 

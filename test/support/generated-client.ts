@@ -31,6 +31,9 @@ export function generatedClient(agents = 40, routesPerAgent = 5): ClientConfig {
     })),
     models,
     budgets: { monthlyUsd: 250_000 },
-    escalation: { pagerDuty: { p1: { integrationKeySecretName: 'bigco/pagerduty-p1' } } },
+    escalation: {
+      pagerDuty: { p1: { integrationKeySecretName: 'bigco/pagerduty-p1' }, p2: { integrationKeySecretName: 'bigco/pagerduty-p2' } },
+      emails: { p1: ['oncall@bigco.example'], p3: ['ai-platform@bigco.example'] },
+    },
   }, 'generated bigco client');
 }
