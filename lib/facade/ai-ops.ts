@@ -11,7 +11,8 @@ import { OverviewDashboard } from '../dashboards/overview-dashboard';
 import { ReadOnlyAccess } from '../dashboards/read-only-access';
 import { TopTenantsRules } from '../dashboards/top-tenants';
 import { PriceCatalog } from '../pricing';
-import { IAlarmRouter, SnsSeverityRouter } from '../routing/router';
+import { IncidentRouter } from '../routing/incident-router';
+import { IAlarmRouter } from '../routing/router';
 import { TelemetryContract } from '../telemetry';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
@@ -29,7 +30,7 @@ export interface AiOpsProps extends ClientConfig {
   readonly priceCatalog?: PriceCatalog;
   /**
    * Delivers every alarm by severity.
-   * @default - an `SnsSeverityRouter`: one encrypted SNS topic per severity
+   * @default - an `IncidentRouter`: severity topics, PagerDuty, email, Slack and the P3 digest as the config says
    */
   readonly alarmRouter?: IAlarmRouter;
   /**
@@ -90,7 +91,7 @@ export class AiOps extends Construct {
 
     const clientId = this.config.clientId;
     const metrics = new TelemetryMetricFactory(this.metricNamespace);
-    this.alarmRouter = alarmRouter ?? new SnsSeverityRouter(this, 'Alerts', { clientId, encryptionKey: this.encryptionKey });
+    this.alarmRouter = alarmRouter ?? new IncidentRouter(this, 'Alerts', { config: this.config, encryptionKey: this.encryptionKey });
     const allModels = [...new Set(this.config.models.map((m) => m.modelId))];
 
     // One nested stack per agent keeps every template far below CloudFormation's 500 resources
@@ -120,6 +121,7 @@ export class AiOps extends Construct {
       metrics,
       alarmNames: [
         this.productionDown.alarm.alarmName,
+        ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetterAlarmName] : []),
         ...this.agents.flatMap((a) => [a.alarms.agentDown, ...a.alarms.alarms].map((alarm) => alarm.alarmName)),
       ],
       tenantsByCost: this.tenantRules.byCost,

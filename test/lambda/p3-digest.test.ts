@@ -55,7 +55,9 @@ describe('the digest handler', () => {
       .resolvesOnce({ MetricAlarms: [{ AlarmName: 'example-a-latency-p50' }], NextToken: 'page-2' })
       .resolvesOnce({ MetricAlarms: [{ AlarmName: 'example-b-retrieval-staleness' }] });
     const history = (name: string, iso: string, state: string) => ({
-      AlarmName: name, Timestamp: at(iso), HistoryItemType: 'StateUpdate' as const,
+      AlarmName: name,
+      Timestamp: at(iso),
+      HistoryItemType: 'StateUpdate' as const,
       HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: 'OK' }, newState: { stateValue: state } }),
     });
     cloudwatch.on(DescribeAlarmHistoryCommand, { AlarmName: 'example-a-latency-p50' })

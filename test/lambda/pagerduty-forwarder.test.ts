@@ -1,11 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Severity, SlaTier } from '../../lib/config';
-import { FORWARDER_ENV } from '../../lib/routing/sla';
 import {
   dedupKeyOf, NotAnAlarmNotification, parseNotification, retryDelayMs, toPagerDutyEvent,
 } from '../../lambda/pagerduty-forwarder/core';
 import { createHandler } from '../../lambda/pagerduty-forwarder/handler';
+import { Severity, SlaTier } from '../../lib/config';
+import { FORWARDER_ENV } from '../../lib/routing/sla';
 import { alarmArnOf, eventBridgeEvent, snsMessage, snsRecord, SynthesizedAlarm } from '../support/alarm-notifications';
 import { PagerDutyStandIn } from '../support/pagerduty-stand-in';
 
@@ -26,7 +26,11 @@ const latencyAlarm: SynthesizedAlarm = {
   description,
   composite: false,
   properties: {
-    Threshold: 8000, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching',
+    Threshold: 8000,
+    ComparisonOperator: 'GreaterThanThreshold',
+    EvaluationPeriods: 3,
+    DatapointsToAlarm: 3,
+    TreatMissingData: 'notBreaching',
     Metrics: [
       { Id: 'expr_1', Expression: 'IF(callsSum_1 >= 20, value_1, 0)', Label: 'p95 latency (ms)' },
       { Id: 'value_1', MetricStat: { Metric: { MetricName: 'latency', Namespace: 'CdkAiOps', Dimensions: [] }, Period: 300, Stat: 'p95' }, ReturnData: false },
@@ -34,14 +38,18 @@ const latencyAlarm: SynthesizedAlarm = {
   },
 };
 const staleAlarm: SynthesizedAlarm = {
-  name: 'example-retrieval-retrieval-staleness', description: description.replace('[P2]', '[P3]'), composite: false,
+  name: 'example-retrieval-retrieval-staleness',
+  description: description.replace('[P2]', '[P3]'),
+  composite: false,
   properties: { MetricName: 'indexAge', Namespace: 'CdkAiOps', Statistic: 'Maximum', Period: 900, Threshold: 24, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 2 },
 };
 const compositeAlarm: SynthesizedAlarm = {
   name: 'example-production-down', description: description.replace('[P2]', '[P1]'), composite: true, properties: { AlarmRule: '(ALARM("example-answer-agent-down"))' },
 };
 const anomalyAlarm: SynthesizedAlarm = {
-  name: 'example-spend-anomaly', description, composite: false,
+  name: 'example-spend-anomaly',
+  description,
+  composite: false,
   properties: { ComparisonOperator: 'GreaterThanUpperThreshold', ThresholdMetricId: 'band', Metrics: [{ Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m1, 2)' }, { Id: 'm1', MetricStat: { Metric: { MetricName: 'cost', Namespace: 'CdkAiOps' }, Period: 3600, Stat: 'Sum' } }] },
 };
 
@@ -79,8 +87,12 @@ describe('toPagerDutyEvent', () => {
       group: 'example',
     }));
     expect(event.payload!.custom_details).toEqual(expect.objectContaining({
-      metric: 'IF(callsSum_1 >= 20, value_1, 0)', threshold: 'GreaterThanThreshold 8000', observed: '9120.5',
-      owner: 'team support-ai, service support-answer-fn.', tier: 'standard', responseTarget: 'next business day',
+      metric: 'IF(callsSum_1 >= 20, value_1, 0)',
+      threshold: 'GreaterThanThreshold 8000',
+      observed: '9120.5',
+      owner: 'team support-ai, service support-answer-fn.',
+      tier: 'standard',
+      responseTarget: 'next business day',
       runbook: 'https://runbooks.example.com/support/answer',
     }));
     expect(event.links).toEqual([

@@ -40,8 +40,13 @@ export function snsMessage(alarm: SynthesizedAlarm, newState: 'ALARM' | 'OK', ol
     return {
       ...base,
       Trigger: {
-        Period: 300, EvaluationPeriods: p.EvaluationPeriods, DatapointsToAlarm: p.DatapointsToAlarm, ComparisonOperator: p.ComparisonOperator,
-        Threshold: p.Threshold, TreatMissingData: p.TreatMissingData, EvaluateLowSampleCountPercentile: '',
+        Period: 300,
+        EvaluationPeriods: p.EvaluationPeriods,
+        DatapointsToAlarm: p.DatapointsToAlarm,
+        ComparisonOperator: p.ComparisonOperator,
+        Threshold: p.Threshold,
+        TreatMissingData: p.TreatMissingData,
+        EvaluateLowSampleCountPercentile: '',
         Metrics: p.Metrics.map((m: any) => (m.Expression
           ? { Expression: m.Expression, Id: m.Id, Label: m.Label, ReturnData: m.ReturnData ?? true }
           : { Id: m.Id, MetricStat: { Metric: { Dimensions: (m.MetricStat.Metric.Dimensions ?? []).map((d: any) => ({ value: d.Value, name: d.Name })), MetricName: m.MetricStat.Metric.MetricName, Namespace: m.MetricStat.Metric.Namespace }, Period: m.MetricStat.Period, Stat: m.MetricStat.Stat }, ReturnData: false })),
@@ -51,9 +56,17 @@ export function snsMessage(alarm: SynthesizedAlarm, newState: 'ALARM' | 'OK', ol
   return {
     ...base,
     Trigger: {
-      MetricName: p.MetricName, Namespace: p.Namespace, StatisticType: 'Statistic', Statistic: String(p.Statistic ?? '').toUpperCase(),
-      Unit: null, Dimensions: (p.Dimensions ?? []).map((d: any) => ({ value: d.Value, name: d.Name })), Period: p.Period,
-      EvaluationPeriods: p.EvaluationPeriods, ComparisonOperator: p.ComparisonOperator, Threshold: p.Threshold, TreatMissingData: p.TreatMissingData,
+      MetricName: p.MetricName,
+      Namespace: p.Namespace,
+      StatisticType: 'Statistic',
+      Statistic: String(p.Statistic ?? '').toUpperCase(),
+      Unit: null,
+      Dimensions: (p.Dimensions ?? []).map((d: any) => ({ value: d.Value, name: d.Name })),
+      Period: p.Period,
+      EvaluationPeriods: p.EvaluationPeriods,
+      ComparisonOperator: p.ComparisonOperator,
+      Threshold: p.Threshold,
+      TreatMissingData: p.TreatMissingData,
     },
   };
 }
@@ -65,8 +78,15 @@ export function snsRecord(message: object, topicArn: string): object {
     EventVersion: '1.0',
     EventSubscriptionArn: `${topicArn}:6f1c9e2a-0000-4000-8000-000000000000`,
     Sns: {
-      Type: 'Notification', MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e', TopicArn: topicArn, Subject: null,
-      Message: JSON.stringify(message), Timestamp: '2026-11-27T06:00:01.000Z', SignatureVersion: '1', Signature: 'EXAMPLE', MessageAttributes: {},
+      Type: 'Notification',
+      MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+      TopicArn: topicArn,
+      Subject: null,
+      Message: JSON.stringify(message),
+      Timestamp: '2026-11-27T06:00:01.000Z',
+      SignatureVersion: '1',
+      Signature: 'EXAMPLE',
+      MessageAttributes: {},
     },
   };
 }

@@ -1,0 +1,279 @@
+import * as path from 'path';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledgeFinding } from '../acknowledge';
+import { DeliveryPlan, deliveryOf, deliveryPlanOf, DigestSchedule } from './delivery-plan';
+import { SnsSeverityRouter } from './router';
+import { DIGEST_ENV, FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from './sla';
+import { ClientConfig, Severity } from '../config/types';
+
+/** Properties of `IncidentRouter`. */
+export interface IncidentRouterProps {
+  readonly config: ClientConfig;
+  /** Customer-managed key of the topics, queues and log groups. */
+  readonly encryptionKey: kms.IKey;
+}
+
+const SEVERITIES = [Severity.P1, Severity.P2, Severity.P3];
+/** Lambda's newest Node.js runtime, the one cdk-nag's AwsSolutions-L1 accepts. */
+const RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** The bundled handler of `lambda/<name>/` (see projenrc/bundle-lambdas.ts). */
+function handlerCode(name: string): lambda.Code {
+  return lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', name));
+}
+
+/**
+ * Severity routing as the SLA table says (see `deliveryPlanOf`): the severity topics of
+ * `SnsSeverityRouter`, a PagerDuty forwarder subscribed to the paged severities, email and Slack
+ * for the immediate ones, and the P3 digest on its schedule. A message the forwarder cannot
+ * deliver ends in an encrypted dead-letter queue whose depth is a P1 alarm delivered by email
+ * and Slack, not by PagerDuty: no alert is lost silently.
+ */
+export class IncidentRouter extends SnsSeverityRouter {
+  public readonly plan: DeliveryPlan;
+  /** Messages the forwarder could not deliver. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** P1 alarm on the dead-letter queue's depth. */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Its name, known without deploying (for dashboards in other stacks). */
+  public readonly deadLetterAlarmName: string;
+  /** The second path for the dead-letter alarm: email and Slack. */
+  public readonly deadLetterTopic: sns.Topic;
+  public readonly forwarder?: lambda.Function;
+  public readonly digestTopic: sns.Topic;
+  public readonly digestFunction: lambda.Function;
+  public readonly slack?: chatbot.SlackChannelConfiguration;
+
+  public constructor(scope: Construct, id: string, props: IncidentRouterProps) {
+    const { config, encryptionKey } = props;
+    super(scope, id, { clientId: config.clientId, encryptionKey });
+    this.plan = deliveryPlanOf(config);
+    const clientId = config.clientId;
+
+    // SNS delivers to the encrypted dead-letter queue: it must be able to use the key.
+    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'SnsDeliversToEncryptedQueues',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+    // The functions' log groups are encrypted with the same key.
+    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsEncryptsFunctionLogs',
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
+    }));
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: `${clientId}-ai-ops-undelivered-alerts`,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeFinding(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', 'This queue is the dead-letter queue of the alert path; its depth is a P1 alarm.');
+
+    this.deadLetterTopic = this.encryptedTopic('DeadLetterAlerts', `${clientId}-ai-ops-undelivered-alerts`, 'undelivered alerts', encryptionKey);
+    for (const address of this.plan.p1.emails) this.deadLetterTopic.addSubscription(this.email(address));
+    this.deadLetterAlarmName = `${clientId}-undelivered-alerts`;
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmName: this.deadLetterAlarmName,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: [
+        `[P1] Alerts of client ${clientId} could not be delivered to PagerDuty and wait in ${this.deadLetterQueue.queueName}.`,
+        'Fires when: the dead-letter queue holds at least one message (checked every minute).',
+        'Owner: the on-call of the client.',
+        'Runbook: read the messages in the queue (each is an alarm notification), page by hand, then fix the PagerDuty path (integration key secret, endpoint, PagerDuty status) and redrive the queue.',
+      ].join('\n'),
+    });
+    // A second path: not through the forwarder, whose failure this reports.
+    const deadLetterAction = new actions.SnsAction(this.deadLetterTopic);
+    this.deadLetterAlarm.addAlarmAction(deadLetterAction);
+    this.deadLetterAlarm.addOkAction(deadLetterAction);
+
+    const paged = SEVERITIES.filter((severity) => deliveryOf(this.plan, severity).pagerDutySecretName);
+    if (paged.length > 0) this.forwarder = this.createForwarder(config, paged, encryptionKey);
+
+    for (const severity of SEVERITIES) {
+      for (const address of deliveryOf(this.plan, severity).emails) {
+        this.topic(severity).addSubscription(this.email(address));
+      }
+    }
+
+    this.digestTopic = this.encryptedTopic('DigestTopic', `${clientId}-ai-ops-p3-digest`, 'P3 digest', encryptionKey);
+    for (const address of this.plan.digestEmails) this.digestTopic.addSubscription(this.email(address));
+    this.digestFunction = this.createDigest(clientId, encryptionKey);
+
+    const slackConfig = config.escalation.slack;
+    if (slackConfig) {
+      const immediate = SEVERITIES.filter((severity) => deliveryOf(this.plan, severity).slack).map((severity) => this.topic(severity));
+      this.slack = new chatbot.SlackChannelConfiguration(this, 'Slack', {
+        slackChannelConfigurationName: `${clientId}-ai-ops`,
+        slackWorkspaceId: slackConfig.workspaceId,
+        slackChannelId: slackConfig.channelId,
+        notificationTopics: [...immediate, this.digestTopic, this.deadLetterTopic],
+        // Without a guardrail the channel could act with the role's full power: read-only, always.
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
+    }
+  }
+
+  /** An email subscription whose failed deliveries go to the dead-letter queue too. */
+  private email(address: string): subscriptions.EmailSubscription {
+    return new subscriptions.EmailSubscription(address, { deadLetterQueue: this.deadLetterQueue });
+  }
+
+  /**
+   * A function's role: its own log group, X-Ray, nothing else until granted. (The default role
+   * would carry AWSLambdaBasicExecutionRole, which writes to any log group.)
+   */
+  private functionRole(id: string, logGroup: logs.LogGroup): iam.Role {
+    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+    return role;
+  }
+
+  private acknowledgeFunctionPolicy(role: iam.Role): void {
+    const policy = role.node.findChild('DefaultPolicy');
+    acknowledgeFinding(policy, 'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments and PutTelemetryRecords (active tracing) support no resource-level permissions.');
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledgeFinding(policy, `AwsSolutions-IAM5[Action::${action}]`,
+        'Sending to the KMS-encrypted dead-letter queue and topics needs these actions on the client key, the only key granted.');
+    }
+  }
+
+  private encryptedTopic(id: string, topicName: string, what: string, key: kms.IKey): sns.Topic {
+    const topic = new sns.Topic(this, id, { topicName, displayName: `cdk-ai-ops ${what}`, masterKey: key, enforceSSL: true });
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsOfThisAccountPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }));
+    return topic;
+  }
+
+  private logGroup(id: string, key: kms.IKey): logs.LogGroup {
+    return new logs.LogGroup(this, id, { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+  }
+
+  private createForwarder(config: ClientConfig, paged: Severity[], key: kms.IKey): lambda.Function {
+    const secretNames = Object.fromEntries(paged.map((severity) => [severity, deliveryOf(this.plan, severity).pagerDutySecretName!]));
+    const logGroup = this.logGroup('PagerDutyForwarderLogs', key);
+    const role = this.functionRole('PagerDutyForwarderRole', logGroup);
+    const forwarder = new lambda.Function(this, 'PagerDutyForwarder', {
+      role,
+      description: `cdk-ai-ops ${config.clientId}: forwards alarm state changes to the PagerDuty Events API v2`,
+      runtime: RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode('pagerduty-forwarder'),
+      memorySize: 256,
+      // Up to six attempts with backoff of at most 8 s each.
+      timeout: Duration.seconds(60),
+      retryAttempts: 2,
+      // A failed event goes to the dead-letter queue (as the function's DLQ and as its on-failure destination).
+      deadLetterQueue: this.deadLetterQueue,
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      environment: {
+        [FORWARDER_ENV.TOPIC_SEVERITIES]: Stack.of(this).toJsonString(Object.fromEntries(paged.map((severity) => [this.topic(severity).topicArn, severity]))),
+        [FORWARDER_ENV.KEY_SECRETS]: JSON.stringify(secretNames),
+        [FORWARDER_ENV.EVENTS_URL]: config.escalation.pagerDuty?.eventsApiUrl ?? PAGERDUTY_EVENTS_URL,
+        [FORWARDER_ENV.SLA_TIER]: config.slaTier,
+        [FORWARDER_ENV.CLIENT_ID]: config.clientId,
+      },
+    });
+    for (const [severity, name] of Object.entries(secretNames)) {
+      secretsmanager.Secret.fromSecretNameV2(this, `${severity}IntegrationKey`, name).grantRead(forwarder);
+      acknowledgeFinding(role.node.findChild('DefaultPolicy'),
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${name}-??????]`,
+        'Secrets Manager appends six random characters to a secret\'s ARN; the name before them is exact.');
+    }
+    for (const severity of paged) {
+      this.topic(severity).addSubscription(new subscriptions.LambdaSubscription(forwarder, { deadLetterQueue: this.deadLetterQueue }));
+    }
+    this.acknowledgeFunctionPolicy(role);
+    return forwarder;
+  }
+
+  private createDigest(clientId: string, key: kms.IKey): lambda.Function {
+    const schedule = this.plan.digestSchedule;
+    const logGroup = this.logGroup('P3DigestLogs', key);
+    const role = this.functionRole('P3DigestRole', logGroup);
+    const digest = new lambda.Function(this, 'P3Digest', {
+      role,
+      description: `cdk-ai-ops ${clientId}: the P3 digest, from CloudWatch alarm history`,
+      runtime: RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode('p3-digest'),
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      retryAttempts: 2,
+      // A failed event goes to the dead-letter queue (as the function's DLQ and as its on-failure destination).
+      deadLetterQueue: this.deadLetterQueue,
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      environment: {
+        [DIGEST_ENV.P3_TOPIC_ARN]: this.topic(Severity.P3).topicArn,
+        [DIGEST_ENV.DIGEST_TOPIC_ARN]: this.digestTopic.topicArn,
+        [DIGEST_ENV.SCHEDULE]: schedule,
+        [DIGEST_ENV.CLIENT_ID]: clientId,
+      },
+    });
+    digest.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadAlarmsAndTheirHistory',
+      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+      resources: [`arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${clientId}-*`],
+    }));
+    this.digestTopic.grantPublish(digest);
+    const policy = role.node.findChild('DefaultPolicy');
+    acknowledgeFinding(policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${clientId}-*]`,
+      'Every alarm of this client, and only those, is named with the client id as prefix; read-only actions.');
+    this.acknowledgeFunctionPolicy(role);
+    new events.Rule(this, 'P3DigestSchedule', {
+      description: `cdk-ai-ops ${clientId}: P3 digest, ${schedule}`,
+      schedule: schedule === DigestSchedule.WEEKLY
+        ? events.Schedule.cron({ weekDay: 'MON', hour: '9', minute: '0' })
+        : events.Schedule.cron({ weekDay: 'MON,WED,FRI', hour: '9', minute: '0' }),
+      targets: [new targets.LambdaFunction(digest, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2 })],
+    });
+    return digest;
+  }
+}
