@@ -5,9 +5,9 @@
  */
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, HistoryItemType } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AlarmTransition, buildDigest, Digest, periodStart } from './core';
 import { DigestSchedule } from '../../lib/routing/delivery-plan';
 import { DIGEST_ENV } from '../../lib/routing/sla';
-import { AlarmTransition, buildDigest, Digest, periodStart } from './core';
 
 export interface DigestDependencies {
   readonly cloudwatch: Pick<CloudWatchClient, 'send'>;

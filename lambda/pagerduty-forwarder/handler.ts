@@ -4,11 +4,11 @@
  * then puts it in the dead-letter queue, whose depth pages humans by email.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Severity, SlaTier } from '../../lib/config/types';
-import { FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from '../../lib/routing/sla';
 import {
   isRetryable, NotAnAlarmNotification, PagerDutyEvent, parseNotification, retryDelayMs, severityFromDescription, toPagerDutyEvent,
 } from './core';
+import { Severity, SlaTier } from '../../lib/config/types';
+import { FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from '../../lib/routing/sla';
 
 const KEY_CACHE_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 6;

@@ -188,6 +188,7 @@ export class IncidentRouter extends SnsSeverityRouter {
 
   private createForwarder(config: ClientConfig, paged: Severity[], key: kms.IKey): lambda.Function {
     const secretNames = Object.fromEntries(paged.map((severity) => [severity, deliveryOf(this.plan, severity).pagerDutySecretName!]));
+    const topicSeverities = Object.fromEntries(paged.map((severity) => [this.topic(severity).topicArn, severity]));
     const logGroup = this.logGroup('PagerDutyForwarderLogs', key);
     const role = this.functionRole('PagerDutyForwarderRole', logGroup);
     const forwarder = new lambda.Function(this, 'PagerDutyForwarder', {
@@ -209,7 +210,7 @@ export class IncidentRouter extends SnsSeverityRouter {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       environment: {
-        [FORWARDER_ENV.TOPIC_SEVERITIES]: Stack.of(this).toJsonString(Object.fromEntries(paged.map((severity) => [this.topic(severity).topicArn, severity]))),
+        [FORWARDER_ENV.TOPIC_SEVERITIES]: Stack.of(this).toJsonString(topicSeverities),
         [FORWARDER_ENV.KEY_SECRETS]: JSON.stringify(secretNames),
         [FORWARDER_ENV.EVENTS_URL]: config.escalation.pagerDuty?.eventsApiUrl ?? PAGERDUTY_EVENTS_URL,
         [FORWARDER_ENV.SLA_TIER]: config.slaTier,

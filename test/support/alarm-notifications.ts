@@ -49,7 +49,19 @@ export function snsMessage(alarm: SynthesizedAlarm, newState: 'ALARM' | 'OK', ol
         EvaluateLowSampleCountPercentile: '',
         Metrics: p.Metrics.map((m: any) => (m.Expression
           ? { Expression: m.Expression, Id: m.Id, Label: m.Label, ReturnData: m.ReturnData ?? true }
-          : { Id: m.Id, MetricStat: { Metric: { Dimensions: (m.MetricStat.Metric.Dimensions ?? []).map((d: any) => ({ value: d.Value, name: d.Name })), MetricName: m.MetricStat.Metric.MetricName, Namespace: m.MetricStat.Metric.Namespace }, Period: m.MetricStat.Period, Stat: m.MetricStat.Stat }, ReturnData: false })),
+          : {
+            Id: m.Id,
+            MetricStat: {
+              Metric: {
+                Dimensions: (m.MetricStat.Metric.Dimensions ?? []).map((d: any) => ({ value: d.Value, name: d.Name })),
+                MetricName: m.MetricStat.Metric.MetricName,
+                Namespace: m.MetricStat.Metric.Namespace,
+              },
+              Period: m.MetricStat.Period,
+              Stat: m.MetricStat.Stat,
+            },
+            ReturnData: false,
+          })),
       },
     };
   }
@@ -114,7 +126,11 @@ export function eventBridgeEvent(alarm: SynthesizedAlarm, newState: 'ALARM' | 'O
           metrics: (p.Metrics ?? [{ Id: 'm1', MetricStat: { Metric: { MetricName: p.MetricName, Namespace: p.Namespace }, Stat: p.Statistic, Period: p.Period } }])
             .map((m: any) => (m.Expression
               ? { id: m.Id, expression: m.Expression, returnData: true }
-              : { id: m.Id, metricStat: { metric: { name: m.MetricStat.Metric.MetricName, namespace: m.MetricStat.Metric.Namespace }, period: m.MetricStat.Period, stat: m.MetricStat.Stat }, returnData: false })),
+              : {
+                id: m.Id,
+                metricStat: { metric: { name: m.MetricStat.Metric.MetricName, namespace: m.MetricStat.Metric.Namespace }, period: m.MetricStat.Period, stat: m.MetricStat.Stat },
+                returnData: false,
+              })),
         },
     },
   };
