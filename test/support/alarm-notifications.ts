@@ -128,7 +128,11 @@ export function eventBridgeEvent(alarm: SynthesizedAlarm, newState: 'ALARM' | 'O
               ? { id: m.Id, expression: m.Expression, returnData: true }
               : {
                 id: m.Id,
-                metricStat: { metric: { name: m.MetricStat.Metric.MetricName, namespace: m.MetricStat.Metric.Namespace }, period: m.MetricStat.Period, stat: m.MetricStat.Stat },
+                metricStat: {
+                  metric: { name: m.MetricStat.Metric.MetricName, namespace: m.MetricStat.Metric.Namespace },
+                  period: m.MetricStat.Period,
+                  stat: m.MetricStat.Stat,
+                },
                 returnData: false,
               })),
         },
