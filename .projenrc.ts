@@ -134,6 +134,12 @@ project.addTask('bench:synth', {
   exec: 'tsx test/bench/synth.bench.ts',
 });
 
+project.addTask('runbooks', {
+  description: 'Write one Markdown runbook per alarm of a client (-c client=<id>, --out <folder>)',
+  exec: 'tsx bin/runbooks.ts',
+  receiveArgs: true,
+});
+
 project.addTask('synth', {
   description: 'Synthesize the client stack (clients/example.yaml unless -c client=<id> is given)',
   exec: 'cdk synth',

@@ -28,6 +28,11 @@ export class AiOpsNames {
     return `https://console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${dashboardName}`;
   }
 
+  /** The generated runbook of an alarm when a base URL is set, else the library's section for its kind. */
+  public static runbookUrl(kind: string, alarmName: string, runbookBaseUrl?: string): string {
+    return runbookBaseUrl ? `${runbookBaseUrl.replace(/\/+$/, '')}/${alarmName}.md` : AiOpsNames.defaultRunbookUrl(kind);
+  }
+
   /** The library's runbook section for an alarm kind. */
   public static defaultRunbookUrl(kind: string): string {
     return `${RUNBOOKS}#${kind}`;

@@ -13,6 +13,11 @@ export interface ProductionDownAlarmProps {
   readonly router: IAlarmRouter;
   /** Link to the overview dashboard, for the description. */
   readonly dashboardUrl: string;
+  /**
+   * Where generated runbooks are published.
+   * @default - the library's runbook section
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 /**
@@ -26,18 +31,21 @@ export class ProductionDownAlarm extends Construct {
     super(scope, id);
     const severity = DEFAULT_SEVERITIES[SloAlarmKind.PRODUCTION_DOWN];
     const alarmName = AiOpsNames.alarm(props.clientId, SloAlarmKind.PRODUCTION_DOWN);
+    const what = `production is down for client ${props.clientId}: every route of at least one agent is failing at once`;
+    const condition = 'any agent-down composite is in ALARM (all of that agent\'s routes have their model-error or application-error alarm in ALARM)';
+    const runbookUrl = AiOpsNames.runbookUrl(SloAlarmKind.PRODUCTION_DOWN, alarmName, props.runbookBaseUrl);
     const composite = new cloudwatch.CompositeAlarm(this, 'Resource', {
       compositeAlarmName: alarmName,
       alarmRule: cloudwatch.AlarmRule.anyOf(...props.agentDownAlarmNames.map((name) => cloudwatch.AlarmRule.fromString(`ALARM("${name}")`))),
       alarmDescription: [
-        `[${severity}] Production is down for client ${props.clientId}: every route of at least one agent is failing at once.`,
-        'Fires when: any agent-down composite is in ALARM (all of that agent\'s routes have their model-error or application-error alarm in ALARM).',
+        `[${severity}] ${what[0].toUpperCase()}${what.slice(1)}.`,
+        `Fires when: ${condition}.`,
         'Owner: the on-call of the client; each agent\'s owner is named in its agent-down alarm.',
-        `Runbook: ${AiOpsNames.defaultRunbookUrl(SloAlarmKind.PRODUCTION_DOWN)}`,
+        `Runbook: ${runbookUrl}`,
         `Dashboard: ${props.dashboardUrl}`,
       ].join('\n'),
     });
     props.router.route(composite, Severity.P1);
-    this.alarm = { alarm: composite, alarmName, kind: SloAlarmKind.PRODUCTION_DOWN, severity };
+    this.alarm = { alarm: composite, alarmName, kind: SloAlarmKind.PRODUCTION_DOWN, severity, what, condition, runbookUrl };
   }
 }

@@ -21,6 +21,8 @@ export enum SloAlarmKind {
   PROMPT_CACHE_HIT_RATE = 'prompt-cache-hit-rate',
   AGENT_DOWN = 'agent-down',
   PRODUCTION_DOWN = 'production-down',
+  /** Alerts the PagerDuty path could not deliver (the dead-letter queue's depth). */
+  UNDELIVERED_ALERTS = 'undelivered-alerts',
 }
 
 /**
@@ -38,6 +40,7 @@ export const DEFAULT_SEVERITIES: Record<SloAlarmKind, Severity> = {
   [SloAlarmKind.PROMPT_CACHE_HIT_RATE]: Severity.P3,
   [SloAlarmKind.AGENT_DOWN]: Severity.P1,
   [SloAlarmKind.PRODUCTION_DOWN]: Severity.P1,
+  [SloAlarmKind.UNDELIVERED_ALERTS]: Severity.P1,
 };
 
 /** Which route override replaces which default. */
@@ -61,6 +64,12 @@ export interface SloAlarm {
   readonly severity: Severity;
   /** @default - an agent-level alarm */
   readonly route?: string;
+  /** What it means when it fires, in one sentence. */
+  readonly what: string;
+  /** When it fires: threshold, periods, guard. */
+  readonly condition: string;
+  /** The runbook its description links to. */
+  readonly runbookUrl: string;
 }
 
 /** Properties of `SloAlarms`. */
@@ -77,6 +86,11 @@ export interface SloAlarmsProps {
    * @default 20
    */
   readonly minimumCallsPerPeriod?: number;
+  /**
+   * Where generated runbooks are published: descriptions link to `<base>/<alarm name>.md`.
+   * @default - the library's runbook section for each alarm kind
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 interface AlarmSpec {
@@ -183,15 +197,18 @@ export class SloAlarms extends Construct {
     }
 
     const agentDownName = AiOpsNames.alarm(props.clientId, SloAlarmKind.AGENT_DOWN, agent.id);
+    const downWhat = `every route of agent ${agent.id} is failing at once`;
+    const downCondition = `the model-error or application-error alarm of each of its ${agent.routes.length} routes is in ALARM`;
+    const downRunbook = this.runbookOf(SloAlarmKind.AGENT_DOWN, agentDownName);
     const agentDown = new cloudwatch.CompositeAlarm(this, 'AgentDown', {
       compositeAlarmName: agentDownName,
       alarmRule: cloudwatch.AlarmRule.allOf(...routeFailures),
-      alarmDescription: this.description(SloAlarmKind.AGENT_DOWN, Severity.P1, undefined,
-        `every route of agent ${agent.id} is failing at once`,
-        `the model-error or application-error alarm of each of its ${agent.routes.length} routes is in ALARM`),
+      alarmDescription: this.description(Severity.P1, downWhat, downCondition, downRunbook),
     });
     // No actions of its own: the client's "production down" composite pages for it.
-    this.agentDown = { alarm: agentDown, alarmName: agentDownName, kind: SloAlarmKind.AGENT_DOWN, severity: Severity.P1 };
+    this.agentDown = {
+      alarm: agentDown, alarmName: agentDownName, kind: SloAlarmKind.AGENT_DOWN, severity: Severity.P1, what: downWhat, condition: downCondition, runbookUrl: downRunbook,
+    };
   }
 
   private add(spec: AlarmSpec): SloAlarm {
@@ -199,6 +216,7 @@ export class SloAlarms extends Construct {
     const severity = this.severityOf(spec.kind, spec.route);
     const alarmName = AiOpsNames.alarm(clientId, spec.kind, agent.id, spec.route?.id);
     const id = spec.route ? `${spec.route.id}-${spec.kind}` : spec.kind;
+    const runbookUrl = this.runbookOf(spec.kind, alarmName, spec.route);
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName,
       metric: spec.metric,
@@ -207,10 +225,12 @@ export class SloAlarms extends Construct {
       evaluationPeriods: spec.evaluationPeriods,
       datapointsToAlarm: spec.datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: this.description(spec.kind, severity, spec.route, spec.what, spec.condition),
+      alarmDescription: this.description(severity, spec.what, spec.condition, runbookUrl),
     });
     router.route(alarm, severity);
-    const created: SloAlarm = { alarm, alarmName, kind: spec.kind, severity, route: spec.route?.id };
+    const created: SloAlarm = {
+      alarm, alarmName, kind: spec.kind, severity, route: spec.route?.id, what: spec.what, condition: spec.condition, runbookUrl,
+    };
     this.alarms.push(created);
     return created;
   }
@@ -220,10 +240,15 @@ export class SloAlarms extends Construct {
     return (override && route?.slo.severityOverrides?.[override]) || DEFAULT_SEVERITIES[kind];
   }
 
+  /** The route's or agent's own runbook, else the generated one, else the library's section for the kind. */
+  private runbookOf(kind: SloAlarmKind, alarmName: string, route?: RouteConfig): string {
+    const { agent, runbookBaseUrl } = this.props;
+    return route?.runbookUrl ?? agent.runbookUrl ?? AiOpsNames.runbookUrl(kind, alarmName, runbookBaseUrl);
+  }
+
   /** One screen: what fired, the threshold, the owner, the runbook and the dashboard. */
-  private description(kind: SloAlarmKind, severity: Severity, route: RouteConfig | undefined, what: string, condition: string): string {
+  private description(severity: Severity, what: string, condition: string, runbook: string): string {
     const { agent, dashboardUrl } = this.props;
-    const runbook = route?.runbookUrl ?? agent.runbookUrl ?? AiOpsNames.defaultRunbookUrl(kind);
     const text = [
       `[${severity}] ${what}.`,
       `Fires when: ${condition}.`,

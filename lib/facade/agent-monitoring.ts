@@ -19,6 +19,11 @@ export interface AgentMonitoringProps {
    * @default 20
    */
   readonly minimumCallsPerPeriod?: number;
+  /**
+   * Where generated runbooks are published.
+   * @default - the library's runbook sections
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 /** One agent's SLO alarms and dashboard. */
@@ -36,6 +41,7 @@ export class AgentMonitoring extends Construct {
       router: props.router,
       dashboardUrl: AiOpsNames.dashboardUrl(dashboardName),
       minimumCallsPerPeriod: props.minimumCallsPerPeriod,
+      runbookBaseUrl: props.runbookBaseUrl,
     });
     this.dashboard = new AgentDashboard(this, 'Dashboard', {
       clientId: props.clientId,

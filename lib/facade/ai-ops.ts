@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AiOpsNames } from '../alarms/names';
 import { ProductionDownAlarm } from '../alarms/production-down';
+import { SloAlarm } from '../alarms/slo-alarms';
 import { ClientConfig, ClientConfigLoader, OperatingPosture } from '../config';
 import { AgentMonitoring } from './agent-monitoring';
 import { MonitoringCostReport } from './monitoring-cost-report';
@@ -101,7 +102,7 @@ export class AiOps extends Construct {
         description: `cdk-ai-ops ${clientId}: SLO alarms and dashboard of agent ${agent.id}`,
       });
       return new AgentMonitoring(stack, 'Monitoring', {
-        clientId, agent, models: agent.models ?? allModels, metrics, router: this.alarmRouter, minimumCallsPerPeriod,
+        clientId, agent, models: agent.models ?? allModels, metrics, router: this.alarmRouter, minimumCallsPerPeriod, runbookBaseUrl: this.config.runbookBaseUrl,
       });
     });
 
@@ -110,6 +111,7 @@ export class AiOps extends Construct {
       agentDownAlarmNames: this.agents.map((a) => a.alarms.agentDown.alarmName),
       router: this.alarmRouter,
       dashboardUrl: AiOpsNames.dashboardUrl(AiOpsNames.overviewDashboard(clientId)),
+      runbookBaseUrl: this.config.runbookBaseUrl,
     });
     // The composite names the agents' alarms: they must exist first.
     for (const agent of this.agents) this.productionDown.node.addDependency(agent.node.scope!);
@@ -119,11 +121,7 @@ export class AiOps extends Construct {
     this.overview = new OverviewDashboard(this, 'Overview', {
       config: this.config,
       metrics,
-      alarmNames: [
-        this.productionDown.alarm.alarmName,
-        ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetterAlarmName] : []),
-        ...this.agents.flatMap((a) => [a.alarms.agentDown, ...a.alarms.alarms].map((alarm) => alarm.alarmName)),
-      ],
+      alarmNames: this.alarms().map((alarm) => alarm.alarmName),
       tenantsByCost: this.tenantRules.byCost,
       tenantsByTokens: this.tenantRules.byTokens,
     });
@@ -149,5 +147,14 @@ export class AiOps extends Construct {
     });
 
     Tags.of(this).add(CLIENT_TAG, clientId);
+  }
+
+  /** Every alarm of the client: client-wide ones first, then each agent's composite and alarms. */
+  public alarms(): SloAlarm[] {
+    return [
+      this.productionDown.alarm,
+      ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetter] : []),
+      ...this.agents.flatMap((agent) => [agent.alarms.agentDown, ...agent.alarms.alarms]),
+    ];
   }
 }

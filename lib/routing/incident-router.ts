@@ -19,6 +19,8 @@ import { acknowledgeFinding } from '../acknowledge';
 import { DeliveryPlan, deliveryOf, deliveryPlanOf, DigestSchedule } from './delivery-plan';
 import { SnsSeverityRouter } from './router';
 import { DIGEST_ENV, FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from './sla';
+import { AiOpsNames } from '../alarms/names';
+import { SloAlarm, SloAlarmKind } from '../alarms/slo-alarms';
 import { ClientConfig, Severity } from '../config/types';
 
 /** Properties of `IncidentRouter`. */
@@ -52,6 +54,8 @@ export class IncidentRouter extends SnsSeverityRouter {
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** Its name, known without deploying (for dashboards in other stacks). */
   public readonly deadLetterAlarmName: string;
+  /** The dead-letter alarm as the runbooks and dashboards see it. */
+  public readonly deadLetter: SloAlarm;
   /** The second path for the dead-letter alarm: email and Slack. */
   public readonly deadLetterTopic: sns.Topic;
   public readonly forwarder?: lambda.Function;
@@ -93,7 +97,10 @@ export class IncidentRouter extends SnsSeverityRouter {
 
     this.deadLetterTopic = this.encryptedTopic('DeadLetterAlerts', `${clientId}-ai-ops-undelivered-alerts`, 'undelivered alerts', encryptionKey);
     for (const address of this.plan.p1.emails) this.deadLetterTopic.addSubscription(this.email(address));
-    this.deadLetterAlarmName = `${clientId}-undelivered-alerts`;
+    this.deadLetterAlarmName = AiOpsNames.alarm(clientId, SloAlarmKind.UNDELIVERED_ALERTS);
+    const deadLetterWhat = `alerts of client ${clientId} could not be delivered to PagerDuty and wait in the dead-letter queue`;
+    const deadLetterCondition = 'the dead-letter queue holds at least one message (checked every minute)';
+    const deadLetterRunbook = AiOpsNames.runbookUrl(SloAlarmKind.UNDELIVERED_ALERTS, this.deadLetterAlarmName, config.runbookBaseUrl);
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmName: this.deadLetterAlarmName,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
@@ -102,12 +109,21 @@ export class IncidentRouter extends SnsSeverityRouter {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: [
-        `[P1] Alerts of client ${clientId} could not be delivered to PagerDuty and wait in ${this.deadLetterQueue.queueName}.`,
-        'Fires when: the dead-letter queue holds at least one message (checked every minute).',
+        `[P1] ${deadLetterWhat[0].toUpperCase()}${deadLetterWhat.slice(1)}.`,
+        `Fires when: ${deadLetterCondition}.`,
         'Owner: the on-call of the client.',
-        'Runbook: read the messages in the queue (each is an alarm notification), page by hand, then fix the PagerDuty path (integration key secret, endpoint, PagerDuty status) and redrive the queue.',
+        `Runbook: ${deadLetterRunbook}`,
       ].join('\n'),
     });
+    this.deadLetter = {
+      alarm: this.deadLetterAlarm,
+      alarmName: this.deadLetterAlarmName,
+      kind: SloAlarmKind.UNDELIVERED_ALERTS,
+      severity: Severity.P1,
+      what: deadLetterWhat,
+      condition: deadLetterCondition,
+      runbookUrl: deadLetterRunbook,
+    };
     // A second path: not through the forwarder, whose failure this reports.
     const deadLetterAction = new actions.SnsAction(this.deadLetterTopic);
     this.deadLetterAlarm.addAlarmAction(deadLetterAction);

@@ -89,8 +89,9 @@ describe('SLO alarms of the example client', () => {
     expect(p99).toContain('Owner: team support-ai, service support-answer-fn.');
     expect(p99).toContain('Runbook: https://runbooks.example.com/support/answer');
     expect(p99).toContain('#dashboards/dashboard/example-ai-ops-agent-answer');
+    // the generated runbook, published under the config's runbookBaseUrl
     expect(JSON.stringify(alarms['example-triage-classify-ticket-latency-p50'].AlarmDescription))
-      .toContain('Runbook: https://github.com/cdk-ai-ops/cdk-ai-ops/blob/main/docs/runbooks.md#latency-p50');
+      .toContain('Runbook: https://runbooks.example.com/cdk-ai-ops/example/example-triage-classify-ticket-latency-p50.md');
   });
 
   test('index staleness and the cache hit-rate floor', () => {

@@ -1,0 +1,93 @@
+import { AiOpsNames } from './names';
+import { SloAlarm, SloAlarmKind } from './slo-alarms';
+import { AgentConfig, SlaTier } from '../config/types';
+import { RESPONSE_TARGETS } from '../routing/sla';
+import { RecordType, TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
+
+/** What a generated runbook needs to know besides the alarm. */
+export interface RunbookContext {
+  readonly clientId: string;
+  readonly displayName: string;
+  readonly tier: SlaTier;
+  /** Console region for links. @default - the console's default region */
+  readonly region?: string;
+  /** The agent the alarm belongs to, for agent and route alarms. */
+  readonly agent?: AgentConfig;
+  /** The agents' telemetry log groups, for the Logs Insights query. */
+  readonly logGroups: string[];
+}
+
+/** Mitigations by alarm kind: what usually fixes it. */
+const MITIGATIONS: Record<SloAlarmKind, string[]> = {
+  [SloAlarmKind.LATENCY_P50]: ['Check the provider\'s status page and the Bedrock latency on the overview.', 'Move the route to a faster model behind its model flag if the provider is slow.', 'Shorten prompts or outputs that grew with the last deploy.'],
+  [SloAlarmKind.LATENCY_P95]: ['Look for retries after throttling (throttle rate) and cold starts of the agent\'s function.', 'Check the model/provider status; fail over to a cross-region inference profile.'],
+  [SloAlarmKind.LATENCY_P99]: ['Calls close to the agent\'s own timeout are being cut off: raise the timeout or cap output tokens.', 'Check the model/provider status.'],
+  [SloAlarmKind.MODEL_ERROR_RATE]: ['Provider server errors: fail over to another region or model.', 'One model only: roll its model flag back to the previous model.'],
+  [SloAlarmKind.APP_ERROR_RATE]: ['Roll back the last deploy of the owning service.', 'Find the failing requests by requestId in the service\'s own logs.'],
+  [SloAlarmKind.THROTTLE_RATE]: ['Compare usage with the account\'s tokens-per-minute and requests-per-minute quotas; request an increase.', 'Use cross-region inference profiles; add retries with backoff and jitter; rate-limit the top tenant.'],
+  [SloAlarmKind.RETRIEVAL_STALENESS]: ['Re-run the ingestion job that refreshes the index; check why its schedule stopped.'],
+  [SloAlarmKind.PROMPT_CACHE_HIT_RATE]: ['A changed system prompt, tool list or message order breaks the cached prefix: restore the stable prefix.', 'Check prompt-version and model-flag changes at the time the rate fell.'],
+  [SloAlarmKind.AGENT_DOWN]: ['Every route of the agent fails: roll back its last deploy or model change first.'],
+  [SloAlarmKind.PRODUCTION_DOWN]: ['Page the owner named in the agent-down alarm; roll back the agent\'s last deploy or model change.'],
+  [SloAlarmKind.UNDELIVERED_ALERTS]: ['Read the queued notifications and page by hand for any P1 or P2.', 'Fix the integration key secret, the endpoint or wait out PagerDuty\'s incident; redrive the queue.'],
+};
+
+function consoleUrl(region: string | undefined, fragment: string): string {
+  return `https://console.aws.amazon.com/cloudwatch/home${region ? `?region=${region}` : ''}#${fragment}`;
+}
+
+/** The Markdown runbook of one alarm: what fired, owner, first checks, mitigation, rollback. */
+export function renderRunbook(alarm: SloAlarm, context: RunbookContext): string {
+  const { agent, clientId, region } = context;
+  const dashboard = agent ? AiOpsNames.agentDashboard(clientId, agent.id) : AiOpsNames.overviewDashboard(clientId);
+  const logGroups = agent ? agent.logGroups : context.logGroups;
+  const F = TelemetryFields;
+  const M = TelemetryMetrics;
+  const filters = [
+    `${F.RECORD_TYPE.name} = "${RecordType.AI_CALL}"`,
+    agent ? `${F.AGENT.name} = "${agent.id}"` : undefined,
+    alarm.route ? `${F.ROUTE.name} = "${alarm.route}"` : undefined,
+  ].filter(Boolean).join(' and ');
+  const query = [
+    `fields @timestamp, ${[F.ROUTE, F.MODEL, F.OUTCOME, M.LATENCY_MS, M.COST_USD, F.REQUEST_ID].map((f) => f.name).join(', ')}`,
+    `| filter ${filters}`,
+    `| stats count() as n, avg(${M.LATENCY_MS.name}) as avgLatency, sum(${M.COST_USD.name}) as cost by ${F.OUTCOME.name}, ${F.MODEL.name}, bin(5m)`,
+  ].join('\n');
+  return [
+    `# ${alarm.alarmName}`,
+    '',
+    `**${alarm.severity}** for ${context.displayName} (tier ${context.tier}: respond within ${RESPONSE_TARGETS[context.tier][alarm.severity]}).`,
+    '',
+    '## What fired',
+    '',
+    `${alarm.what[0].toUpperCase()}${alarm.what.slice(1)}.`,
+    '',
+    `It fires when ${alarm.condition}.`,
+    '',
+    '## Owner',
+    '',
+    agent ? `Team **${agent.owner.team}**, service \`${agent.owner.service}\`${alarm.route ? `, route \`${alarm.route}\`` : ''}.` : 'The on-call of the client.',
+    '',
+    '## First checks',
+    '',
+    `1. The dashboard: [${dashboard}](${consoleUrl(region, `dashboards/dashboard/${dashboard}`)}).`,
+    `2. The telemetry logs (Logs Insights over ${logGroups.map((g) => `\`${g}\``).join(', ')}):`,
+    '',
+    '   ```',
+    ...query.split('\n').map((line) => `   ${line}`),
+    '   ```',
+    '',
+    '3. Recent deploys of the owning service and model-flag changes (rollouts) around the time it fired.',
+    `4. The alarm's history: [${alarm.alarmName}](${consoleUrl(region, `alarmsV2:alarm/${alarm.alarmName}`)}).`,
+    '',
+    '## Mitigation',
+    '',
+    ...MITIGATIONS[alarm.kind].map((step) => `- ${step}`),
+    '',
+    '## Rollback',
+    '',
+    'Roll back the last deploy of the owning service, or set the route\'s model flag back to the previous model (kept 30 days).',
+    `The alarm returns to OK by itself when the condition clears; the page resolves with it. General guidance: ${AiOpsNames.defaultRunbookUrl(alarm.kind)}`,
+    '',
+  ].join('\n');
+}
