@@ -207,7 +207,13 @@ export class SloAlarms extends Construct {
     });
     // No actions of its own: the client's "production down" composite pages for it.
     this.agentDown = {
-      alarm: agentDown, alarmName: agentDownName, kind: SloAlarmKind.AGENT_DOWN, severity: Severity.P1, what: downWhat, condition: downCondition, runbookUrl: downRunbook,
+      alarm: agentDown,
+      alarmName: agentDownName,
+      kind: SloAlarmKind.AGENT_DOWN,
+      severity: Severity.P1,
+      what: downWhat,
+      condition: downCondition,
+      runbookUrl: downRunbook,
     };
   }
 

@@ -102,7 +102,13 @@ export class AiOps extends Construct {
         description: `cdk-ai-ops ${clientId}: SLO alarms and dashboard of agent ${agent.id}`,
       });
       return new AgentMonitoring(stack, 'Monitoring', {
-        clientId, agent, models: agent.models ?? allModels, metrics, router: this.alarmRouter, minimumCallsPerPeriod, runbookBaseUrl: this.config.runbookBaseUrl,
+        clientId,
+        agent,
+        models: agent.models ?? allModels,
+        metrics,
+        router: this.alarmRouter,
+        minimumCallsPerPeriod,
+        runbookBaseUrl: this.config.runbookBaseUrl,
       });
     });
 
