@@ -156,6 +156,24 @@ describe('rejected configs name the file, the JSON path, what was expected and w
     expect(error.problems).toEqual([expect.objectContaining({ path: '$.escalation', found: 'neither' })]);
   });
 
+  test('no destination for P2, for the P3 digest, or for the client team in posture escalation', () => {
+    const error = errorOf(exampleWith((c) => {
+      delete c.escalation.pagerDuty.p2;
+      delete c.escalation.slack;
+      c.escalation.emails = { p1: ['oncall@example.com'] };
+    }));
+    expect(error.problems.map((p) => p.expected)).toEqual([
+      'a destination for P2: pagerDuty.p2 (a low-urgency service) or at least one address in emails.p2',
+      'a destination for the P3 digest: slack or at least one address in emails.p3',
+    ]);
+    const escalation = errorOf(exampleWith((c) => {
+      c.posture = 'escalation';
+      delete c.escalation.slack;
+      delete c.escalation.emails.p2;
+    }));
+    expect(escalation.problems.map((p) => p.expected)).toContain('the client team\'s own channel for posture escalation: slack, or addresses in emails.p2');
+  });
+
   test('a PagerDuty integration key pasted where the secret name belongs', () => {
     const error = errorOf(exampleWith((c) => { c.escalation.pagerDuty.p2.integrationKeySecretName = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6'; }));
     expect(error.problems).toEqual([expect.objectContaining({
