@@ -43,7 +43,11 @@ describe('the incident router of the example client', () => {
 
   test('the forwarder: newest Node.js runtime, bundled asset, secret names (never keys) in its environment', () => {
     expect(forwarder.Properties).toEqual(expect.objectContaining({
-      Runtime: 'nodejs24.x', Handler: 'index.handler', MemorySize: 256, Timeout: 60, TracingConfig: { Mode: 'Active' },
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 60,
+      TracingConfig: { Mode: 'Active' },
       LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' }),
     }));
     const env = forwarder.Properties.Environment.Variables;
