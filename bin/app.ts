@@ -36,6 +36,7 @@ const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as MonitoringCost
 const count = (item: string) => report.items.find((line) => line.item === item)?.quantity ?? 0;
 console.error(`cdk-ai-ops ${clientId}: monitoring costs about USD ${report.totalMonthlyUsd.toFixed(2)} a month `
   + `(${count('custom metrics')} custom metrics, ${count('standard-resolution alarm metrics')} alarm metrics, `
+  + `${count('anomaly-detection alarms')} anomaly detectors, `
   + `${count('composite alarms')} composite alarms, ${count('dashboards')} dashboards, `
   + `${count('Contributor Insights rules')} Contributor Insights rules, ${count('telemetry log ingestion (GB)')} GB of telemetry logs) `
   + `at us-east-1 list prices; details in ${path.relative(process.cwd(), reportFile)}`);

@@ -46,7 +46,7 @@ fs.mkdirSync(outDir, { recursive: true });
 const index: string[] = [`# Runbooks of ${config.displayName}`, '', '| alarm | severity |', '|---|---|'];
 // Each agent's alarms with the agent (AiOps builds one AgentMonitoring per agent, in config order).
 const agentOf = new Map(aiOps.agents.flatMap((monitoring, i) =>
-  [monitoring.alarms.agentDown, ...monitoring.alarms.alarms].map((alarm) => [alarm, config.agents[i]] as const)));
+  monitoring.allAlarms().map((alarm) => [alarm, config.agents[i]] as const)));
 for (const alarm of aiOps.alarms()) {
   const agentConfig = agentOf.get(alarm);
   fs.writeFileSync(path.join(outDir, `${alarm.alarmName}.md`), renderRunbook(alarm, {

@@ -4,5 +4,6 @@ export * from './config';
 export * from './routing';
 export * from './alarms';
 export * from './dashboards';
+export * from './governance';
 export * from './facade';
 export * from './acknowledge';

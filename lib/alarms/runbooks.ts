@@ -29,6 +29,16 @@ const MITIGATIONS: Record<SloAlarmKind, string[]> = {
   [SloAlarmKind.PROMPT_CACHE_HIT_RATE]: ['A changed system prompt, tool list or message order breaks the cached prefix: restore the stable prefix.', 'Check prompt-version and model-flag changes at the time the rate fell.'],
   [SloAlarmKind.AGENT_DOWN]: ['Every route of the agent fails: roll back its last deploy or model change first.'],
   [SloAlarmKind.PRODUCTION_DOWN]: ['Page the owner named in the agent-down alarm; roll back the agent\'s last deploy or model change.'],
+  [SloAlarmKind.SPEND_ANOMALY]: ['Check recent deploys and prompt-version changes of the agent.', 'Check model-flag changes (a more expensive model).', 'Look at the top tenants by cost on the overview: one tenant\'s traffic may have tripled.'],
+  [SloAlarmKind.CACHE_HIT_ANOMALY]: ['A changed system prompt, tool list or message order breaks the cached prefix: restore it.', 'Check prompt-version and model-flag changes at the time the rate fell.'],
+  [SloAlarmKind.SPEND_RATE]: ['Find the agent or tenant driving the spend (overview: spend by agent, top tenants); rate-limit or disable it.', 'Look for a runaway agent: steps and tool calls per session.'],
+  [SloAlarmKind.BUDGET_BURN_WARNING]: ['Compare the day\'s spend by agent, model and tenant with the week before; decide whether the budget or the traffic is wrong.'],
+  [SloAlarmKind.BUDGET_BURN]: ['At this rate the month\'s budget is gone in ten days: find the driver (agent, model, tenant) and throttle it.'],
+  [SloAlarmKind.SESSION_STEPS]: ['An agent loops: cap steps per session in the agent, check tool errors that make it retry.'],
+  [SloAlarmKind.SESSION_TOOL_CALLS]: ['An agent calls tools in a loop: check the tool\'s errors and the agent\'s stop condition.'],
+  [SloAlarmKind.SESSION_TOKENS]: ['Sessions grow their context without bound: trim history, summarise, cap tokens per session.'],
+  [SloAlarmKind.SESSION_COST]: ['Find the session by its id in the telemetry logs; stop it and cap the agent\'s spend per session.'],
+  [SloAlarmKind.TENANT_SHARE]: ['Find the tenant on the overview\'s top tenants; check for abuse or a runaway integration; rate-limit it.'],
   [SloAlarmKind.UNDELIVERED_ALERTS]: ['Read the queued notifications and page by hand for any P1 or P2.', 'Fix the integration key secret, the endpoint or wait out PagerDuty\'s incident; redrive the queue.'],
 };
 

@@ -23,6 +23,22 @@ export enum SloAlarmKind {
   PRODUCTION_DOWN = 'production-down',
   /** Alerts the PagerDuty path could not deliver (the dead-letter queue's depth). */
   UNDELIVERED_ALERTS = 'undelivered-alerts',
+  /** Hourly spend above its anomaly band (per agent, per model, in total). */
+  SPEND_ANOMALY = 'spend-anomaly',
+  /** Prompt-cache hit rate below its anomaly band. */
+  CACHE_HIT_ANOMALY = 'prompt-cache-hit-anomaly',
+  /** An hour's spend above a multiple of the budgeted hourly rate. */
+  SPEND_RATE = 'spend-rate',
+  /** A day's spend above 1.5x the daily share of the monthly budget. */
+  BUDGET_BURN_WARNING = 'budget-burn-warning',
+  /** A day's spend above 3x the daily share of the monthly budget. */
+  BUDGET_BURN = 'budget-burn',
+  SESSION_STEPS = 'session-steps',
+  SESSION_TOOL_CALLS = 'session-tool-calls',
+  SESSION_TOKENS = 'session-tokens',
+  SESSION_COST = 'session-cost',
+  /** One tenant making most of an hour's spend. */
+  TENANT_SHARE = 'tenant-share',
 }
 
 /**
@@ -41,6 +57,16 @@ export const DEFAULT_SEVERITIES: Record<SloAlarmKind, Severity> = {
   [SloAlarmKind.AGENT_DOWN]: Severity.P1,
   [SloAlarmKind.PRODUCTION_DOWN]: Severity.P1,
   [SloAlarmKind.UNDELIVERED_ALERTS]: Severity.P1,
+  [SloAlarmKind.SPEND_ANOMALY]: Severity.P2,
+  [SloAlarmKind.CACHE_HIT_ANOMALY]: Severity.P2,
+  [SloAlarmKind.SPEND_RATE]: Severity.P1,
+  [SloAlarmKind.BUDGET_BURN_WARNING]: Severity.P2,
+  [SloAlarmKind.BUDGET_BURN]: Severity.P1,
+  [SloAlarmKind.SESSION_STEPS]: Severity.P2,
+  [SloAlarmKind.SESSION_TOOL_CALLS]: Severity.P2,
+  [SloAlarmKind.SESSION_TOKENS]: Severity.P2,
+  [SloAlarmKind.SESSION_COST]: Severity.P2,
+  [SloAlarmKind.TENANT_SHARE]: Severity.P2,
 };
 
 /** Which route override replaces which default. */

@@ -65,6 +65,12 @@ const agent = z.strictObject({
     maxIndexAgeHours: z.number().positive().max(8760).describe('Hours after which the index counts as stale.'),
   }).optional().describe('The agent records retrievals.'),
   recordsSessions: z.boolean().optional().describe('The agent records agent sessions.'),
+  sessionLimits: z.strictObject({
+    maxStepsPerSession: z.number().int().positive().optional(),
+    maxToolCallsPerSession: z.number().int().positive().optional(),
+    maxTokensPerSession: z.number().int().positive().optional(),
+    maxSessionCostUsd: z.number().positive().optional(),
+  }).optional().describe('Runaway-agent limits per session (the agent must record sessions).'),
 });
 
 const tokenPrices = z.strictObject({
@@ -136,6 +142,17 @@ export const clientConfigSchema = z.strictObject({
       p3: z.array(email()).optional(),
     }).optional().describe('Email recipients per severity.'),
   }).describe('Where alerts go. P1 needs pagerDuty.p1 or emails.p1.'),
+  governance: z.strictObject({
+    anomalyBandStdDevs: z.number().gt(0).max(10).optional().describe('Anomaly band width, standard deviations (default 3).'),
+    anomalyDatapointsToAlarm: z.number().int().min(1).max(24).optional().describe('Hours above the band before alarming (default 3).'),
+    anomalyEvaluationHours: z.number().int().min(1).max(24).optional().describe('Hours evaluated (default 4).'),
+    excludedTimeRanges: z.array(z.strictObject({ start: z.iso.datetime({ error: 'an ISO 8601 UTC time such as 2026-12-01T00:00:00Z' }), end: z.iso.datetime({ error: 'an ISO 8601 UTC time such as 2026-12-01T00:00:00Z' }) })).max(10).optional()
+      .describe('Periods the spend anomaly models must not learn from (at most 10).'),
+    spendRateMultiplier: z.number().gt(1).max(100).optional().describe('P1 when hourly spend passes this multiple of the budgeted hourly rate (default 5).'),
+    maxTenantSharePercent: z.number().gt(0).max(100).optional().describe('Alarm when one tenant makes more than this share of an hour\'s spend (default 50).'),
+    costAnomalyMonitor: z.boolean().optional().describe('Create an AWS Cost Anomaly Detection monitor on Bedrock (default true).'),
+    costAnomalyThresholdUsd: z.number().positive().optional().describe('Total impact, USD, above which a cost anomaly is delivered (default 100).'),
+  }).optional().describe('How token spend is watched.'),
   expectedMonthlyCalls: z.number().int().positive().max(1e12).optional()
     .describe('Model calls a month across all agents, for the monitoring-cost estimate (default 1,000,000).'),
   reports: z.strictObject({

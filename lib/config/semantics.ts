@@ -53,6 +53,21 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
     });
   });
 
+  config.agents.forEach((agent, a) => {
+    if (agent.sessionLimits && !agent.recordsSessions) {
+      problems.push({ path: ['agents', a, 'sessionLimits'], expected: 'recordsSessions: true (session limits read the agent\'s session records)', found: 'an agent that records no sessions' });
+    }
+  });
+  const g = config.governance;
+  if (g?.anomalyDatapointsToAlarm !== undefined && g.anomalyDatapointsToAlarm > (g.anomalyEvaluationHours ?? 4)) {
+    problems.push({ path: ['governance', 'anomalyDatapointsToAlarm'], expected: `at most anomalyEvaluationHours (${g.anomalyEvaluationHours ?? 4})`, found: String(g.anomalyDatapointsToAlarm) });
+  }
+  g?.excludedTimeRanges?.forEach((range, i) => {
+    if (Date.parse(range.start) >= Date.parse(range.end)) {
+      problems.push({ path: ['governance', 'excludedTimeRanges', i], expected: 'start before end', found: `${range.start} to ${range.end}` });
+    }
+  });
+
   const overridden = new Map((config.priceOverrides ?? []).map((o) => [PriceCatalog.canonicalModelId(o.modelId), o]));
   const configuredModels = new Set<string>();
   const knownIds = catalog.modelIds().join(', ');

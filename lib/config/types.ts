@@ -93,6 +93,18 @@ export interface RetrievalConfig {
   readonly maxIndexAgeHours: number;
 }
 
+/** Per-session limits past which an agent counts as runaway (P2 each). */
+export interface SessionLimits {
+  /** @default - not watched */
+  readonly maxStepsPerSession?: number;
+  /** @default - not watched */
+  readonly maxToolCallsPerSession?: number;
+  /** @default - not watched */
+  readonly maxTokensPerSession?: number;
+  /** A session costing more than this is an incident. @default - not watched */
+  readonly maxSessionCostUsd?: number;
+}
+
 /** One AI agent of the client. */
 export interface AgentConfig {
   /** Agent id, written by the telemetry helper into every record of the agent. */
@@ -131,6 +143,11 @@ export interface AgentConfig {
    * @default false
    */
   readonly recordsSessions?: boolean;
+  /**
+   * Runaway-agent limits per session (the agent must record sessions).
+   * @default - none
+   */
+  readonly sessionLimits?: SessionLimits;
 }
 
 /** A model the client calls, and through which API. */
@@ -216,6 +233,53 @@ export interface ReportConfig {
   readonly hourUtc?: number;
 }
 
+/** A period the spend anomaly models must not learn from (a known launch). */
+export interface ExcludedTimeRange {
+  /** ISO 8601 start, UTC. */
+  readonly start: string;
+  /** ISO 8601 end, UTC. */
+  readonly end: string;
+}
+
+/** How token spend is watched. */
+export interface GovernanceConfig {
+  /**
+   * Width of the anomaly band in standard deviations (higher: fewer, surer alarms).
+   * @default 3
+   */
+  readonly anomalyBandStdDevs?: number;
+  /**
+   * Hours above the band, out of the last `anomalyEvaluationHours`, before a spend anomaly alarms.
+   * @default 3
+   */
+  readonly anomalyDatapointsToAlarm?: number;
+  /** @default 4 */
+  readonly anomalyEvaluationHours?: number;
+  /** @default - none */
+  readonly excludedTimeRanges?: ExcludedTimeRange[];
+  /**
+   * P1 when an hour's spend passes this multiple of the budgeted hourly rate.
+   * @default 5
+   */
+  readonly spendRateMultiplier?: number;
+  /**
+   * Alarm when one tenant's share of the hour's spend passes this percentage.
+   * @default 50
+   */
+  readonly maxTenantSharePercent?: number;
+  /**
+   * Create an AWS Cost Anomaly Detection monitor on Bedrock. Accounts have few monitors: set false
+   * where the account already has one.
+   * @default true
+   */
+  readonly costAnomalyMonitor?: boolean;
+  /**
+   * Total impact, USD, above which a cost anomaly is delivered (P2).
+   * @default 100
+   */
+  readonly costAnomalyThresholdUsd?: number;
+}
+
 /**
  * One client's configuration: what the YAML files in `clients/` hold, and what the `AiOps`
  * facade is built from.
@@ -247,6 +311,11 @@ export interface ClientConfig {
   readonly models: ModelConfig[];
   readonly budgets: BudgetConfig;
   readonly escalation: EscalationConfig;
+  /**
+   * Spend anomaly, runaway and budget detection settings.
+   * @default - the defaults of each setting
+   */
+  readonly governance?: GovernanceConfig;
   /**
    * Model calls a month across all agents, for the monitoring-cost estimate (log ingestion, matched events).
    * @default 1000000

@@ -1,14 +1,17 @@
 import { Construct } from 'constructs';
 import { AiOpsNames } from '../alarms/names';
-import { SloAlarms } from '../alarms/slo-alarms';
-import { AgentConfig } from '../config/types';
+import { SloAlarm, SloAlarms } from '../alarms/slo-alarms';
+import { AgentConfig, ClientConfig } from '../config/types';
 import { AgentDashboard } from '../dashboards/agent-dashboard';
+import { AgentSpendGuards } from '../governance/spend-guards';
 import { IAlarmRouter } from '../routing/router';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
 /** Properties of `AgentMonitoring`. */
 export interface AgentMonitoringProps {
   readonly clientId: string;
+  /** The client's config, for budgets and governance settings. */
+  readonly config: ClientConfig;
   readonly agent: AgentConfig;
   /** Model ids the agent calls. */
   readonly models: string[];
@@ -26,9 +29,10 @@ export interface AgentMonitoringProps {
   readonly runbookBaseUrl?: string;
 }
 
-/** One agent's SLO alarms and dashboard. */
+/** One agent's SLO alarms, token-spend guards and dashboard. */
 export class AgentMonitoring extends Construct {
   public readonly alarms: SloAlarms;
+  public readonly spendGuards: AgentSpendGuards;
   public readonly dashboard: AgentDashboard;
 
   public constructor(scope: Construct, id: string, props: AgentMonitoringProps) {
@@ -43,12 +47,24 @@ export class AgentMonitoring extends Construct {
       minimumCallsPerPeriod: props.minimumCallsPerPeriod,
       runbookBaseUrl: props.runbookBaseUrl,
     });
+    this.spendGuards = new AgentSpendGuards(this, 'SpendGuards', {
+      config: props.config,
+      agent: props.agent,
+      metrics: props.metrics,
+      router: props.router,
+      dashboardUrl: AiOpsNames.dashboardUrl(dashboardName),
+    });
     this.dashboard = new AgentDashboard(this, 'Dashboard', {
       clientId: props.clientId,
       agent: props.agent,
       models: props.models,
       metrics: props.metrics,
-      alarmNames: [this.alarms.agentDown, ...this.alarms.alarms].map((a) => a.alarmName),
+      alarmNames: this.allAlarms().map((a) => a.alarmName),
     });
+  }
+
+  /** The agent's composite, SLO alarms and spend guards. */
+  public allAlarms(): SloAlarm[] {
+    return [this.alarms.agentDown, ...this.alarms.alarms, ...this.spendGuards.alarms];
   }
 }

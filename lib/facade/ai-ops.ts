@@ -11,6 +11,7 @@ import { MonitoringCostReport } from './monitoring-cost-report';
 import { OverviewDashboard } from '../dashboards/overview-dashboard';
 import { ReadOnlyAccess } from '../dashboards/read-only-access';
 import { TopTenantsRules } from '../dashboards/top-tenants';
+import { ClientSpendGuards } from '../governance/spend-guards';
 import { PriceCatalog } from '../pricing';
 import { IncidentRouter } from '../routing/incident-router';
 import { IAlarmRouter } from '../routing/router';
@@ -72,6 +73,8 @@ export class AiOps extends Construct {
   public readonly productionDown: ProductionDownAlarm;
   public readonly tenantRules: TopTenantsRules;
   public readonly readOnlyAccess: ReadOnlyAccess;
+  /** Client-wide spend guards: anomaly detectors, budget burn, tenant share, AWS Budgets, Cost Anomaly Detection. */
+  public readonly spendGuards: ClientSpendGuards;
 
   public constructor(scope: Construct, id: string, props: AiOpsProps) {
     super(scope, id);
@@ -103,6 +106,7 @@ export class AiOps extends Construct {
       });
       return new AgentMonitoring(stack, 'Monitoring', {
         clientId,
+        config: this.config,
         agent,
         models: agent.models ?? allModels,
         metrics,
@@ -124,6 +128,13 @@ export class AiOps extends Construct {
 
     const logGroupNames = this.config.agents.flatMap((agent) => agent.logGroups);
     this.tenantRules = new TopTenantsRules(this, 'TopTenants', { clientId, logGroupNames });
+    this.spendGuards = new ClientSpendGuards(this, 'SpendGuards', {
+      config: this.config,
+      metrics,
+      router: this.alarmRouter,
+      dashboardUrl: AiOpsNames.dashboardUrl(AiOpsNames.overviewDashboard(clientId)),
+      tenantsByCost: this.tenantRules.byCost,
+    });
     this.overview = new OverviewDashboard(this, 'Overview', {
       config: this.config,
       metrics,
@@ -160,7 +171,8 @@ export class AiOps extends Construct {
     return [
       this.productionDown.alarm,
       ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetter] : []),
-      ...this.agents.flatMap((agent) => [agent.alarms.agentDown, ...agent.alarms.alarms]),
+      ...this.spendGuards.alarms,
+      ...this.agents.flatMap((agent) => agent.allAlarms()),
     ];
   }
 }

@@ -47,8 +47,10 @@ export class MonitoringCostReport extends Construct {
         }
         const stats = resolved ? resolved.filter((query) => query.metricStat) : [{ metricStat: { period: Stack.of(node).resolve(node.period) } }];
         const highResolution = stats.some((query) => (query.metricStat?.period ?? 60) < 60);
-        if (highResolution) highResolutionAlarmMetrics += stats.length;
-        else standardAlarmMetrics += stats.length;
+        // An alarm on an expression without metrics (INSIGHT_RULE_METRIC) is billed as one alarm metric.
+        const billed = Math.max(1, stats.length);
+        if (highResolution) highResolutionAlarmMetrics += billed;
+        else standardAlarmMetrics += billed;
       } else if (node instanceof cloudwatch.CfnCompositeAlarm) {
         compositeAlarms++;
       } else if (node instanceof cloudwatch.CfnDashboard) {

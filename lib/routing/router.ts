@@ -28,10 +28,12 @@ const SEVERITIES = [Severity.P1, Severity.P2, Severity.P3];
  * CloudWatch alarms of this account. Each alarm's ALARM and OK actions go to its severity's topic.
  */
 export class SnsSeverityRouter extends Construct implements IAlarmRouter {
-  private readonly topics = new Map<Severity, sns.ITopic>();
+  private readonly topics = new Map<Severity, sns.Topic>();
+  private readonly encryptionKey: kms.IKey;
 
   public constructor(scope: Construct, id: string, props: SnsSeverityRouterProps) {
     super(scope, id);
+    this.encryptionKey = props.encryptionKey;
     const account = Stack.of(this).account;
     for (const severity of SEVERITIES) {
       const topic = new sns.Topic(this, `${severity}Topic`, {
@@ -62,6 +64,30 @@ export class SnsSeverityRouter extends Construct implements IAlarmRouter {
   /** The topic of one severity. */
   public topic(severity: Severity): sns.ITopic {
     return this.topics.get(severity)!;
+  }
+
+  /**
+   * Lets an AWS service of this account publish to one severity's topic (AWS Budgets, Cost
+   * Anomaly Detection): the topic policy and the key policy name it, nothing else changes.
+   */
+  public allowServiceToPublish(severity: Severity, servicePrincipal: string): void {
+    const topic = this.topics.get(severity)!;
+    const account = Stack.of(this).account;
+    const sid = servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '');
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `${sid}OfThisAccountPublishes`,
+      principals: [new iam.ServicePrincipal(servicePrincipal)],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }));
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `${sid}PublishesToEncryptedTopics`,
+      principals: [new iam.ServicePrincipal(servicePrincipal)],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }));
   }
 
   public route(alarm: cloudwatch.AlarmBase, severity: Severity): void {

@@ -89,8 +89,8 @@ describe('the overview dashboard of the example client', () => {
   test('an alarm-status widget with every alarm of the client, and a text naming each agent\'s owner and runbook', () => {
     const status = widget(overview.body, 'Alarms of Example Support Co.');
     expect(status.type).toBe('alarm');
-    // production down, undelivered alerts, 4 agent-down composites, 6 per route, staleness, cache floor
-    expect(status.properties.alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2);
+    // production down, undelivered alerts, 4 agent-down composites, 6 per route, staleness, cache floor, 32 spend guards
+    expect(status.properties.alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 32);
     expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-production-down');
     const text = overview.body.widgets.find((w: any) => w.type === 'text').properties.markdown;
     expect(text).toContain('| Answer drafting | support-ai | `support-answer-fn` | [example-ai-ops-agent-answer](#dashboards:name=example-ai-ops-agent-answer) | [runbook](https://runbooks.example.com/support/answer) |');
@@ -149,7 +149,8 @@ describe('the agent dashboards of the example client', () => {
   });
 
   test('the agent\'s alarms and its owner', () => {
-    expect(widget(agentDashboards.answer.body, 'Alarms of Answer drafting').properties.alarms).toHaveLength(1 + 2 * 6 + 1);
+    // agent down, 6 per route, cache floor, spend and cache anomalies, spend rate and two burn rates, four session limits
+    expect(widget(agentDashboards.answer.body, 'Alarms of Answer drafting').properties.alarms).toHaveLength(1 + 2 * 6 + 1 + 5 + 4);
     expect(agentDashboards.answer.body.widgets[0].properties.markdown).toContain('Owner: team **support-ai**, service `support-answer-fn`.');
   });
 

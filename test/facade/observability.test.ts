@@ -68,8 +68,11 @@ describe('the price of watching', () => {
     const quantity = (item: string) => report.items.find((i: any) => i.item === item).quantity;
     expect(quantity('custom metrics')).toBe(TelemetryContract.customMetricCount(ClientCardinality.of(exampleConfig())));
     expect(quantity('custom metrics')).toBe(11 * (8 + 6 + 4 + 3 + 1) + 6 + 6);
-    // 8 routes: 3 latency alarms of 2 metrics (value + call guard), 3 rate alarms of 2; staleness 1; cache floor 4; dead letters 1
-    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1);
+    // 8 routes: 3 latency alarms of 2 metrics (value + call guard), 3 rate alarms of 2; staleness 1; cache floor 4; dead letters 1;
+    // spend rate and two burn rates for 4 agents and the client; 4 session limits; tenant share 1
+    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1);
+    // spend per agent, per model and in total; cache hit rate per agent
+    expect(quantity('anomaly-detection alarms')).toBe(4 + 3 + 1 + 4);
     expect(quantity('composite alarms')).toBe(5);
     expect(quantity('dashboards')).toBe(5);
     expect(quantity('Contributor Insights rules')).toBe(2);
