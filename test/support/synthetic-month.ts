@@ -127,7 +127,8 @@ function statOf(values: number[], stat: string): number | undefined {
 
 /** Serves the month's datapoints as CloudWatch would, for the alarms' own queries. */
 export function sourceOf(month: Hour[], namespace: string): MetricSource {
-  const hoursOf = (periodStart: number, periodSeconds: number) => month.filter((h) => h.start >= periodStart && h.start < periodStart + periodSeconds * 1000);
+  const hoursOf = (periodStart: number, periodSeconds: number) =>
+    month.filter((h) => h.start >= periodStart && h.start < periodStart + periodSeconds * 1000);
   const perHour: Record<string, (a: AgentHour) => number> = {
     [M.CALLS.name]: (a) => a.calls,
     [M.COST_USD.name]: (a) => a.costUsd,
