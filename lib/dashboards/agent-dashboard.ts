@@ -23,6 +23,11 @@ export interface AgentDashboardProps {
   readonly metrics: TelemetryMetricFactory;
   /** Names of the agent's alarms, for its alarm-status widget. */
   readonly alarmNames: string[];
+  /**
+   * Width of the anomaly bands drawn, in standard deviations (the detectors' own).
+   * @default 3
+   */
+  readonly anomalyBandStdDevs?: number;
 }
 
 /**
@@ -147,6 +152,26 @@ export class AgentDashboard extends Construct {
         width: QUARTER,
         height: HEIGHT,
         left: models.map((model) => metrics.metric(M.LATENCY_MS, { agent: agent.id, model }, 'p95', { label: model })),
+      }),
+    );
+
+    const stdDevs = props.anomalyBandStdDevs ?? 3;
+    const agentDims = { agent: agent.id };
+    const spend = hourly.sum(M.COST_USD, agentDims, { label: 'USD per hour' });
+    const hitRate = hourly.cacheHitRatePercent(agentDims, { label: 'prompt-cache hit rate (%)' });
+    pages.addRow(
+      new cloudwatch.GraphWidget({
+        title: 'Spend and its anomaly band (USD per hour)',
+        width: 12,
+        height: HEIGHT,
+        left: [spend, hourly.anomalyBand(spend, 'spendBand', agentDims, stdDevs, 'expected range (anomaly band)')],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Prompt-cache hit rate and its anomaly band (%)',
+        width: 12,
+        height: HEIGHT,
+        left: [hitRate, hourly.anomalyBand(hitRate, 'hitBand', agentDims, stdDevs, 'expected range (anomaly band)')],
+        leftYAxis: { min: 0, max: 100, showUnits: false },
       }),
     );
 

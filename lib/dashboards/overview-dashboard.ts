@@ -40,6 +40,11 @@ export interface OverviewDashboardProps {
   readonly alarmNames: string[];
   /** Contributor Insights rules ranking tenants. */
   readonly tenantsByCost: TenantRule[];
+  /**
+   * Width of the spend anomaly bands drawn, in standard deviations (the detectors' own).
+   * @default 3
+   */
+  readonly anomalyBandStdDevs?: number;
   readonly tenantsByTokens: TenantRule[];
 }
 
@@ -114,7 +119,21 @@ export class OverviewDashboard extends Construct {
       }),
     );
 
+    const stdDevs = props.anomalyBandStdDevs ?? 3;
+    const band = (title: string, dims: { model?: string }, label: string) => {
+      const spend = hourly.sum(M.COST_USD, dims, { label });
+      return new cloudwatch.GraphWidget({
+        title,
+        width: THIRD,
+        height: HEIGHT,
+        left: [spend, hourly.anomalyBand(spend, 'spendBand', dims, stdDevs, 'expected range (anomaly band)')],
+      });
+    };
     const models = [...new Set(config.models.map((m) => m.modelId))];
+    pages.addRow(
+      band('Spend and its anomaly band, all agents (USD per hour)', {}, 'USD per hour'),
+      ...models.map((model) => band(`Spend and its anomaly band, model ${model} (USD per hour)`, { model }, model)),
+    );
     pages.addRow(
       new cloudwatch.GraphWidget({
         title: 'Spend by model (USD per hour)',

@@ -3,7 +3,7 @@ import { AiOpsNames } from '../alarms/names';
 import { SloAlarm, SloAlarms } from '../alarms/slo-alarms';
 import { AgentConfig, ClientConfig } from '../config/types';
 import { AgentDashboard } from '../dashboards/agent-dashboard';
-import { AgentSpendGuards } from '../governance/spend-guards';
+import { AgentSpendGuards, governanceSettings } from '../governance/spend-guards';
 import { IAlarmRouter } from '../routing/router';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
@@ -60,6 +60,7 @@ export class AgentMonitoring extends Construct {
       models: props.models,
       metrics: props.metrics,
       alarmNames: this.allAlarms().map((a) => a.alarmName),
+      anomalyBandStdDevs: governanceSettings(props.config).anomalyBandStdDevs,
     });
   }
 

@@ -11,7 +11,7 @@ import { MonitoringCostReport } from './monitoring-cost-report';
 import { OverviewDashboard } from '../dashboards/overview-dashboard';
 import { ReadOnlyAccess } from '../dashboards/read-only-access';
 import { TopTenantsRules } from '../dashboards/top-tenants';
-import { ClientSpendGuards } from '../governance/spend-guards';
+import { ClientSpendGuards, governanceSettings } from '../governance/spend-guards';
 import { PriceCatalog } from '../pricing';
 import { IncidentRouter } from '../routing/incident-router';
 import { IAlarmRouter } from '../routing/router';
@@ -141,6 +141,7 @@ export class AiOps extends Construct {
       alarmNames: this.alarms().map((alarm) => alarm.alarmName),
       tenantsByCost: this.tenantRules.byCost,
       tenantsByTokens: this.tenantRules.byTokens,
+      anomalyBandStdDevs: governanceSettings(this.config).anomalyBandStdDevs,
     });
 
     this.readOnlyAccess = new ReadOnlyAccess(this, 'ReadOnlyAccess', { clientId, logGroupNames, assumedBy: readOnlyPrincipal });

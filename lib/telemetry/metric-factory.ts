@@ -129,6 +129,17 @@ export class TelemetryMetricFactory {
     });
   }
 
+  /** The anomaly band CloudWatch learns for a series, `stdDevs` wide, for band graphs. */
+  public anomalyBand(series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, stdDevs: number, label: string): cloudwatch.MathExpression {
+    const [seriesId] = this.ids(dimensions, {}, role);
+    return new cloudwatch.MathExpression({
+      expression: `ANOMALY_DETECTION_BAND(${seriesId}, ${stdDevs})`,
+      usingMetrics: { [seriesId]: series },
+      label,
+      period: this.period,
+    });
+  }
+
   /**
    * A value that only counts when the period had at least `minimumCalls` calls; quieter periods
    * yield `fallback` (a healthy value), so a handful of night-time calls cannot page anyone.

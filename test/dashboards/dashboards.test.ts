@@ -97,6 +97,13 @@ describe('the overview dashboard of the example client', () => {
     expect(text).toContain('| Knowledge retrieval | search | `kb-retrieval-service` |');
   });
 
+  test('spend band graphs: total and per model, with the detectors\' anomaly band (3 standard deviations)', () => {
+    const total = widget(overview.body, 'Spend and its anomaly band, all agents (USD per hour)');
+    expect(expressionsIn(total)).toEqual([expect.stringMatching(/^ANOMALY_DETECTION_BAND\(spendBand_\w+, 3\)$/)]);
+    expect(seriesIn(total)).toEqual([`CdkAiOps/${M.COST_USD.name}{}:Sum`]);
+    expect(titles(overview.body).filter((t) => t.startsWith('Spend and its anomaly band, model'))).toHaveLength(3);
+  });
+
   test('the whole body (snapshot)', () => {
     expect(overview.body).toMatchSnapshot();
   });
@@ -146,6 +153,13 @@ describe('the agent dashboards of the example client', () => {
     expect(widget(body, 'Index staleness (hours since refresh, maximum)').properties.annotations.horizontal[0].value).toBe(24);
     expect(expressionsIn(widget(body, 'Retrieval-cache hit rate (% of retrievals)'))).toHaveLength(1);
     expect(titles(agentDashboards.answer.body)).not.toContain('Index staleness (hours since refresh, maximum)');
+  });
+
+  test('band graphs of the agent\'s spend and prompt-cache hit rate', () => {
+    expect(expressionsIn(widget(agentDashboards.answer.body, 'Spend and its anomaly band (USD per hour)')))
+      .toEqual([expect.stringMatching(/^ANOMALY_DETECTION_BAND\(spendBand_\w+, 3\)$/)]);
+    expect(expressionsIn(widget(agentDashboards.answer.body, 'Prompt-cache hit rate and its anomaly band (%)')))
+      .toEqual([expect.stringMatching(/^100 \*/), expect.stringMatching(/^ANOMALY_DETECTION_BAND\(hitBand_\w+, 3\)$/)]);
   });
 
   test('the agent\'s alarms and its owner', () => {
