@@ -130,7 +130,9 @@ export class TelemetryMetricFactory {
   }
 
   /** The anomaly band CloudWatch learns for a series, `stdDevs` wide, for band graphs. */
-  public anomalyBand(series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, stdDevs: number, label: string): cloudwatch.MathExpression {
+  public anomalyBand(
+    series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, stdDevs: number, label: string,
+  ): cloudwatch.MathExpression {
     const [seriesId] = this.ids(dimensions, {}, role);
     return new cloudwatch.MathExpression({
       expression: `ANOMALY_DETECTION_BAND(${seriesId}, ${stdDevs})`,
