@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SloAlarmKind } from '../../lib/alarms';
 import { Severity } from '../../lib/config';
@@ -118,4 +120,12 @@ test('per-tenant watch without per-tenant metrics: the top tenant\'s share of th
     "IF(INSIGHT_RULE_METRIC('example-ai-ops-tenants-by-cost', 'Sum') >= 2.47, 100 * INSIGHT_RULE_METRIC('example-ai-ops-tenants-by-cost', 'MaxContributorValue') / INSIGHT_RULE_METRIC('example-ai-ops-tenants-by-cost', 'Sum'), 0)");
   expect(severityOf('example-tenant-share')).toBe(Severity.P2);
   expect(guards.map((g) => g.kind)).toEqual(expect.arrayContaining(Object.values(SloAlarmKind).filter((k) => k.startsWith('session-') || k.startsWith('budget') || k.startsWith('spend') || k === SloAlarmKind.TENANT_SHARE)));
+});
+
+test('docs/governance.md states what the guards add for the example client', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'governance.md'), 'utf8');
+  const anomaly = guards.filter((g) => alarms[g.alarmName].ThresholdMetricId).length;
+  const standardMetrics = guards.filter((g) => !alarms[g.alarmName].ThresholdMetricId).length;
+  expect(doc).toContain(`add ${anomaly} anomaly-detection alarms (USD ${(anomaly * 0.3).toFixed(2)}) `
+    + `and ${standardMetrics} standard alarm metrics (USD ${(standardMetrics * 0.1).toFixed(2)})`);
 });
