@@ -174,6 +174,19 @@ describe('rejected configs name the file, the JSON path, what was expected and w
     expect(escalation.problems.map((p) => p.expected)).toContain('the client team\'s own channel for posture escalation: slack, or addresses in emails.p2');
   });
 
+  test('governance settings that cannot work', () => {
+    const error = errorOf(exampleWith((c) => {
+      delete c.agents[1].recordsSessions;
+      c.governance.anomalyDatapointsToAlarm = 6;
+      c.governance.excludedTimeRanges = [{ start: '2026-11-04T00:00:00Z', end: '2026-11-02T00:00:00Z' }];
+    }));
+    expect(error.problems.map((p) => [p.path, p.expected])).toEqual([
+      ['$.agents[1].sessionLimits', 'recordsSessions: true (session limits read the agent\'s session records)'],
+      ['$.governance.anomalyDatapointsToAlarm', 'at most anomalyEvaluationHours (4)'],
+      ['$.governance.excludedTimeRanges[0]', 'start before end'],
+    ]);
+  });
+
   test('a PagerDuty integration key pasted where the secret name belongs', () => {
     const error = errorOf(exampleWith((c) => { c.escalation.pagerDuty.p2.integrationKeySecretName = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6'; }));
     expect(error.problems).toEqual([expect.objectContaining({
