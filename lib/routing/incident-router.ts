@@ -202,37 +202,49 @@ export class IncidentRouter extends SnsSeverityRouter {
     return new logs.LogGroup(this, id, { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
   }
 
-  private createForwarder(config: ClientConfig, paged: Severity[], key: kms.IKey): lambda.Function {
-    const secretNames = Object.fromEntries(paged.map((severity) => [severity, deliveryOf(this.plan, severity).pagerDutySecretName!]));
-    const topicSeverities = Object.fromEntries(paged.map((severity) => [this.topic(severity).topicArn, severity]));
-    const logGroup = this.logGroup('PagerDutyForwarderLogs', key);
-    const role = this.functionRole('PagerDutyForwarderRole', logGroup);
-    const forwarder = new lambda.Function(this, 'PagerDutyForwarder', {
+  /**
+   * A function of the alert path: the bundled handler of `lambda/<handler>/`, its own role and
+   * encrypted log group, tracing, and failures to the dead-letter queue (as its DLQ and as its
+   * on-failure destination) after two retries.
+   */
+  private alertFunction(id: string, handler: string, description: string, timeout: Duration, environment: Record<string, string>, key: kms.IKey) {
+    const logGroup = this.logGroup(`${id}Logs`, key);
+    const role = this.functionRole(`${id}Role`, logGroup);
+    const fn = new lambda.Function(this, id, {
       role,
-      description: `cdk-ai-ops ${config.clientId}: forwards alarm state changes to the PagerDuty Events API v2`,
+      description,
       runtime: RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: handlerCode('pagerduty-forwarder'),
+      code: handlerCode(handler),
       memorySize: 256,
-      // Up to six attempts with backoff of at most 8 s each.
-      timeout: Duration.seconds(60),
+      timeout,
       retryAttempts: 2,
-      // A failed event goes to the dead-letter queue (as the function's DLQ and as its on-failure destination).
       deadLetterQueue: this.deadLetterQueue,
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      environment: {
+      environment,
+    });
+    return { fn, role };
+  }
+
+  private createForwarder(config: ClientConfig, paged: Severity[], key: kms.IKey): lambda.Function {
+    const secretNames = Object.fromEntries(paged.map((severity) => [severity, deliveryOf(this.plan, severity).pagerDutySecretName!]));
+    const topicSeverities = Object.fromEntries(paged.map((severity) => [this.topic(severity).topicArn, severity]));
+    const { fn: forwarder, role } = this.alertFunction('PagerDutyForwarder', 'pagerduty-forwarder',
+      `cdk-ai-ops ${config.clientId}: forwards alarm state changes to the PagerDuty Events API v2`,
+      // Up to six attempts with backoff of at most 8 s each.
+      Duration.seconds(60),
+      {
         [FORWARDER_ENV.TOPIC_SEVERITIES]: Stack.of(this).toJsonString(topicSeverities),
         [FORWARDER_ENV.KEY_SECRETS]: JSON.stringify(secretNames),
         [FORWARDER_ENV.EVENTS_URL]: config.escalation.pagerDuty?.eventsApiUrl ?? PAGERDUTY_EVENTS_URL,
         [FORWARDER_ENV.SLA_TIER]: config.slaTier,
         [FORWARDER_ENV.CLIENT_ID]: config.clientId,
-      },
-    });
+      }, key);
     for (const [severity, name] of Object.entries(secretNames)) {
       secretsmanager.Secret.fromSecretNameV2(this, `${severity}IntegrationKey`, name).grantRead(forwarder);
       acknowledgeFinding(role.node.findChild('DefaultPolicy'),
@@ -248,32 +260,15 @@ export class IncidentRouter extends SnsSeverityRouter {
 
   private createDigest(clientId: string, key: kms.IKey): lambda.Function {
     const schedule = this.plan.digestSchedule;
-    const logGroup = this.logGroup('P3DigestLogs', key);
-    const role = this.functionRole('P3DigestRole', logGroup);
-    const digest = new lambda.Function(this, 'P3Digest', {
-      role,
-      description: `cdk-ai-ops ${clientId}: the P3 digest, from CloudWatch alarm history`,
-      runtime: RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: handlerCode('p3-digest'),
-      memorySize: 256,
-      timeout: Duration.minutes(2),
-      retryAttempts: 2,
-      // A failed event goes to the dead-letter queue (as the function's DLQ and as its on-failure destination).
-      deadLetterQueue: this.deadLetterQueue,
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      environment: {
+    const { fn: digest, role } = this.alertFunction('P3Digest', 'p3-digest',
+      `cdk-ai-ops ${clientId}: the P3 digest, from CloudWatch alarm history`,
+      Duration.minutes(2),
+      {
         [DIGEST_ENV.P3_TOPIC_ARN]: this.topic(Severity.P3).topicArn,
         [DIGEST_ENV.DIGEST_TOPIC_ARN]: this.digestTopic.topicArn,
         [DIGEST_ENV.SCHEDULE]: schedule,
         [DIGEST_ENV.CLIENT_ID]: clientId,
-      },
-    });
+      }, key);
     digest.addToRolePolicy(new iam.PolicyStatement({
       sid: 'ReadAlarmsAndTheirHistory',
       actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
