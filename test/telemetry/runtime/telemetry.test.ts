@@ -1,6 +1,7 @@
 import { RecordType, RejectionReason, TelemetryContract, TelemetryDimensionSets, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
 import { AiCallInput, AiTelemetry, CallOutcome, EmfLine, fromBedrockConverse, UNKNOWN_DIMENSION_VALUE } from '../../../lib/telemetry/runtime';
 import { captureEmf, expectValidEmf, shapeOf } from '../../support/emf';
+import { TYPICAL_CALL } from '../../support/records';
 
 const NOW = Date.now();
 const F = TelemetryFields;
@@ -10,20 +11,8 @@ function newTelemetry(warnings: string[] = []) {
   return new AiTelemetry({ namespace: 'Test', clock: () => NOW, warn: (message) => warnings.push(message) });
 }
 
-const goodCall: AiCallInput = {
-  agent: 'answer',
-  route: 'draft-reply',
-  tenant: 'tenant-1',
-  provider: 'aws.bedrock',
-  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  inputTokens: 1200,
-  outputTokens: 350,
-  cacheReadTokens: 8000,
-  cacheWriteTokens: 1500,
-  latencyMs: 2870,
-  sessionId: 's-1',
-  requestId: 'r-1',
-};
+/** The typical call, not streamed. */
+const goodCall: AiCallInput = { ...TYPICAL_CALL, tenant: 'tenant-1', timeToFirstTokenMs: undefined, sessionId: 's-1', requestId: 'r-1' };
 
 describe('recordAiCall', () => {
   test('writes one valid EMF line with the contract\'s dimension sets and metrics, costed at the call\'s date', async () => {
