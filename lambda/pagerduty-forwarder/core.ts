@@ -2,6 +2,7 @@
  * The PagerDuty forwarder's pure core: CloudWatch alarm notifications in, PagerDuty Events API v2
  * events out. No I/O, no clock.
  */
+import { DESCRIPTION_LABELS } from '../../lib/alarms/description';
 import { Severity, SlaTier } from '../../lib/config/types';
 import { RESPONSE_TARGETS } from '../../lib/routing/sla';
 
@@ -171,8 +172,8 @@ export function toPagerDutyEvent(notification: AlarmNotification, context: Event
   const description = notification.description;
   const headline = description.split('\n')[0] || notification.alarmName;
   const summary = `${notification.alarmName}: ${headline.replace(/^\[P[123]\]\s*/, `[${context.severity}] `)}`;
-  const runbook = descriptionLine(description, 'Runbook');
-  const dashboard = descriptionLine(description, 'Dashboard');
+  const runbook = descriptionLine(description, DESCRIPTION_LABELS.RUNBOOK);
+  const dashboard = descriptionLine(description, DESCRIPTION_LABELS.DASHBOARD);
   const details: Record<string, string | undefined> = {
     alarm: notification.alarmName,
     kind: notification.kind,
@@ -180,7 +181,7 @@ export function toPagerDutyEvent(notification: AlarmNotification, context: Event
     threshold: notification.threshold,
     observed: observedValue(notification.reason),
     reason: notification.reason,
-    owner: descriptionLine(description, 'Owner'),
+    owner: descriptionLine(description, DESCRIPTION_LABELS.OWNER),
     severity: context.severity,
     tier: context.tier,
     responseTarget: RESPONSE_TARGETS[context.tier][context.severity],

@@ -1,3 +1,4 @@
+export * from './description';
 export * from './names';
 export * from './slo-alarms';
 export * from './production-down';

@@ -1,5 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { describeAlarm } from './description';
 import { AiOpsNames } from './names';
 import { DEFAULT_SEVERITIES, SloAlarm, SloAlarmKind } from './slo-alarms';
 import { Severity } from '../config/types';
@@ -37,13 +38,14 @@ export class ProductionDownAlarm extends Construct {
     const composite = new cloudwatch.CompositeAlarm(this, 'Resource', {
       compositeAlarmName: alarmName,
       alarmRule: cloudwatch.AlarmRule.anyOf(...props.agentDownAlarmNames.map((name) => cloudwatch.AlarmRule.fromString(`ALARM("${name}")`))),
-      alarmDescription: [
-        `[${severity}] ${what[0].toUpperCase()}${what.slice(1)}.`,
-        `Fires when: ${condition}.`,
-        'Owner: the on-call of the client; each agent\'s owner is named in its agent-down alarm.',
-        `Runbook: ${runbookUrl}`,
-        `Dashboard: ${props.dashboardUrl}`,
-      ].join('\n'),
+      alarmDescription: describeAlarm({
+        severity,
+        what: `${what[0].toUpperCase()}${what.slice(1)}`,
+        condition,
+        owner: 'the on-call of the client; each agent\'s owner is named in its agent-down alarm',
+        runbookUrl,
+        dashboardUrl: props.dashboardUrl,
+      }),
     });
     props.router.route(composite, Severity.P1);
     this.alarm = { alarm: composite, alarmName, kind: SloAlarmKind.PRODUCTION_DOWN, severity, what, condition, runbookUrl };

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { describeAlarm } from './description';
 import { AiOpsNames } from './names';
 import { AgentConfig, RouteConfig, Severity, SeverityOverrides } from '../config/types';
 import { IAlarmRouter } from '../routing/router';
@@ -80,7 +81,6 @@ const OVERRIDE_OF: Partial<Record<SloAlarmKind, keyof SeverityOverrides>> = {
 };
 
 const DEFAULT_THROTTLE_RATE_PERCENT = 5;
-const DESCRIPTION_LIMIT = 1024;
 
 /** One alarm with what routing, dashboards and tests need to know about it. */
 export interface SloAlarm {
@@ -278,16 +278,8 @@ export class SloAlarms extends Construct {
     return route?.runbookUrl ?? agent.runbookUrl ?? AiOpsNames.runbookUrl(kind, alarmName, runbookBaseUrl);
   }
 
-  /** One screen: what fired, the threshold, the owner, the runbook and the dashboard. */
-  private description(severity: Severity, what: string, condition: string, runbook: string): string {
+  private description(severity: Severity, what: string, condition: string, runbookUrl: string): string {
     const { agent, dashboardUrl } = this.props;
-    const text = [
-      `[${severity}] ${what}.`,
-      `Fires when: ${condition}.`,
-      `Owner: team ${agent.owner.team}, service ${agent.owner.service}.`,
-      `Runbook: ${runbook}`,
-      `Dashboard: ${dashboardUrl}`,
-    ].join('\n');
-    return text.length <= DESCRIPTION_LIMIT ? text : text.slice(0, DESCRIPTION_LIMIT - 3) + '...';
+    return describeAlarm({ severity, what, condition, owner: `team ${agent.owner.team}, service ${agent.owner.service}`, runbookUrl, dashboardUrl });
   }
 }

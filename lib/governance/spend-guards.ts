@@ -3,6 +3,7 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { describeAlarm } from '../alarms/description';
 import { AiOpsNames } from '../alarms/names';
 import { DEFAULT_SEVERITIES, SloAlarm, SloAlarmKind } from '../alarms/slo-alarms';
 import { AgentConfig, ClientConfig, GovernanceConfig, Severity } from '../config/types';
@@ -80,13 +81,9 @@ function addGuard(ctx: GuardContext, spec: GuardSpec, create: AlarmFactory): Slo
   const runbookUrl = ctx.ownRunbookUrl ?? AiOpsNames.runbookUrl(spec.kind, alarmName, ctx.runbookBaseUrl);
   const alarm = create({
     alarmName,
-    alarmDescription: [
-      `[${severity}] ${spec.what}.`,
-      `Fires when: ${spec.condition}.`,
-      `Owner: ${spec.owner}.`,
-      `Runbook: ${runbookUrl}`,
-      `Dashboard: ${ctx.dashboardUrl}`,
-    ].join('\n'),
+    alarmDescription: describeAlarm({
+      severity, what: spec.what, condition: spec.condition, owner: spec.owner, runbookUrl, dashboardUrl: ctx.dashboardUrl,
+    }),
   });
   ctx.router.route(alarm, severity);
   const created: SloAlarm = { alarm, alarmName, kind: spec.kind, severity, what: spec.what, condition: spec.condition, runbookUrl };

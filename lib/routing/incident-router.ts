@@ -19,6 +19,7 @@ import { acknowledgeFinding } from '../acknowledge';
 import { DeliveryPlan, deliveryOf, deliveryPlanOf, DigestSchedule } from './delivery-plan';
 import { SnsSeverityRouter } from './router';
 import { DIGEST_ENV, FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from './sla';
+import { describeAlarm } from '../alarms/description';
 import { AiOpsNames } from '../alarms/names';
 import { SloAlarm, SloAlarmKind } from '../alarms/slo-alarms';
 import { ClientConfig, Severity } from '../config/types';
@@ -108,12 +109,13 @@ export class IncidentRouter extends SnsSeverityRouter {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: [
-        `[P1] ${deadLetterWhat[0].toUpperCase()}${deadLetterWhat.slice(1)}.`,
-        `Fires when: ${deadLetterCondition}.`,
-        'Owner: the on-call of the client.',
-        `Runbook: ${deadLetterRunbook}`,
-      ].join('\n'),
+      alarmDescription: describeAlarm({
+        severity: Severity.P1,
+        what: `${deadLetterWhat[0].toUpperCase()}${deadLetterWhat.slice(1)}`,
+        condition: deadLetterCondition,
+        owner: 'the on-call of the client',
+        runbookUrl: deadLetterRunbook,
+      }),
     });
     this.deadLetter = {
       alarm: this.deadLetterAlarm,
