@@ -40,6 +40,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-secrets-manager@^3',
     '@aws-sdk/client-cloudwatch@^3',
     '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-cloudwatch-logs@^3',
+    '@aws-sdk/client-cost-explorer@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-sesv2@^3',
     'aws-sdk-client-mock@^4',
     // The reference EMF serializer the helper's own output is tested against.
     '@aws-lambda-powertools/metrics@^2',
