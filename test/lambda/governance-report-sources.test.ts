@@ -1,5 +1,5 @@
 import {
-  CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand,
+  CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, HistoryItemType,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
@@ -256,7 +256,7 @@ describe('GetMetricData and Cost Explorer', () => {
 
 describe('alarm history', () => {
   const change = (at: string, oldState: string, newState: string) => ({
-    Timestamp: new Date(at), HistoryItemType: 'StateUpdate',
+    Timestamp: new Date(at), HistoryItemType: HistoryItemType.StateUpdate,
     HistoryData: JSON.stringify({ oldState: { stateValue: oldState }, newState: { stateValue: newState } }),
   });
 
