@@ -38,7 +38,7 @@ export async function main(args: string[], io: Io = { out: (t) => process.stdout
         }
         const { report, outDir, files, aggregates } = await reportCommand(new Options(rest, REPORT_OPTIONS));
         const skipped = Object.entries(aggregates.skipped).map(([reason, count]) => `${count} ${reason}`);
-        io.err(`read ${aggregates.lines} lines${skipped.length ? `; not summed or repaired: ${skipped.join(', ')}` : ''}\n`);
+        io.err(`read ${aggregates.lines} lines: ${aggregates.summed.calls} calls, ${aggregates.summed.evaluations} evaluations${skipped.length ? `; skipped or repaired: ${skipped.join(', ')}` : ''}\n`);
         const incomplete = report.sections.filter((s) => !s.complete).map((s) => s.id);
         io.out(`${report.period}: $${report.totals.costUsd.toFixed(2)} over ${report.totals.calls} calls; wrote ${files.join(', ')} to ${outDir}`
           + `${incomplete.length ? ` (incomplete: ${incomplete.join(', ')})` : ''}\n`);

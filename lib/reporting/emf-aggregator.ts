@@ -177,8 +177,9 @@ export interface LocalAggregates {
   readonly previous: PeriodAggregates;
   /** A quarter's three months; empty for a month. */
   readonly months: PeriodAggregates[];
-  /** Lines read, and lines not summed (or repaired) by reason. */
+  /** Lines read; of them, call and evaluation records summed; the rest skipped, by reason (repairs counted apart). */
   readonly lines: number;
+  readonly summed: { readonly calls: number; readonly evaluations: number };
   readonly skipped: Partial<Record<SkipReason, number>>;
 }
 
@@ -201,6 +202,7 @@ export class EmfAggregator {
   private readonly ranges: Array<{ start: number; end: number; acc: PeriodAccumulator }>;
   private readonly monthRanges: Array<{ start: number; end: number; acc: PeriodAccumulator }>;
   private lines = 0;
+  private readonly summed = { calls: 0, evaluations: 0 };
   private readonly skipped: Partial<Record<SkipReason, number>> = {};
 
   public constructor(current: ReportPeriod, previous: ReportPeriod, months: ReportPeriod[] = []) {
@@ -236,6 +238,7 @@ export class EmfAggregator {
     const accs = month ? [target, month] : [target];
     if (type === 'evaluation') {
       for (const acc of accs) acc.addEvaluation(r);
+      this.summed.evaluations++;
       return;
     }
     let repaired = false;
@@ -247,6 +250,7 @@ export class EmfAggregator {
       return 0;
     };
     for (const acc of accs) acc.addCall(r, at, num);
+    this.summed.calls++;
     if (repaired) this.skipped[SkipReason.REPAIRED_NUMBER] = (this.skipped[SkipReason.REPAIRED_NUMBER] ?? 0) + 1;
   }
 
@@ -256,6 +260,7 @@ export class EmfAggregator {
       previous: this.previous.aggregates(OFFLINE),
       months: this.months.map((m) => m.aggregates(OFFLINE)),
       lines: this.lines,
+      summed: { ...this.summed },
       skipped: { ...this.skipped },
     };
   }

@@ -62,9 +62,13 @@ function promptCaching({ now, catalog, routes, generatedAt, months }: RecommendI
     if (prices.cacheRead >= prices.input * 0.5 || perCall < MIN_CACHEABLE_PROMPT_TOKENS || hit >= target) continue;
     const saved = ((target - hit) * promptTokens(s) * (prices.input - prices.cacheRead)) / months;
     const best = bestDailyHitRate(now, key);
-    const evidence = s.cacheWriteTokens > 0 || best >= target
-      ? `prompts repeat: the route wrote ${n(s.cacheWriteTokens)} cache tokens this period${best > hit ? ` and reached ${pct(best)} on its best day` : ''}`
-      : 'unverified: the route reads nothing from the cache yet; the shared prefix (system prompt, tool definitions) must be marked cacheable';
+    const repeats = [
+      ...(s.cacheWriteTokens > 0 ? [`the route wrote ${n(s.cacheWriteTokens)} cache tokens this period`] : []),
+      ...(best >= target ? [`it reached ${pct(best)} on its best day`] : []),
+    ];
+    const evidence = repeats.length
+      ? `prompts repeat: ${repeats.join(' and ')}`
+      : 'unverified: the route reads nothing like the target from the cache yet; the shared prefix (system prompt, tool definitions) must be marked cacheable';
     recs.push({
       id: `prompt-caching:${key}`, kind: 'prompt-caching', target: key,
       title: `Raise ${key}'s prompt-cache hit rate from ${pct(hit)} to ${pct(target)}`,
@@ -137,16 +141,19 @@ function modelSwaps({ now, current, catalog, routes, generatedAt, months }: Reco
   for (const [key, { route }] of routes.size ? routes : new Map([...now.byRoute.keys()].map((k) => [k, { route: undefined }] as const))) {
     for (const used of now.modelsOfRoute(key)) {
       const price = catalog.latest(used.model);
-      if (!price) continue;
+      const ownPrices = kindPricesAt(catalog, used.model, generatedAt);
+      if (!price || !ownPrices) continue;
+      // Both sides at today's prices for the same tokens, so only the price differs.
+      const currentCost = costAt(used, ownPrices);
       const candidates = latestPrices(catalog)
         .filter((c) => c.vendor === price.vendor && c.modelId !== price.modelId && !isRetiring(c, generatedAt))
         .filter((c) => PriceCatalog.providersOf(c.vendor).includes(used.provider as never))
         .map((c) => {
           const prices = kindPricesAt(catalog, c.modelId, generatedAt)!;
           const projected = costAt(used, prices);
-          return { c, projected, saved: (used.costUsd - projected) / months, evidence: swapEvidence(current, key, route, c.modelId) };
+          return { c, projected, saved: (currentCost - projected) / months, evidence: swapEvidence(current, key, route, c.modelId) };
         })
-        .filter((x) => x.saved > 0 && x.saved >= 0.05 * (used.costUsd / months));
+        .filter((x) => x.saved > 0 && x.saved >= 0.05 * (currentCost / months));
       // Prefer what the evidence backs; otherwise the closest cheaper model (the smallest saving is the smallest step down).
       const backed = candidates.filter((x) => x.evidence.backed).sort((a, b) => b.saved - a.saved)[0];
       const choice = backed ?? candidates.sort((a, b) => a.saved - b.saved)[0];
@@ -156,7 +163,7 @@ function modelSwaps({ now, current, catalog, routes, generatedAt, months }: Reco
         id: `model-swap:${key}:${used.model}`, kind: 'model-swap', target: key,
         title: `Serve ${key} with ${choice.c.displayName} (${shownId}) instead of ${price.displayName}`,
         monthlySavingsUsd: cents(choice.saved),
-        arithmetic: `${n(used.calls / months)} calls a month on ${used.model} cost ${usd(used.costUsd / months)}; the same tokens at ${choice.c.displayName}'s prices (${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.input)} input, ${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.output)} output) cost ${usd(choice.projected / months)}: ${usd(choice.saved)} a month`,
+        arithmetic: `${n(used.calls / months)} calls a month on ${used.model} cost ${usd(currentCost / months)} at its prices; the same tokens at ${choice.c.displayName}'s prices (${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.input)} input, ${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.output)} output) cost ${usd(choice.projected / months)}: ${usd(choice.saved)} a month`,
         evidence: choice.evidence.text,
       });
     }
