@@ -117,8 +117,8 @@ project.testTask.spawn(typecheck);
 project.testTask.spawn(project.compileTask);
 
 project.addTask('schema', {
-  description: 'Regenerate docs/client-config.schema.json from the client config schema',
-  exec: 'tsx -e "require(\'./lib/config/json-schema\').writeClientConfigJsonSchema()"',
+  description: 'Regenerate docs/client-config.schema.json and docs/report.schema.json from their zod schemas',
+  exec: 'tsx -e "require(\'./lib/config/json-schema\').writeClientConfigJsonSchema(); require(\'./lib/reporting/json-schema\').writeReportJsonSchema()"',
 });
 
 project.addTask('docs', {

@@ -7,7 +7,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Ajv2020 from 'ajv/dist/2020';
 import { main } from '../../lib/cli/main';
+import { REPORT_SCHEMA_FILE, reportJsonSchema } from '../../lib/reporting/json-schema';
 import { GovernanceReportData, reportSchema } from '../../lib/reporting/report-schema';
 import { PROJECT_ROOT } from '../support/example';
 import { DRAFT_REPLY, syntheticTelemetry } from '../support/report-telemetry';
@@ -156,4 +158,22 @@ test('offline runs mark what they cannot know, and say why', () => {
   expect(Object.keys(incomplete).sort()).toEqual(['anomalies', 'coverage', 'reconciliation']);
   expect(incomplete.reconciliation).toMatch(/Cost Explorer/);
   expect(report.reconciliation.billedBedrockUsd).toBeNull();
+});
+
+describe('docs/report.schema.json', () => {
+  const published = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, REPORT_SCHEMA_FILE), 'utf8'));
+
+  test('is the schema the report is built to (regenerate with `npx projen schema`)', () => {
+    expect(published).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+  });
+
+  test('validates report.json without this library\'s code, and holds the fields tools rely on', () => {
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(published);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'report.json'), 'utf8'));
+    expect({ valid: validate(json), errors: validate.errors }).toEqual({ valid: true, errors: null });
+    for (const key of ['period', 'clientId', 'byModel', 'byAgent', 'byRoute', 'byTenant', 'anomalies', 'recommendations', 'sections']) expect(json).toHaveProperty(key);
+    expect(json.byRoute[0]).toEqual(expect.objectContaining({ route: 'answer/draft-reply', costUsd: expect.any(Number), calls: expect.any(Number), inputTokens: expect.any(Number), outputTokens: expect.any(Number), cacheReadTokens: expect.any(Number), cacheWriteTokens: expect.any(Number) }));
+    delete json.totals.costUsd;
+    expect(validate(json)).toBe(false);
+  });
 });
