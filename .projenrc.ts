@@ -47,6 +47,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     // The reference EMF serializer the helper's own output is tested against.
     '@aws-lambda-powertools/metrics@^2',
+    // Property-based tests of everything that takes outside input.
+    'fast-check@^4',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.
@@ -119,8 +121,8 @@ project.testTask.spawn(typecheck);
 project.testTask.spawn(project.compileTask);
 
 project.addTask('schema', {
-  description: 'Regenerate docs/client-config.schema.json from the client config schema',
-  exec: 'tsx -e "require(\'./lib/config/json-schema\').writeClientConfigJsonSchema()"',
+  description: 'Regenerate docs/client-config.schema.json and docs/report.schema.json from their zod schemas',
+  exec: 'tsx -e "require(\'./lib/config/json-schema\').writeClientConfigJsonSchema(); require(\'./lib/reporting/json-schema\').writeReportJsonSchema()"',
 });
 
 project.addTask('docs', {

@@ -165,6 +165,8 @@ export interface PeriodAggregates {
   readonly billed?: BilledSpend;
   /** Absent when AWS/Bedrock metrics were not read. */
   readonly bedrockInvocations?: BedrockInvocations[];
+  /** Names of the client's alarms (DescribeAlarms), for alarms per route; absent when not read. */
+  readonly alarmNames?: string[];
   /** One entry per `ReportSource`. */
   readonly sources: Record<ReportSource, SourceStatus>;
   /** Absent for the local command (it queries nothing). */
