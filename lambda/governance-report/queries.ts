@@ -24,8 +24,11 @@ export const EVALUATION = {
   SCORE: 'evaluationScore',
 } as const;
 
+/** The key of a missing agent, route, model or tenant: the same word the local command uses, so both paths report alike. */
+export const UNKNOWN = 'unknown';
+
 /** The tenant key of calls recorded without a tenant, so the tenants still sum to the total. */
-export const NO_TENANT = '(no tenant)';
+export const NO_TENANT = UNKNOWN;
 
 /** One Logs Insights result row, field name to value. */
 export type Row = Record<string, string>;
@@ -212,22 +215,22 @@ function usageOf(row: Row): UsageSums {
 export function dailyUsageOf(row: Row): DailyUsage {
   return {
     day: (row.day ?? '').slice(0, 10),
-    agent: row[F.AGENT.name] ?? '',
-    route: row[F.ROUTE.name] ?? '',
-    model: row[F.MODEL.name] ?? '',
-    provider: row[F.PROVIDER.name] ?? '',
+    agent: row[F.AGENT.name] || UNKNOWN,
+    route: row[F.ROUTE.name] || UNKNOWN,
+    model: row[F.MODEL.name] || UNKNOWN,
+    provider: row[F.PROVIDER.name] || UNKNOWN,
     ...usageOf(row),
   };
 }
 
 export function tenantUsageOf(row: Row): TenantUsage {
-  return { tenant: row[F.TENANT.name] ?? NO_TENANT, ...usageOf(row) };
+  return { tenant: row[F.TENANT.name] || NO_TENANT, ...usageOf(row) };
 }
 
 export function distributionOf(row: Row): RouteDistribution {
   return {
-    agent: row[F.AGENT.name] ?? '',
-    route: row[F.ROUTE.name] ?? '',
+    agent: row[F.AGENT.name] || UNKNOWN,
+    route: row[F.ROUTE.name] || UNKNOWN,
     calls: num(row, 'calls'),
     latencyP50Ms: num(row, 'latencyP50Ms'),
     latencyP95Ms: num(row, 'latencyP95Ms'),
@@ -243,11 +246,11 @@ export function evaluationOf(row: Row): EvaluationSums {
   const weighted = row.weighted === '1' || row.weighted === 'true';
   const E = EVALUATION;
   return {
-    agent: row[F.AGENT.name] ?? '',
-    route: row[F.ROUTE.name] ?? '',
-    model: row[F.MODEL.name] ?? '',
+    agent: row[F.AGENT.name] || UNKNOWN,
+    route: row[F.ROUTE.name] || UNKNOWN,
+    model: row[F.MODEL.name] || UNKNOWN,
     ...(row[E.VARIANT] ? { variant: row[E.VARIANT] } : {}),
-    evaluator: row[E.EVALUATOR] ?? '',
+    evaluator: row[E.EVALUATOR] || UNKNOWN,
     verdicts: num(row, 'verdicts'),
     weightedVerdicts: weighted ? num(row, 'weightedVerdicts') : num(row, 'verdicts'),
     weightedPasses: weighted ? num(row, 'weightedPasses') : num(row, 'passes'),
