@@ -23,12 +23,13 @@ export interface ReportRequest {
 const EVENT_KEYS = ['period', 'quarter', 'force'];
 
 /**
- * `{}` (the scheduled run: the last full month before `now`), `{ "period": "2026-10" }`,
- * `{ "quarter": "2026-Q4" }`, each with an optional `"force": true`. Anything else is refused
+ * `{}` (the monthly schedule: the last full month before `now`), `{ "period": "2026-10" }`,
+ * `{ "quarter": "2026-Q4" }`, `{ "quarter": "last" }` (the quarterly schedule: the last full
+ * quarter before `now`), each with an optional `"force": true`. Anything else is refused
  * with the reason; a period that has not ended yet is refused too (its report would be partial).
  */
 export function parseReportEvent(event: unknown, now: Date): ReportRequest {
-  const usage = 'expected {} (the last full month), {"period":"YYYY-MM"} or {"quarter":"YYYY-Qn"}, with an optional "force": true';
+  const usage = 'expected {} (the last full month), {"period":"YYYY-MM"}, {"quarter":"YYYY-Qn"} or {"quarter":"last"}, with an optional "force": true';
   if (event === null || event === undefined) event = {};
   if (typeof event !== 'object' || Array.isArray(event)) throw new InvalidReportEvent(`invalid event ${JSON.stringify(event)}: ${usage}`);
   const fields = event as Record<string, unknown>;
@@ -38,7 +39,9 @@ export function parseReportEvent(event: unknown, now: Date): ReportRequest {
   if (fields.period !== undefined && fields.quarter !== undefined) throw new InvalidReportEvent(`invalid event: give "period" or "quarter", not both; ${usage}`);
   let period: ReportPeriod;
   try {
-    if (fields.quarter !== undefined) {
+    if (fields.quarter === 'last') {
+      period = previousPeriod(parsePeriod(`${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`));
+    } else if (fields.quarter !== undefined) {
       if (typeof fields.quarter !== 'string' || !/^\d{4}-Q[1-4]$/.test(fields.quarter)) throw new ReportPeriodError(`"quarter" ${JSON.stringify(fields.quarter)} is not a quarter such as 2026-Q4`);
       period = parsePeriod(fields.quarter);
     } else if (fields.period !== undefined) {
