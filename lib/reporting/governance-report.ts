@@ -117,7 +117,7 @@ export class GovernanceReport extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Object ownership is left to aws-cdk-lib: log delivery by bucket policy or ACL, per the app's feature flag.
       versioned: true,
       lifecycleRules: [{ expiration: Duration.days(REPORT_DEFAULTS.ACCESS_LOG_DAYS), noncurrentVersionExpiration: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
