@@ -23,3 +23,16 @@ export interface StagedReportConfig {
   /** The catalog's prices before the config's `priceOverrides` (the function applies them). */
   readonly prices: ModelPrice[];
 }
+
+/**
+ * Logs Insights queries per period when nothing needs splitting: totals, usage, tenants, route
+ * percentiles, evaluations. Each scans the period's telemetry once; the per-tenant query adds two
+ * scans per 10,000 tenants beyond the first 10,000.
+ */
+export const LOGS_INSIGHTS_SCANS_PER_PERIOD = 5;
+
+/** Periods read per run: the reported one and the one before; a quarter also reads its three months. */
+export function monthsReadPerMonth(quarterlyReview: boolean): number {
+  // A monthly run reads 2 months of telemetry; a quarterly one 3 + 3 + 3 = 9, once every 3 months.
+  return 2 + (quarterlyReview ? 9 / 3 : 0);
+}
