@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /*
  * The `cdk-ai-ops` command. Each subcommand is a function of its options; this file only
  * dispatches, prints, and turns user mistakes into a message and exit code 2 (never a stack trace).
@@ -59,11 +58,4 @@ export async function main(args: string[], io: Io = { out: (t) => process.stdout
     }
     throw error;
   }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
-    process.stderr.write(`cdk-ai-ops: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  });
 }

@@ -13,7 +13,7 @@ import { accuracyBarsOf, ConfigRoutes, configRoutes } from './routes';
 import {
   AccuracyEvidence, Anomaly, GovernanceReportData, Movement, ReportSection, SectionId, SloAttainment, TrendPoint,
 } from './report-schema';
-import { cacheHitRate, PeriodViews, routeKey, Sums } from './views';
+import { cacheHitRate, compareText, PeriodViews, routeKey, Sums } from './views';
 
 /** What `buildReport` reads. */
 export interface ReportInput {
@@ -94,7 +94,7 @@ export function buildReport(input: ReportInput): GovernanceReportData {
   const byRoute = sortedByCost([...now.byRoute.entries()]).map(([route, s]) => ({ route, agent: s.agent, ...usage(s), ...change(s, prev(before?.byRoute, route), before), cacheHitRatePercent: pct(cacheHitRate(s)) }));
   for (const rows of [byModel, byAgent, byRoute]) apportion(rows, now.total.costUsd);
 
-  const tenantRows = [...current.tenants].sort((a, b) => b.costUsd - a.costUsd || a.tenant.localeCompare(b.tenant));
+  const tenantRows = [...current.tenants].sort((a, b) => b.costUsd - a.costUsd || compareText(a.tenant, b.tenant));
   const tenantTotal = tenantRows.reduce((s, t) => s + t.costUsd, 0);
   const tenantCalls = tenantRows.reduce((s, t) => s + t.calls, 0);
   const tenantsMatch = Math.abs(tenantTotal - now.total.costUsd) < 0.005 && tenantCalls === now.total.calls;
@@ -155,7 +155,7 @@ function change(s: UsageSums, previous: UsageSums | undefined, before: PeriodVie
 }
 
 function sortedByCost<T extends UsageSums>(entries: Array<[string, T]>): Array<[string, T]> {
-  return entries.sort((a, b) => b[1].costUsd - a[1].costUsd || a[0].localeCompare(b[0]));
+  return entries.sort((a, b) => b[1].costUsd - a[1].costUsd || compareText(a[0], b[0]));
 }
 
 /** Rounds a breakdown's exact costs to cents that add up to the total's cents. */
@@ -184,7 +184,7 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
     const prices = mixedPrices(before.modelsOfRoute(key).length ? before.modelsOfRoute(key) : now.modelsOfRoute(key), catalog, priceDate);
     const parts = decompose(was, is, prices);
     routeParts.set(key, parts);
-    const days = [...(before.routeDays.get(key) ?? new Map()).entries(), ...(now.routeDays.get(key) ?? new Map()).entries()].sort(([a], [b]) => a.localeCompare(b));
+    const days = [...(before.routeDays.get(key) ?? new Map()).entries(), ...(now.routeDays.get(key) ?? new Map()).entries()].sort(([a], [b]) => compareText(a, b));
     movements.push(movementOf('route', key, was, is, parts, days, now));
   }
   const agents = new Set([...now.byAgent.keys(), ...before.byAgent.keys()]);
@@ -194,12 +194,12 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
     const agentShape = decompose(was, is, { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
     // An agent's parts are the sums of its routes' parts; from/to describe the agent as a whole.
     const parts = agentShape.map((p, i) => ({ ...p, usd: ofAgent.reduce((s, route) => s + route[i].usd, 0) }));
-    const days = [...(before.agentDays.get(agent) ?? new Map()).entries(), ...(now.agentDays.get(agent) ?? new Map()).entries()].sort(([a], [b]) => a.localeCompare(b));
+    const days = [...(before.agentDays.get(agent) ?? new Map()).entries(), ...(now.agentDays.get(agent) ?? new Map()).entries()].sort(([a], [b]) => compareText(a, b));
     movements.push(movementOf('agent', agent, was, is, parts, days, now));
   }
   return movements
     .filter((m) => Math.abs(m.changeUsd) >= MIN_EXPLAINED_CHANGE_USD)
-    .sort((a, b) => Math.abs(b.changeUsd) - Math.abs(a.changeUsd) || a.key.localeCompare(b.key));
+    .sort((a, b) => Math.abs(b.changeUsd) - Math.abs(a.changeUsd) || compareText(a.key, b.key));
 }
 
 function zero(): Sums {
@@ -335,7 +335,7 @@ export function accuracyEvidence(current: PeriodAggregates, routes: ConfigRoutes
       passRatePercent: pct(passRate), passRateLowerBoundPercent: pct(lower), meanScore: mean === null ? null : Math.round(mean * 1000) / 1000,
       barPercent: bar?.minPassRatePercent ?? null, barMeanScore: bar?.minMeanScore ?? null, meetsBar: meets,
     };
-  }).sort((a, b) => a.route.localeCompare(b.route) || a.model.localeCompare(b.model) || a.evaluator.localeCompare(b.evaluator) || (a.variant ?? '').localeCompare(b.variant ?? ''));
+  }).sort((a, b) => compareText(a.route, b.route) || compareText(a.model, b.model) || compareText(a.evaluator, b.evaluator) || compareText(a.variant ?? '', b.variant ?? ''));
 }
 
 function coverageOf(now: PeriodViews, current: PeriodAggregates, routes: ConfigRoutes): GovernanceReportData['coverage'] {
@@ -350,7 +350,7 @@ function coverageOf(now: PeriodViews, current: PeriodAggregates, routes: ConfigR
   }
   const seen = [...now.byRoute.keys()];
   return {
-    bedrock: bedrock.sort((a, b) => a.model.localeCompare(b.model)),
+    bedrock: bedrock.sort((a, b) => compareText(a.model, b.model)),
     routesInTelemetry: seen.length,
     routesInConfig: routes.size,
     routesWithSlo: [...routes.values()].filter((r) => r.route.slo !== undefined).length,

@@ -6,7 +6,7 @@
  * counted by reason.
  */
 import {
-  DailyUsage, emptyUsage, EvaluationSums, PeriodAggregates, ReportPeriod, ReportSource, RouteDistribution, SourceStatus, TenantUsage,
+  DailyUsage, emptyUsage, UsageSums, EvaluationSums, PeriodAggregates, ReportPeriod, ReportSource, RouteDistribution, SourceStatus, TenantUsage,
 } from './aggregates';
 import { RecordType, TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 
@@ -50,32 +50,70 @@ export function nearestRank(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** The summed values of one call line, read once however many periods it counts in. */
+interface CallValues {
+  cost: number;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  modelErrors: number;
+  appErrors: number;
+  throttles: number;
+  latency: number;
+}
+
+function addCallValues(s: Mutable<UsageSums>, v: CallValues, failedCost: number): void {
+  s.calls += 1;
+  s.costUsd += v.cost;
+  s.inputTokens += v.input;
+  s.outputTokens += v.output;
+  s.cacheReadTokens += v.cacheRead;
+  s.cacheWriteTokens += v.cacheWrite;
+  s.modelErrors += v.modelErrors;
+  s.appErrors += v.appErrors;
+  s.throttles += v.throttles;
+  s.failedCostUsd += failedCost;
+}
+
+/** One route's days (by day number, then model and provider) and its distributions. */
+interface RouteAccumulator {
+  readonly agent: string;
+  readonly route: string;
+  readonly latency: Values;
+  readonly output: Values;
+  readonly days: Map<number, Map<string, Mutable<DailyUsage>>>;
+}
+
 /** Sums of one period. */
 class PeriodAccumulator {
-  private readonly daily = new Map<string, Mutable<DailyUsage>>();
+  private readonly routes = new Map<string, RouteAccumulator>();
   private readonly tenants = new Map<string, Mutable<TenantUsage>>();
-  private readonly routes = new Map<string, { agent: string; route: string; latency: Values; output: Values }>();
   private readonly evaluations = new Map<string, Mutable<EvaluationSums>>();
-  private readonly dayNames = new Map<number, string>();
 
   public constructor(public readonly period: ReportPeriod) {}
 
-  public addCall(r: Record<string, unknown>, t: number, num: (key: string) => number): void {
-    const dayIndex = Math.floor(t / DAY_MS);
-    let day = this.dayNames.get(dayIndex);
-    if (day === undefined) {
-      day = new Date(dayIndex * DAY_MS).toISOString().slice(0, 10);
-      this.dayNames.set(dayIndex, day);
-    }
+  public addCall(r: Record<string, unknown>, dayIndex: number, v: CallValues): void {
     const agent = text(r[F.AGENT.name]);
     const route = text(r[F.ROUTE.name]);
+    const routeKey = `${agent}\u0000${route}`;
+    let acc = this.routes.get(routeKey);
+    if (!acc) {
+      acc = { agent, route, latency: new Values(), output: new Values(), days: new Map() };
+      this.routes.set(routeKey, acc);
+    }
+    let models = acc.days.get(dayIndex);
+    if (!models) {
+      models = new Map();
+      acc.days.set(dayIndex, models);
+    }
     const model = text(r[F.MODEL.name]);
     const provider = text(r[F.PROVIDER.name]);
-    const key = `${day}\u0000${agent}\u0000${route}\u0000${model}\u0000${provider}`;
-    let d = this.daily.get(key);
+    const modelKey = `${model}\u0000${provider}`;
+    let d = models.get(modelKey);
     if (!d) {
-      d = { ...emptyUsage(), day, agent, route, model, provider };
-      this.daily.set(key, d);
+      d = { ...emptyUsage(), day: dayName(dayIndex), agent, route, model, provider };
+      models.set(modelKey, d);
     }
     const tenant = text(r[F.TENANT.name]);
     let tu = this.tenants.get(tenant);
@@ -83,35 +121,11 @@ class PeriodAccumulator {
       tu = { ...emptyUsage(), tenant };
       this.tenants.set(tenant, tu);
     }
-    const cost = num(M.COST_USD.name);
-    const input = num(M.INPUT_TOKENS.name);
-    const output = num(M.OUTPUT_TOKENS.name);
-    const cacheRead = num(M.CACHE_READ_TOKENS.name);
-    const cacheWrite = num(M.CACHE_WRITE_TOKENS.name);
-    const modelErrors = num(M.MODEL_ERRORS.name);
-    const appErrors = num(M.APP_ERRORS.name);
-    const throttles = num(M.THROTTLES.name);
-    const failedCost = modelErrors + appErrors + throttles > 0 ? cost : 0;
-    for (const s of [d, tu]) {
-      s.calls += 1;
-      s.costUsd += cost;
-      s.inputTokens += input;
-      s.outputTokens += output;
-      s.cacheReadTokens += cacheRead;
-      s.cacheWriteTokens += cacheWrite;
-      s.modelErrors += modelErrors;
-      s.appErrors += appErrors;
-      s.throttles += throttles;
-      s.failedCostUsd += failedCost;
-    }
-    const routeKey = `${agent}\u0000${route}`;
-    let dist = this.routes.get(routeKey);
-    if (!dist) {
-      dist = { agent, route, latency: new Values(), output: new Values() };
-      this.routes.set(routeKey, dist);
-    }
-    dist.latency.push(num(M.LATENCY_MS.name));
-    dist.output.push(output);
+    const failedCost = v.modelErrors + v.appErrors + v.throttles > 0 ? v.cost : 0;
+    addCallValues(d, v, failedCost);
+    addCallValues(tu, v, failedCost);
+    acc.latency.push(v.latency);
+    acc.output.push(v.output);
   }
 
   public addEvaluation(r: Record<string, unknown>): void {
@@ -154,13 +168,32 @@ class PeriodAccumulator {
     });
     return {
       period: this.period,
-      daily: [...this.daily.values()],
+      daily: [...this.routes.values()].flatMap((r) => [...r.days.values()].flatMap((models) => [...models.values()])),
       tenants: [...this.tenants.values()],
       distributions,
       evaluations: [...this.evaluations.values()],
       sources,
     };
   }
+}
+
+const dayNames = new Map<number, string>();
+/** `YYYY-MM-DD` of a day number (days since the epoch), cached: every line asks. */
+function dayName(dayIndex: number): string {
+  let name = dayNames.get(dayIndex);
+  if (name === undefined) {
+    name = new Date(dayIndex * DAY_MS).toISOString().slice(0, 10);
+    dayNames.set(dayIndex, name);
+  }
+  return name;
+}
+
+/** A summed number: absent is 0; anything but a finite number >= 0 is 0 and marks the line repaired. */
+function amount(value: unknown, state: { repaired: boolean }): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY) return value;
+  state.repaired = true;
+  return 0;
 }
 
 function text(value: unknown): string {
@@ -241,17 +274,22 @@ export class EmfAggregator {
       this.summed.evaluations++;
       return;
     }
-    let repaired = false;
-    const num = (key: string) => {
-      const v = r[key];
-      if (v === undefined) return 0;
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-      repaired = true;
-      return 0;
+    const state = { repaired: false };
+    const values: CallValues = {
+      cost: amount(r[M.COST_USD.name], state),
+      input: amount(r[M.INPUT_TOKENS.name], state),
+      output: amount(r[M.OUTPUT_TOKENS.name], state),
+      cacheRead: amount(r[M.CACHE_READ_TOKENS.name], state),
+      cacheWrite: amount(r[M.CACHE_WRITE_TOKENS.name], state),
+      modelErrors: amount(r[M.MODEL_ERRORS.name], state),
+      appErrors: amount(r[M.APP_ERRORS.name], state),
+      throttles: amount(r[M.THROTTLES.name], state),
+      latency: amount(r[M.LATENCY_MS.name], state),
     };
-    for (const acc of accs) acc.addCall(r, at, num);
+    const dayIndex = Math.floor(at / DAY_MS);
+    for (const acc of accs) acc.addCall(r, dayIndex, values);
+    if (state.repaired) this.skipped[SkipReason.REPAIRED_NUMBER] = (this.skipped[SkipReason.REPAIRED_NUMBER] ?? 0) + 1;
     this.summed.calls++;
-    if (repaired) this.skipped[SkipReason.REPAIRED_NUMBER] = (this.skipped[SkipReason.REPAIRED_NUMBER] ?? 0) + 1;
   }
 
   public result(): LocalAggregates {

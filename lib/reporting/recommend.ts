@@ -10,7 +10,7 @@ import { PeriodAggregates, UsageSums } from './aggregates';
 import { KindPrices, kindPricesAt, mixedPrices } from './decompose';
 import { cents, wilsonLowerBound } from './numbers';
 import { Recommendation } from './report-schema';
-import { cacheHitRate, PeriodViews, promptTokens, routeKey } from './views';
+import { cacheHitRate, compareText, PeriodViews, promptTokens, routeKey } from './views';
 import { accuracyBarsOf, ConfigRoutes } from './routes';
 
 export interface RecommendInput {
@@ -48,7 +48,7 @@ export function recommend(input: RecommendInput): Recommendation[] {
   const out = [
     ...promptCaching(input), ...outputCaps(input), ...retries(input), ...modelSwaps(input),
   ].filter((r) => r.monthlySavingsUsd >= MIN_MONTHLY_SAVINGS_USD);
-  return [...out, ...endOfLife(input)].sort((a, b) => b.monthlySavingsUsd - a.monthlySavingsUsd || a.id.localeCompare(b.id));
+  return [...out, ...endOfLife(input)].sort((a, b) => b.monthlySavingsUsd - a.monthlySavingsUsd || compareText(a.id, b.id));
 }
 
 function promptCaching({ now, catalog, routes, generatedAt, months }: RecommendInput): Recommendation[] {
@@ -216,7 +216,7 @@ function endOfLife({ now, catalog, generatedAt }: RecommendInput): Recommendatio
     const family = price.modelId.replace(/[\d.]+/g, '');
     const successors = latestPrices(catalog)
       .filter((c) => c.vendor === price.vendor && c.modelId !== price.modelId && !isRetiring(c, generatedAt))
-      .sort((a, b) => Number(b.modelId.replace(/[\d.]+/g, '') === family) - Number(a.modelId.replace(/[\d.]+/g, '') === family) || b.effectiveFrom.localeCompare(a.effectiveFrom));
+      .sort((a, b) => Number(b.modelId.replace(/[\d.]+/g, '') === family) - Number(a.modelId.replace(/[\d.]+/g, '') === family) || compareText(b.effectiveFrom, a.effectiveFrom));
     const successor = successors[0];
     const days = Math.ceil((Date.parse(price.deprecationDate!) - generatedAt.getTime()) / 86_400_000);
     recs.push({

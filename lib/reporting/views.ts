@@ -77,3 +77,8 @@ export function cacheHitRate(s: UsageSums): number | null {
   const prompt = promptTokens(s);
   return prompt === 0 ? null : s.cacheReadTokens / prompt;
 }
+
+/** Code-unit order: deterministic, and far cheaper than `localeCompare` when 50,000 tenants tie on cost. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

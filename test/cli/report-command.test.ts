@@ -55,7 +55,7 @@ test('as a process: a config mistake is a message with file and line, never a st
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'bad.yaml'), 'clientId: bad\ndisplayName: 3\n');
   fs.writeFileSync(path.join(dir, 'logs.jsonl'), `${CALL}\n`);
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(PROJECT_ROOT, 'lib', 'cli', 'main.ts'),
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(PROJECT_ROOT, 'lib', 'cli', 'bin.ts'),
     'report', '--logs', path.join(dir, 'logs.jsonl'), '--period', '2026-10', '--config', path.join(dir, 'bad.yaml')], { encoding: 'utf8' });
   expect(result.status).toBe(2);
   expect(result.stderr).toContain('bad.yaml: invalid client config');

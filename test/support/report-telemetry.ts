@@ -47,6 +47,8 @@ export interface SyntheticOptions {
   readonly scale?: number;
   /** Distinct tenants. @default 400 */
   readonly tenants?: number;
+  /** First day written. @default 2026-09-01 (September is the previous month of the report). */
+  readonly from?: string;
   /** Also write evaluation lines (draft-reply scored by `rubric-judge` on Sonnet and on a Haiku shadow). @default true */
   readonly evaluations?: boolean;
 }
@@ -66,7 +68,6 @@ function random(seed: number): () => number {
 const DAY = 86_400_000;
 /** Evaluation verdicts a day for each of the two models on draft-reply. */
 export const EVALUATIONS_PER_DAY = 20;
-const SEPTEMBER = Date.UTC(2026, 8, 1);
 const NOVEMBER = Date.UTC(2026, 10, 1);
 
 /**
@@ -78,7 +79,8 @@ export function syntheticTelemetry(onLine: (line: string) => void, options: Synt
   const rand = random(42);
   let lines = 0;
   const namespace = TelemetryContract.DEFAULT_NAMESPACE;
-  let now = SEPTEMBER;
+  const first = Date.parse(`${options.from ?? '2026-09-01'}T00:00:00Z`);
+  let now = first;
   const telemetry = new AiTelemetry({
     clock: () => now,
     warn: () => undefined,
@@ -91,7 +93,7 @@ export function syntheticTelemetry(onLine: (line: string) => void, options: Synt
   // Tenants follow a Pareto-like spread: low ids call far more often.
   const tenantOf = () => `tenant-${Math.floor(tenants * rand() ** 3)}`;
 
-  for (let day = SEPTEMBER; day < NOVEMBER; day += DAY) {
+  for (let day = first; day < NOVEMBER; day += DAY) {
     const dayId = new Date(day).toISOString().slice(0, 10);
     const october = dayId >= '2026-10-01';
     const traffic = [...STEADY_ROUTES.map((r) => ({ ...r, hit: 0 })), {
