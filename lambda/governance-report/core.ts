@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SEVERITIES, OVERRIDE_OF, SloAlarmKind } from '../../lib/alarms/kinds';
 import { AgentConfig } from '../../lib/config/types';
-import { AlarmEpisode, QueryCost, ReportPeriod, UsageSums } from '../../lib/reporting/aggregates';
+import { AlarmEpisode, QueryCost, ReportPeriod } from '../../lib/reporting/aggregates';
 import { lastFullMonth, monthsOf, parsePeriod, previousPeriod, ReportPeriodError } from '../../lib/reporting/period';
 
 /** Thrown for an invocation event the function cannot act on. */
@@ -134,8 +134,14 @@ export class QueryMeter {
   }
 }
 
+/** The two sums every split result is checked on. */
+export interface CallsAndCost {
+  readonly calls: number;
+  readonly costUsd: number;
+}
+
 /** Whether parts add up to a total: calls exactly, cost to the cent. */
-export function sumsMatch(parts: Pick<UsageSums, 'calls' | 'costUsd'>[], total: Pick<UsageSums, 'calls' | 'costUsd'>): boolean {
+export function sumsMatch(parts: CallsAndCost[], total: CallsAndCost): boolean {
   const calls = parts.reduce((sum, p) => sum + p.calls, 0);
   const cost = parts.reduce((sum, p) => sum + p.costUsd, 0);
   return calls === total.calls && Math.abs(cost - total.costUsd) < 0.005;

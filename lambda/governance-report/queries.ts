@@ -168,7 +168,7 @@ export function distributionsQuery(slice: TimeSlice, agents: string[]): string {
   const pct = (field: string, alias: string) => [50, 95, 99].map((p) => `pct(${field}, ${p}) as ${alias}P${p}${alias === 'latency' ? 'Ms' : ''}`);
   return [
     `${callFilter(slice)} and ${F.AGENT.name} in [${agents.map(quote).join(', ')}]`,
-    `| stats count(*) as calls, ${[...pct(M.LATENCY_MS.name, 'latency'), ...pct(M.OUTPUT_TOKENS.name, 'outputTokens')].join(', ')}, max(${M.OUTPUT_TOKENS.name}) as outputTokensMax by ${F.AGENT.name}, ${F.ROUTE.name}`,
+    `| stats count(*) as calls, ${[...pct(M.LATENCY_MS.name, 'latency'), ...pct(M.OUTPUT_TOKENS.name, M.OUTPUT_TOKENS.name)].join(', ')}, max(${M.OUTPUT_TOKENS.name}) as outputTokensMax by ${F.AGENT.name}, ${F.ROUTE.name}`,
     `| limit ${LOGS_INSIGHTS.MAX_ROWS}`,
   ].join('\n');
 }
@@ -198,15 +198,15 @@ function num(row: Row, field: string): number {
 
 function usageOf(row: Row): UsageSums {
   return {
-    calls: num(row, 'calls'),
-    costUsd: num(row, 'costUsd'),
-    inputTokens: num(row, 'inputTokens'),
-    outputTokens: num(row, 'outputTokens'),
-    cacheReadTokens: num(row, 'cacheReadTokens'),
-    cacheWriteTokens: num(row, 'cacheWriteTokens'),
-    modelErrors: num(row, 'modelErrors'),
-    appErrors: num(row, 'appErrors'),
-    throttles: num(row, 'throttles'),
+    calls: num(row, M.CALLS.name),
+    costUsd: num(row, M.COST_USD.name),
+    inputTokens: num(row, M.INPUT_TOKENS.name),
+    outputTokens: num(row, M.OUTPUT_TOKENS.name),
+    cacheReadTokens: num(row, M.CACHE_READ_TOKENS.name),
+    cacheWriteTokens: num(row, M.CACHE_WRITE_TOKENS.name),
+    modelErrors: num(row, M.MODEL_ERRORS.name),
+    appErrors: num(row, M.APP_ERRORS.name),
+    throttles: num(row, M.THROTTLES.name),
     failedCostUsd: num(row, 'failedCostUsd'),
   };
 }
@@ -231,7 +231,7 @@ export function distributionOf(row: Row): RouteDistribution {
   return {
     agent: row[F.AGENT.name] || UNKNOWN,
     route: row[F.ROUTE.name] || UNKNOWN,
-    calls: num(row, 'calls'),
+    calls: num(row, M.CALLS.name),
     latencyP50Ms: num(row, 'latencyP50Ms'),
     latencyP95Ms: num(row, 'latencyP95Ms'),
     latencyP99Ms: num(row, 'latencyP99Ms'),

@@ -6,6 +6,7 @@
  */
 import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { TelemetryMetrics as M } from '../../lib/telemetry/contract';
 
 /** One telemetry line as the report reads it; `at` is epoch ms. */
 export interface FakeRecord {
@@ -32,15 +33,15 @@ function usageColumns(records: FakeRecord[]): Record<string, string> {
   const failed = records.filter((r) => r.outcome !== 'ok');
   return {
     calls: String(records.length),
-    costUsd: String(sum(records, 'costUsd')),
-    inputTokens: String(sum(records, 'inputTokens')),
-    outputTokens: String(sum(records, 'outputTokens')),
-    cacheReadTokens: String(sum(records, 'cacheReadTokens')),
-    cacheWriteTokens: String(sum(records, 'cacheWriteTokens')),
-    modelErrors: String(sum(records, 'modelErrors')),
-    appErrors: String(sum(records, 'appErrors')),
-    throttles: String(sum(records, 'throttles')),
-    failedCostUsd: String(sum(failed, 'costUsd')),
+    costUsd: String(sum(records, M.COST_USD.name)),
+    inputTokens: String(sum(records, M.INPUT_TOKENS.name)),
+    outputTokens: String(sum(records, M.OUTPUT_TOKENS.name)),
+    cacheReadTokens: String(sum(records, M.CACHE_READ_TOKENS.name)),
+    cacheWriteTokens: String(sum(records, M.CACHE_WRITE_TOKENS.name)),
+    modelErrors: String(sum(records, M.MODEL_ERRORS.name)),
+    appErrors: String(sum(records, M.APP_ERRORS.name)),
+    throttles: String(sum(records, M.THROTTLES.name)),
+    failedCostUsd: String(sum(failed, M.COST_USD.name)),
   };
 }
 
@@ -81,7 +82,7 @@ export function runQuery(records: FakeRecord[], queryString: string): Record<str
     && (agentList === undefined || agentList.includes(String(r.agent))));
   const by = /\bby ([^\n]+)/.exec(queryString)?.[1]?.split(',').map((s) => s.trim());
 
-  if (!by) return [{ calls: String(selected.length), costUsd: String(sum(selected, 'costUsd')) }];
+  if (!by) return [{ calls: String(selected.length), costUsd: String(sum(selected, M.COST_USD.name)) }];
   const groups = groupBy(selected, by);
   if (by.join() === 'day,agent,route,model,provider' || by.join() === 'tenant') {
     return [...groups].map(([key, group]) => ({ ...keyed(key, by), ...usageColumns(group) }));
