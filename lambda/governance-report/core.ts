@@ -202,7 +202,13 @@ export function alarmEpisodes(record: AlarmRecord, period: ReportPeriod, clientI
   const changes = [...record.changes].sort((a, b) => a.at.getTime() - b.at.getTime());
   const parsed = parseAlarmName(record.alarmName, clientId, agents);
   const severity = severityOf(record, parsed, agents);
-  const base = { alarmName: record.alarmName, kind: parsed.kind, ...(severity ? { severity } : {}), ...(parsed.agent ? { agent: parsed.agent } : {}), ...(parsed.route ? { route: parsed.route } : {}) };
+  const base = {
+    alarmName: record.alarmName,
+    kind: parsed.kind,
+    ...(severity ? { severity } : {}),
+    ...(parsed.agent ? { agent: parsed.agent } : {}),
+    ...(parsed.route ? { route: parsed.route } : {}),
+  };
   const episodes: AlarmEpisode[] = [];
   let inAlarmSince: number | undefined = (changes.length > 0 ? changes[0].oldState : record.state) === 'ALARM' ? start : undefined;
   for (const change of changes) {

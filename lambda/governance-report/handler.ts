@@ -112,14 +112,18 @@ export function createHandler(deps: ReportDependencies) {
         await deps.ses.send(new SendEmailCommand({
           FromEmailAddress: from,
           Destination: { ToAddresses: config.reports!.recipients },
-          Content: { Simple: {
-            Subject: { Data: subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: text, Charset: 'UTF-8' }, ...(html ? { Html: { Data: html.body, Charset: 'UTF-8' } } : {}) },
-          } },
+          Content: {
+            Simple: {
+              Subject: { Data: subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: text, Charset: 'UTF-8' }, ...(html ? { Html: { Data: html.body, Charset: 'UTF-8' } } : {}) },
+            },
+          },
         }));
       }
       await deps.s3.send(new PutObjectCommand({
-        Bucket: bucket, Key: marker, ContentType: 'application/json',
+        Bucket: bucket,
+        Key: marker,
+        ContentType: 'application/json',
         Body: JSON.stringify({ notifiedAt: deps.now().toISOString(), forced: request.force }),
       }));
     }

@@ -239,7 +239,10 @@ async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: Repor
   const sources: Partial<Record<ReportSource, SourceStatus>> = {};
 
   const totalsPromise = Promise.all(batches.map((b) => g.query(b.logGroups, slice, totalsQuery(slice))))
-    .then((results) => results.flat().reduce<Totals>((sum, row) => ({ calls: sum.calls + Number(row.calls ?? 0), costUsd: sum.costUsd + Number(row.costUsd ?? 0) }), { calls: 0, costUsd: 0 }));
+    .then((results) => results.flat().reduce<Totals>((sum, row) => ({
+      calls: sum.calls + Number(row.calls ?? 0),
+      costUsd: sum.costUsd + Number(row.costUsd ?? 0),
+    }), { calls: 0, costUsd: 0 }));
 
   const usagePromise = Promise.all(batches.map((b) => splitByTime(g, b.logGroups, slice, usageQuery, 'the usage by agent, route, model and provider')))
     .then((results) => mergeUsage(results.flat().map(dailyUsageOf), usageKey));
@@ -249,7 +252,9 @@ async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: Repor
 
   const agentBatches = new Map<string, number>();
   batches.forEach((b) => {
-    for (const agent of config.agents) if (agent.logGroups.some((group) => b.logGroups.includes(group))) agentBatches.set(agent.id, (agentBatches.get(agent.id) ?? 0) + 1);
+    for (const agent of config.agents) {
+      if (agent.logGroups.some((group) => b.logGroups.includes(group))) agentBatches.set(agent.id, (agentBatches.get(agent.id) ?? 0) + 1);
+    }
   });
   const spread = config.agents.filter((a) => (agentBatches.get(a.id) ?? 0) > 1).map((a) => a.id);
   const distributionsPromise = Promise.all(batches.map(async (b) => {
@@ -260,7 +265,9 @@ async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: Repor
   const evaluationsPromise = Promise.all(batches.map((b) => splitByTime(g, b.logGroups, slice, evaluationsQuery, 'the evaluation sums')))
     .then((results) => mergeEvaluations(results.flat().map(evaluationOf)));
 
-  const [totals, usage, tenants, distributions, evaluations] = await Promise.allSettled([totalsPromise, usagePromise, tenantsPromise, distributionsPromise, evaluationsPromise]);
+  const [totals, usage, tenants, distributions, evaluations] = await Promise.allSettled([
+    totalsPromise, usagePromise, tenantsPromise, distributionsPromise, evaluationsPromise,
+  ]);
 
   let daily: DailyUsage[] = [];
   if (usage.status === 'fulfilled') {
@@ -372,7 +379,11 @@ async function alarmHistory(g: Gatherer, clients: SourceClients, config: ClientC
     let next: string | undefined;
     do {
       const page = await g.call('cloudwatch:DescribeAlarmHistory', () => clients.cloudwatch.send(new DescribeAlarmHistoryCommand({
-        AlarmName: record.alarmName, HistoryItemType: HistoryItemType.StateUpdate, StartDate: new Date(period.start), EndDate: g.now(), NextToken: next,
+        AlarmName: record.alarmName,
+        HistoryItemType: HistoryItemType.StateUpdate,
+        StartDate: new Date(period.start),
+        EndDate: g.now(),
+        NextToken: next,
       })));
       for (const item of page.AlarmHistoryItems ?? []) {
         const data = JSON.parse(item.HistoryData ?? '{}');
@@ -404,7 +415,9 @@ async function billedBedrock(g: Gatherer, clients: SourceClients, period: Report
 }
 
 /** Everything the report reads about one period, each source complete or marked with its reason. */
-export async function gatherPeriod(clients: SourceClients, options: SourceOptions, config: ClientConfig, period: ReportPeriod): Promise<PeriodAggregates> {
+export async function gatherPeriod(
+  clients: SourceClients, options: SourceOptions, config: ClientConfig, period: ReportPeriod,
+): Promise<PeriodAggregates> {
   const g = new Gatherer(clients, options);
   const [logs, invocations, alarms, billed] = await Promise.allSettled([
     fromLogsInsights(g, config, period),

@@ -20,23 +20,34 @@ const OCTOBER = parsePeriod('2026-10');
 const OCT_START = Date.parse(OCTOBER.start);
 const HOUR = 3_600_000;
 
-/** A deterministic pseudo-random sequence (mulberry32), so generated data and failures reproduce. */
+/** A deterministic pseudo-random sequence (Park-Miller), so generated data and failures reproduce. */
 function seeded(seed: number): () => number {
-  let a = seed;
+  let state = seed;
   return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 48_271) % 2_147_483_647;
+    return (state - 1) / 2_147_483_646;
   };
 }
 
 function call(overrides: Partial<FakeRecord> & { at: number }): FakeRecord {
   return {
-    logGroup: '/aws/lambda/support-triage-fn', recordType: 'ai_call', agent: 'triage', route: 'classify-ticket',
-    model: 'anthropic.claude-haiku-4-5-20251001-v1:0', provider: 'aws.bedrock', tenant: 't-1', outcome: 'ok',
-    costUsd: 0.001, inputTokens: 100, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0,
-    modelErrors: 0, appErrors: 0, throttles: 0, latencyMs: 500,
+    logGroup: '/aws/lambda/support-triage-fn',
+    recordType: 'ai_call',
+    agent: 'triage',
+    route: 'classify-ticket',
+    model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+    provider: 'aws.bedrock',
+    tenant: 't-1',
+    outcome: 'ok',
+    costUsd: 0.001,
+    inputTokens: 100,
+    outputTokens: 20,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    modelErrors: 0,
+    appErrors: 0,
+    throttles: 0,
+    latencyMs: 500,
     ...overrides,
   } as FakeRecord;
 }
@@ -117,13 +128,28 @@ describe('Logs Insights sources', () => {
     const h = harness(records);
     const aggregates = await gatherPeriod(h.clients, h.options, exampleConfig(), OCTOBER);
     expect(aggregates.distributions).toEqual([{
-      agent: 'triage', route: 'classify-ticket', calls: 100,
-      latencyP50Ms: 500, latencyP95Ms: 950, latencyP99Ms: 990,
-      outputTokensP50: 50, outputTokensP95: 95, outputTokensP99: 99, outputTokensMax: 100,
+      agent: 'triage',
+      route: 'classify-ticket',
+      calls: 100,
+      latencyP50Ms: 500,
+      latencyP95Ms: 950,
+      latencyP99Ms: 990,
+      outputTokensP50: 50,
+      outputTokensP95: 95,
+      outputTokensP99: 99,
+      outputTokensMax: 100,
     }]);
     expect(aggregates.evaluations).toEqual([{
-      agent: 'answer', route: 'draft-reply', model: 'gpt-5-mini', evaluator: 'rubric',
-      verdicts: 2, weightedVerdicts: 5, weightedPasses: 1, scores: 1, weightedScoreSum: 0.8, weightedScoreWeight: 1,
+      agent: 'answer',
+      route: 'draft-reply',
+      model: 'gpt-5-mini',
+      evaluator: 'rubric',
+      verdicts: 2,
+      weightedVerdicts: 5,
+      weightedPasses: 1,
+      scores: 1,
+      weightedScoreSum: 0.8,
+      weightedScoreWeight: 1,
     }]);
   });
 
@@ -256,7 +282,8 @@ describe('GetMetricData and Cost Explorer', () => {
 
 describe('alarm history', () => {
   const change = (at: string, oldState: string, newState: string) => ({
-    Timestamp: new Date(at), HistoryItemType: HistoryItemType.StateUpdate,
+    Timestamp: new Date(at),
+    HistoryItemType: HistoryItemType.StateUpdate,
     HistoryData: JSON.stringify({ oldState: { stateValue: oldState }, newState: { stateValue: newState } }),
   });
 
@@ -284,7 +311,8 @@ describe('alarm history', () => {
   test('an alarm in ALARM when the period starts opens its episode at the start; route overrides set severity without a description', () => {
     const config = exampleConfig();
     const episodes = alarmEpisodes({
-      alarmName: 'example-answer-draft-reply-latency-p99', state: 'OK',
+      alarmName: 'example-answer-draft-reply-latency-p99',
+      state: 'OK',
       changes: [{ at: new Date('2026-10-03T00:00:00Z'), oldState: 'ALARM', newState: 'OK' }],
     }, OCTOBER, 'example', config.agents);
     expect(episodes).toEqual([{ alarmName: 'example-answer-draft-reply-latency-p99', kind: 'latency-p99', severity: 'P1', agent: 'answer', route: 'draft-reply', start: OCTOBER.start, end: '2026-10-03T00:00:00.000Z' }]);

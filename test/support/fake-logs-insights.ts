@@ -94,8 +94,12 @@ export function runQuery(records: FakeRecord[], queryString: string): Record<str
       return {
         ...keyed(key, by),
         calls: String(group.length),
-        latencyP50Ms: String(percentile(latency, 50)), latencyP95Ms: String(percentile(latency, 95)), latencyP99Ms: String(percentile(latency, 99)),
-        outputTokensP50: String(percentile(output, 50)), outputTokensP95: String(percentile(output, 95)), outputTokensP99: String(percentile(output, 99)),
+        latencyP50Ms: String(percentile(latency, 50)),
+        latencyP95Ms: String(percentile(latency, 95)),
+        latencyP99Ms: String(percentile(latency, 99)),
+        outputTokensP50: String(percentile(output, 50)),
+        outputTokensP95: String(percentile(output, 95)),
+        outputTokensP99: String(percentile(output, 99)),
         outputTokensMax: String(Math.max(...output)),
       };
     });
@@ -141,7 +145,8 @@ export class FakeLogsInsights {
       const rows = runQuery(inGroups, input.queryString);
       const queryId = `q${this.started.length}`;
       this.started.push({ queryString: input.queryString, logGroupNames: input.logGroupNames, rowsBeforeCap: rows.length });
-      this.queries.set(queryId, { rows: rows.slice(0, Math.min(10_000, input.limit ?? 1000)), bytesScanned: inGroups.length * BYTES_PER_RECORD, polls: 0 });
+      const rowsReturned = rows.slice(0, Math.min(10_000, input.limit ?? 1000));
+      this.queries.set(queryId, { rows: rowsReturned, bytesScanned: inGroups.length * BYTES_PER_RECORD, polls: 0 });
       return { queryId };
     });
     this.mock.on(GetQueryResultsCommand).callsFake((input) => {
