@@ -4,6 +4,7 @@
  */
 import { DEFAULT_SEVERITIES, OVERRIDE_OF, SloAlarmKind } from '../../lib/alarms/kinds';
 import { AgentConfig } from '../../lib/config/types';
+import { ReportListPrices } from '../../lib/pricing/monitoring-cost';
 import { AlarmEpisode, QueryCost, ReportPeriod } from '../../lib/reporting/aggregates';
 import { lastFullMonth, monthsOf, parsePeriod, previousPeriod, ReportPeriodError } from '../../lib/reporting/period';
 
@@ -92,13 +93,6 @@ export function describeError(error: unknown): string {
   return e.name && e.name !== 'Error' ? `${e.name}: ${e.message ?? ''}`.trim() : e.message ?? String(error);
 }
 
-/** List prices of what the report's data gathering calls (us-east-1, 2026). */
-export const QUERY_PRICES = {
-  LOGS_INSIGHTS_USD_PER_GB: 0.005,
-  GET_METRIC_DATA_USD_PER_METRIC: 0.01 / 1000,
-  COST_EXPLORER_USD_PER_REQUEST: 0.01,
-} as const;
-
 /** Counts what one period's gathering asked of AWS. */
 export class QueryMeter {
   private readonly calls = new Map<string, number>();
@@ -123,9 +117,10 @@ export class QueryMeter {
 
   public cost(): QueryCost {
     const gb = this.bytes / 1e9;
-    const usd = gb * QUERY_PRICES.LOGS_INSIGHTS_USD_PER_GB
-      + this.metrics * QUERY_PRICES.GET_METRIC_DATA_USD_PER_METRIC
-      + this.count('ce:GetCostAndUsage') * QUERY_PRICES.COST_EXPLORER_USD_PER_REQUEST;
+    const P = ReportListPrices;
+    const usd = gb * P.LOGS_INSIGHTS_USD_PER_GB_SCANNED
+      + (this.metrics / 1000) * P.METRIC_DATA_USD_PER_1000_METRICS
+      + this.count('ce:GetCostAndUsage') * P.COST_EXPLORER_USD_PER_REQUEST;
     return {
       logsInsightsGbScanned: Math.round(gb * 1e6) / 1e6,
       apiCalls: Object.fromEntries([...this.calls.entries()].sort(([a], [b]) => a.localeCompare(b))),

@@ -34,7 +34,7 @@ function governanceReportInventory(config: ClientConfig, monthlyCalls: number): 
   const round3 = (n: number) => Math.round(n * 1000) / 1000;
   return {
     logsInsightsGbScanned: round3(((monthlyCalls * TelemetryContract.CALL_LINE_BYTES) / 1e9) * monthsRead * LOGS_INSIGHTS_SCANS_PER_PERIOD),
-    getMetricDataMetrics: round3(bedrockModels * periods),
+    metricDataMetricsRequested: round3(bedrockModels * periods),
     costExplorerRequests: round3(periods),
     lambdaGbSeconds: round3(runs * REPORT_RUN_SECONDS * REPORT_MEMORY_GB),
     storedGb: round3(REPORT_FILES_GB * 2 * (settings.retentionDays / 30.4) * runs),

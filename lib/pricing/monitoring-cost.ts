@@ -34,7 +34,7 @@ export class CloudWatchListPrices {
 /** List prices of what the governance report uses besides CloudWatch metrics and alarms (us-east-1, 2026). */
 export class ReportListPrices {
   public static readonly LOGS_INSIGHTS_USD_PER_GB_SCANNED = 0.005;
-  public static readonly GET_METRIC_DATA_USD_PER_1000_METRICS = 0.01;
+  public static readonly METRIC_DATA_USD_PER_1000_METRICS = 0.01;
   public static readonly COST_EXPLORER_USD_PER_REQUEST = 0.01;
   /** Lambda on Arm (Graviton), per GB-second. */
   public static readonly LAMBDA_ARM_USD_PER_GB_SECOND = 0.0000133334;
@@ -45,7 +45,7 @@ export class ReportListPrices {
 export interface GovernanceReportInventory {
   /** GB of telemetry Logs Insights scans: each period is scanned once per query kind. */
   readonly logsInsightsGbScanned: number;
-  readonly getMetricDataMetrics: number;
+  readonly metricDataMetricsRequested: number;
   readonly costExplorerRequests: number;
   readonly lambdaGbSeconds: number;
   /** Report files kept in the bucket (all versions). */
@@ -110,7 +110,7 @@ function reportItems(report: GovernanceReportInventory | undefined): MonitoringC
   const P = ReportListPrices;
   return [
     { item: 'governance report: Logs Insights GB scanned', quantity: Math.round(report.logsInsightsGbScanned * 1000) / 1000, monthlyUsd: report.logsInsightsGbScanned * P.LOGS_INSIGHTS_USD_PER_GB_SCANNED },
-    { item: 'governance report: GetMetricData metrics', quantity: report.getMetricDataMetrics, monthlyUsd: (report.getMetricDataMetrics / 1000) * P.GET_METRIC_DATA_USD_PER_1000_METRICS },
+    { item: 'governance report: GetMetricData metrics', quantity: report.metricDataMetricsRequested, monthlyUsd: (report.metricDataMetricsRequested / 1000) * P.METRIC_DATA_USD_PER_1000_METRICS },
     { item: 'governance report: Cost Explorer requests', quantity: report.costExplorerRequests, monthlyUsd: report.costExplorerRequests * P.COST_EXPLORER_USD_PER_REQUEST },
     { item: 'governance report: Lambda GB-seconds', quantity: report.lambdaGbSeconds, monthlyUsd: report.lambdaGbSeconds * P.LAMBDA_ARM_USD_PER_GB_SECOND },
     { item: 'governance report: S3 storage (GB)', quantity: report.storedGb, monthlyUsd: report.storedGb * P.S3_STANDARD_USD_PER_GB_MONTH },
