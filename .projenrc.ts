@@ -28,7 +28,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0',
 
   // Runtime dependencies outside the jsii type system ship inside the package.
-  bundledDeps: ['yaml@^2', 'zod@^4'],
+  // vega and vega-lite 6 are ESM-only; 5 is the last major with CommonJS builds, which jest
+  // (ts-jest, CommonJS), jsii's output and Node 20.16 (no require of ESM) all load.
+  bundledDeps: ['yaml@^2', 'zod@^4', 'vega@^5', 'vega-lite@^5'],
   devDeps: [
     'aws-cdk@^2',
     'cdk-nag@^3',
@@ -43,6 +45,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     // The reference EMF serializer the helper's own output is tested against.
     '@aws-lambda-powertools/metrics@^2',
+    'fast-check@^4',
+    // Drives Debian's chromium for the HTML report's browser test; 25 is ESM-only, and
+    // puppeteer (not -core) would download a browser of its own.
+    'puppeteer-core@^24',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.
