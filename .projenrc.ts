@@ -140,6 +140,11 @@ project.addTask('bench:synth', {
   exec: 'tsx test/bench/synth.bench.ts',
 });
 
+project.addTask('report:screenshot', {
+  description: 'Render the sample governance report to HTML and screenshot it in headless Chromium into docs/report-screenshot.png',
+  exec: 'tsx test/support/report-screenshot.ts',
+});
+
 project.addTask('runbooks', {
   description: 'Write one Markdown runbook per alarm of a client (-c client=<id>, --out <folder>)',
   exec: 'tsx bin/runbooks.ts',
