@@ -49,6 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Drives Debian's chromium for the HTML report's browser test; 25 is ESM-only, and
     // puppeteer (not -core) would download a browser of its own.
     'puppeteer-core@^24',
+    // The WHATWG HTML parser (browsers' algorithm) for the report's escaping property test; 8 is ESM-only.
+    'parse5@^7',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.

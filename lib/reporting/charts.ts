@@ -9,7 +9,7 @@ import { compile, TopLevelSpec } from 'vega-lite';
 import { GovernanceReportData } from './report-schema';
 
 /** The charts of the HTML report, by the id their `<figure>` carries. */
-export const chartIds = ['daily-spend-by-model', 'spend-by-agent', 'tenant-pareto', 'cache-hit-rate', 'slo-attainment', 'trends'] as const;
+export const chartIds = ['daily-spend-by-model', 'spend-by-agent', 'cache-hit-rate', 'tenant-pareto', 'slo-attainment', 'trends'] as const;
 export type ChartId = typeof chartIds[number];
 
 /** How many tenants the Pareto chart and the tenant table show (the per-tenant CSV has them all). */
@@ -32,7 +32,7 @@ const INK = '#1f2933';
 const MUTED = '#616e7c';
 const SLO_LINE = '#c62828';
 
-const CONFIG = {
+const CONFIG: TopLevelSpec['config'] = {
   font: FONT,
   background: 'white',
   padding: 8,
@@ -41,7 +41,7 @@ const CONFIG = {
   // Without a canvas Vega estimates text widths generously: label limits are set with that in mind.
   legend: { labelColor: INK, titleColor: MUTED, labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', labelLimit: 0, symbolType: 'square' },
   range: { category: ['#2f6fb0', '#e8871e', '#3a9a5b', '#d64545', '#6c5fc7', '#2aa1a1', '#b7598f', '#8c6d4f', '#7b8794', '#c9a227'] },
-} as const;
+};
 
 const money = '$,.0f';
 
@@ -93,7 +93,7 @@ function dailySpendByModel(report: GovernanceReportData): ChartSpec {
         order: { field: 'order', type: 'quantitative', sort: 'descending' },
       },
       config: CONFIG,
-    } as TopLevelSpec : null,
+    } satisfies TopLevelSpec : null,
   };
 }
 
@@ -101,7 +101,12 @@ function spendByAgent(report: GovernanceReportData): ChartSpec {
   const agents = [...report.byAgent].sort(byCost((a) => a.agent));
   const rank = (agent: string) => agents.findIndex((a) => a.agent === agent);
   // The value label sits right of the bar and of both ticks, so a tick never crosses it.
-  const bars = agents.map((a) => ({ agent: a.agent, rank: rank(a.agent), costUsd: a.costUsd, labelAt: Math.max(a.costUsd, a.previousCostUsd ?? 0, a.budgetUsd ?? 0) }));
+  const bars = agents.map((a) => ({
+    agent: a.agent,
+    rank: rank(a.agent),
+    costUsd: a.costUsd,
+    labelAt: Math.max(a.costUsd, a.previousCostUsd ?? 0, a.budgetUsd ?? 0),
+  }));
   const marks = agents.flatMap((a) => [
     ...(a.previousCostUsd === null ? [] : [{ agent: a.agent, rank: rank(a.agent), costUsd: a.previousCostUsd, mark: `${report.previousPeriod} (previous)` }]),
     ...(a.budgetUsd === null ? [] : [{ agent: a.agent, rank: rank(a.agent), costUsd: a.budgetUsd, mark: 'Monthly budget' }]),
@@ -124,9 +129,12 @@ function spendByAgent(report: GovernanceReportData): ChartSpec {
           data: { values: marks },
           mark: { type: 'tick' as const, thickness: 3, bandSize: 26 },
           encoding: {
-            y, x,
+            y,
+            x,
             color: {
-              field: 'mark', type: 'nominal' as const, title: null,
+              field: 'mark',
+              type: 'nominal' as const,
+              title: null,
               scale: { domain: [`${report.previousPeriod} (previous)`, 'Monthly budget'], range: [INK, SLO_LINE] },
               legend: { orient: 'bottom' as const, direction: 'horizontal' as const },
             },
@@ -134,7 +142,7 @@ function spendByAgent(report: GovernanceReportData): ChartSpec {
         }] : []),
       ],
       config: CONFIG,
-    } as TopLevelSpec : null,
+    } satisfies TopLevelSpec : null,
   };
 }
 
@@ -162,7 +170,7 @@ function tenantPareto(report: GovernanceReportData): ChartSpec {
       ],
       resolve: { scale: { y: 'independent' } },
       config: CONFIG,
-    } as TopLevelSpec : null,
+    } satisfies TopLevelSpec : null,
   };
 }
 
@@ -185,10 +193,10 @@ function cacheHitRate(report: GovernanceReportData): ChartSpec {
       encoding: {
         x: dayAxis(distinctDays(values.map((v) => v.day))),
         y: { field: 'rate', type: 'quantitative', title: 'Cache hit rate %', scale: { domain: [0, 100] } },
-        color: { field: 'route', type: 'nominal', title: null, scale: { domain: routes }, legend: { orient: 'right' } },
+        color: { field: 'route', type: 'nominal', title: null, scale: { domain: routes }, legend: { orient: 'bottom', direction: 'horizontal', columns: 3 } },
       },
       config: CONFIG,
-    } as TopLevelSpec : null,
+    } satisfies TopLevelSpec : null,
   };
 }
 
@@ -233,7 +241,9 @@ function sloAttainment(report: GovernanceReportData): ChartSpec {
             yOffset: { field: 'measure', type: 'nominal', scale: { domain: ['p50 latency', 'p95 latency', 'p99 latency', 'error rate', 'throttle rate'] } },
             x: { field: 'percent', type: 'quantitative', title: '% of SLO', scale: { domain: [0, top], clamp: true }, axis: { format: '.0f' } },
             color: {
-              field: 'measure', type: 'nominal', title: null,
+              field: 'measure',
+              type: 'nominal',
+              title: null,
               scale: { domain: ['p50 latency', 'p95 latency', 'p99 latency', 'error rate', 'throttle rate'], range: ['#9fc4e8', '#4f8fcf', '#1f4f82', '#e8871e', '#8c6d4f'] },
               legend: { orient: 'bottom', direction: 'horizontal' },
             },
@@ -242,7 +252,7 @@ function sloAttainment(report: GovernanceReportData): ChartSpec {
         { data: { values: [{ slo: 100 }] }, mark: { type: 'rule', color: SLO_LINE, strokeWidth: 2, strokeDash: [4, 3] }, encoding: { x: { field: 'slo', type: 'quantitative' } } },
       ],
       config: CONFIG,
-    } as TopLevelSpec : null,
+    } satisfies TopLevelSpec : null,
   };
 }
 
@@ -276,13 +286,13 @@ function trends(report: GovernanceReportData): ChartSpec {
         },
       })),
       config: CONFIG,
-    } as TopLevelSpec : null,
+    } satisfies TopLevelSpec : null,
   };
 }
 
 /** The report's charts, in the order the HTML shows them; trends only for a quarterly review. */
 export function chartSpecs(report: GovernanceReportData): ChartSpec[] {
-  const charts = [dailySpendByModel(report), spendByAgent(report), tenantPareto(report), cacheHitRate(report), sloAttainment(report)];
+  const charts = [dailySpendByModel(report), spendByAgent(report), cacheHitRate(report), tenantPareto(report), sloAttainment(report)];
   return report.periodKind === 'quarter' ? [...charts, trends(report)] : charts;
 }
 

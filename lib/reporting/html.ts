@@ -7,10 +7,15 @@
 import { ChartSpec, chartSpecs, renderChartSvg, TOP_TENANTS } from './charts';
 import { GovernanceReportData, ReportSection, SectionId } from './report-schema';
 
-/** Escapes text for HTML element content and for double- or single-quoted attribute values. */
+/**
+ * Escapes text for HTML element content and for double- or single-quoted attribute values.
+ * Control characters (which HTML drops or rejects inconsistently) become U+FFFD.
+ */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return value.replace(/[&<>"']/g, (c) => ENTITIES[c]).replace(CONTROL, '\uFFFD');
 }
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
 
 const esc = escapeHtml;
@@ -84,8 +89,14 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+interface Change {
+  readonly previousCostUsd: number | null;
+  readonly changeUsd: number | null;
+  readonly changePercent: number | null;
+}
+
 /** A change against the previous period, or why there is none. */
-function changeText(change: { previousCostUsd: number | null; changeUsd: number | null; changePercent: number | null }, previousPeriod: string): string {
+function changeText(change: Change, previousPeriod: string): string {
   if (change.previousCostUsd === null || change.changeUsd === null) return `<span class="muted">no data for ${esc(previousPeriod)}</span>`;
   const direction = change.changeUsd > 0 ? 'up' : change.changeUsd < 0 ? 'down' : 'flat';
   const percent = change.changePercent === null ? '' : ` (${signedPct(change.changePercent)})`;
@@ -114,7 +125,7 @@ function code(text: string): string {
 }
 
 function verdict(met: boolean | null, yes = 'Met', no = 'Missed'): string {
-  if (met === null) return `<span class="badge unknown">unknown</span>`;
+  if (met === null) return '<span class="badge unknown">unknown</span>';
   return met ? `<span class="badge ok">✓ ${yes}</span>` : `<span class="badge bad">✗ ${no}</span>`;
 }
 
@@ -180,7 +191,7 @@ ${banner}
 function totals(report: Report): string {
   const t = report.totals;
   const budget = t.budgetUsd === null || t.budgetUsedPercent === null
-    ? `<div class="card"><p class="label">Budget used</p><p class="value muted">no budget set</p></div>`
+    ? '<div class="card"><p class="label">Budget used</p><p class="value muted">no budget set</p></div>'
     : `<div class="card"><p class="label">Budget used</p><p class="value${t.budgetUsedPercent > 100 ? ' over' : ''}">${pct(t.budgetUsedPercent)}</p>
 <div class="meter${t.budgetUsedPercent > 100 ? ' over' : ''}" role="img" aria-label="${pct(t.budgetUsedPercent)} of the budget"><span style="width:${Math.max(0, Math.min(100, t.budgetUsedPercent)).toFixed(1)}%"></span></div>
 <p class="sub">of ${usd(t.budgetUsd)}</p></div>`;
@@ -191,11 +202,11 @@ ${budget}
 <div class="card"><p class="label">Spent on failed calls</p><p class="value">${usd(t.failedCostUsd)}</p><p class="sub">${t.costUsd ? pct((t.failedCostUsd / t.costUsd) * 100) : pct(0)} of spend, no answer came of it</p></div>
 </div>
 ${table([t], [
-    { head: 'Input tokens (uncached)', cell: (r) => int(r.inputTokens), numeric: true },
-    { head: 'Output tokens', cell: (r) => int(r.outputTokens), numeric: true },
-    { head: 'Cache-read tokens', cell: (r) => int(r.cacheReadTokens), numeric: true },
-    { head: 'Cache-write tokens', cell: (r) => int(r.cacheWriteTokens), numeric: true },
-  ])}
+  { head: 'Input tokens (uncached)', cell: (r) => int(r.inputTokens), numeric: true },
+  { head: 'Output tokens', cell: (r) => int(r.outputTokens), numeric: true },
+  { head: 'Cache-read tokens', cell: (r) => int(r.cacheReadTokens), numeric: true },
+  { head: 'Cache-write tokens', cell: (r) => int(r.cacheWriteTokens), numeric: true },
+])}
 ${t.costUsd === 0 ? empty('No spend was recorded in this period.') : ''}`;
   return section(report, 'totals', body);
 }
@@ -210,51 +221,51 @@ function breakdowns(report: Report, charts: ChartMap): string {
   const body = `${charts.get('daily-spend-by-model')}
 <h3>By model</h3>
 ${models.length ? table(models, [
-    { head: 'Model', cell: (m) => code(m.model) },
-    { head: 'Provider', cell: (m) => `<span class="nowrap">${esc(m.provider)}</span>` },
-    { head: 'Spend', cell: (m) => usd(m.costUsd), numeric: true },
-    { head: 'Share', cell: (m) => pct(m.sharePercent), numeric: true },
-    { head: `Change vs ${esc(prev)}`, cell: (m) => changeText(m, prev), numeric: true },
-    { head: 'Calls', cell: (m) => int(m.calls), numeric: true },
-    { head: 'Output tokens', cell: (m) => int(m.outputTokens), numeric: true },
-  ]) : empty('No model recorded a call in this period.')}
+  { head: 'Model', cell: (m) => code(m.model) },
+  { head: 'Provider', cell: (m) => `<span class="nowrap">${esc(m.provider)}</span>` },
+  { head: 'Spend', cell: (m) => usd(m.costUsd), numeric: true },
+  { head: 'Share', cell: (m) => pct(m.sharePercent), numeric: true },
+  { head: `Change vs ${esc(prev)}`, cell: (m) => changeText(m, prev), numeric: true },
+  { head: 'Calls', cell: (m) => int(m.calls), numeric: true },
+  { head: 'Output tokens', cell: (m) => int(m.outputTokens), numeric: true },
+]) : empty('No model recorded a call in this period.')}
 ${charts.get('spend-by-agent')}
 <h3>By agent</h3>
 ${agents.length ? table(agents, [
-    { head: 'Agent', cell: (a) => esc(a.agent) },
-    { head: 'Spend', cell: (a) => usd(a.costUsd), numeric: true },
-    { head: `Change vs ${esc(prev)}`, cell: (a) => changeText(a, prev), numeric: true },
-    { head: 'Budget', cell: (a) => usd(a.budgetUsd), numeric: true },
-    { head: 'Budget used', cell: (a) => (a.budgetUsd ? `<span class="${a.costUsd > a.budgetUsd ? 'over' : ''}">${pct((a.costUsd / a.budgetUsd) * 100)}</span>` : DASH), numeric: true },
-    { head: 'Calls', cell: (a) => int(a.calls), numeric: true },
-  ]) : empty('No agent recorded a call in this period.')}
+  { head: 'Agent', cell: (a) => esc(a.agent) },
+  { head: 'Spend', cell: (a) => usd(a.costUsd), numeric: true },
+  { head: `Change vs ${esc(prev)}`, cell: (a) => changeText(a, prev), numeric: true },
+  { head: 'Budget', cell: (a) => usd(a.budgetUsd), numeric: true },
+  { head: 'Budget used', cell: (a) => (a.budgetUsd ? `<span class="${a.costUsd > a.budgetUsd ? 'over' : ''}">${pct((a.costUsd / a.budgetUsd) * 100)}</span>` : DASH), numeric: true },
+  { head: 'Calls', cell: (a) => int(a.calls), numeric: true },
+]) : empty('No agent recorded a call in this period.')}
 <h3>By route</h3>
 ${routes.length ? table(routes, [
-    { head: 'Route', cell: (r) => code(r.route) },
-    { head: 'Spend', cell: (r) => usd(r.costUsd), numeric: true },
-    { head: `Change vs ${esc(prev)}`, cell: (r) => changeText(r, prev), numeric: true },
-    { head: 'Calls', cell: (r) => int(r.calls), numeric: true },
-    { head: 'Cost per call', cell: (r) => (r.calls ? `$${(r.costUsd / r.calls).toFixed(5)}` : DASH), numeric: true },
-    { head: 'Cache hit rate', cell: (r) => pct(r.cacheHitRatePercent), numeric: true },
-  ]) : empty('No route recorded a call in this period.')}
+  { head: 'Route', cell: (r) => code(r.route) },
+  { head: 'Spend', cell: (r) => usd(r.costUsd), numeric: true },
+  { head: `Change vs ${esc(prev)}`, cell: (r) => changeText(r, prev), numeric: true },
+  { head: 'Calls', cell: (r) => int(r.calls), numeric: true },
+  { head: 'Cost per call', cell: (r) => (r.calls ? `$${(r.costUsd / r.calls).toFixed(5)}` : DASH), numeric: true },
+  { head: 'Cache hit rate', cell: (r) => pct(r.cacheHitRatePercent), numeric: true },
+]) : empty('No route recorded a call in this period.')}
 ${charts.get('cache-hit-rate')}`;
   return section(report, 'breakdowns', body);
 }
 
 function tenants(report: Report, charts: ChartMap): string {
   const ranked = [...report.byTenant].sort((a, b) => b.costUsd - a.costUsd || compareText(a.tenant, b.tenant));
-  const shown = ranked.slice(0, TOP_TENANTS);
+  const shown = ranked.slice(0, TOP_TENANTS).map((t, i) => ({ ...t, rank: i + 1 }));
   const body = `${charts.get('tenant-pareto')}
 ${ranked.length ? `${table(shown, [
-    { head: '#', cell: (t) => String(ranked.indexOf(t) + 1), numeric: true },
-    { head: 'Tenant', cell: (t) => code(t.tenant) },
-    { head: 'Spend', cell: (t) => usd(t.costUsd), numeric: true },
-    { head: 'Share', cell: (t) => pct(t.sharePercent), numeric: true },
-    { head: 'Cumulative share', cell: (t) => pct(t.cumulativeSharePercent), numeric: true },
-    { head: 'Calls', cell: (t) => int(t.calls), numeric: true },
-  ])}
+  { head: '#', cell: (t) => String(t.rank), numeric: true },
+  { head: 'Tenant', cell: (t) => code(t.tenant) },
+  { head: 'Spend', cell: (t) => usd(t.costUsd), numeric: true },
+  { head: 'Share', cell: (t) => pct(t.sharePercent), numeric: true },
+  { head: 'Cumulative share', cell: (t) => pct(t.cumulativeSharePercent), numeric: true },
+  { head: 'Calls', cell: (t) => int(t.calls), numeric: true },
+])}
 <p class="note">${ranked.length > shown.length ? `The top ${shown.length} of ${int(ranked.length)} tenants; the per-tenant CSV has every tenant.` : `All ${int(ranked.length)} tenants.`}</p>`
-    : empty('No tenant attribution was recorded in this period.')}`;
+  : empty('No tenant attribution was recorded in this period.')}`;
   return section(report, 'tenants', body);
 }
 
@@ -276,12 +287,12 @@ function movement(report: Report): string {
 <p class="lead-text">${esc(m.text)}</p>
 <p class="muted">${usd(m.previousCostUsd)} in ${esc(report.previousPeriod)} → ${usd(m.costUsd)} in ${esc(report.period)}</p>
 ${m.parts.length ? table([...m.parts].sort((a, b) => Math.abs(b.usd) - Math.abs(a.usd) || compareText(a.factor, b.factor)), [
-    { head: 'Factor', cell: (p) => esc(FACTORS[p.factor] ?? p.factor) },
-    { head: 'Effect', cell: (p) => `<span class="change ${p.usd > 0 ? 'up' : p.usd < 0 ? 'down' : 'flat'}">${signedUsd(p.usd)}</span>`, numeric: true },
-    { head: 'From → to', cell: (p) => (p.from === null && p.to === null ? DASH : `${factorValue(p.factor, p.from)} → ${factorValue(p.factor, p.to)}`), numeric: true },
-    { head: 'Since', cell: (p) => (p.since ? esc(p.since) : DASH) },
-    { head: 'Explanation', cell: (p) => esc(p.text) },
-  ]) : ''}
+  { head: 'Factor', cell: (p) => esc(FACTORS[p.factor] ?? p.factor) },
+  { head: 'Effect', cell: (p) => `<span class="change ${p.usd > 0 ? 'up' : p.usd < 0 ? 'down' : 'flat'}">${signedUsd(p.usd)}</span>`, numeric: true },
+  { head: 'From → to', cell: (p) => (p.from === null && p.to === null ? DASH : `${factorValue(p.factor, p.from)} → ${factorValue(p.factor, p.to)}`), numeric: true },
+  { head: 'Since', cell: (p) => (p.since === null ? DASH : esc(p.since)) },
+  { head: 'Explanation', cell: (p) => esc(p.text) },
+]) : ''}
 </article>`).join('\n') : empty(report.totals.previousCostUsd === null
     ? `No comparison: ${esc(report.previousPeriod)} has no data.`
     : 'No agent or route moved enough to explain.');
@@ -293,8 +304,8 @@ function anomalies(report: Report): string {
   const body = rows.length ? table(rows, [
     { head: 'Started', cell: (a) => `<span class="nowrap">${esc(shortTime(a.start))}</span>` },
     { head: 'Lasted', cell: (a) => `<span class="nowrap">${duration(a.durationMinutes)}</span>${a.end === null ? ' <span class="badge bad">still in alarm</span>' : ''}` },
-    { head: 'Kind', cell: (a) => `${esc(a.kind)}${a.severity ? ` <span class="badge sev">${esc(a.severity)}</span>` : ''}` },
-    { head: 'Where', cell: (a) => (a.agent ? code(a.route ? `${a.agent}/${a.route}` : a.agent) : DASH) },
+    { head: 'Kind', cell: (a) => `${esc(a.kind)}${a.severity === null ? '' : ` <span class="badge sev">${esc(a.severity)}</span>`}` },
+    { head: 'Where', cell: (a) => (a.agent === null && a.route === null ? DASH : code([a.agent, a.route].filter((x) => x !== null).join('/'))) },
     { head: 'Cost impact', cell: (a) => usd(a.costImpactUsd), numeric: true },
     { head: 'What happened', cell: (a) => `${esc(a.text)}<br><span class="muted small">${code(a.alarmName)}</span>` },
   ]) : empty('No anomaly alarm fired in this period.');
@@ -309,16 +320,16 @@ function slo(report: Report, charts: ChartMap): string {
     `<span class="${observed !== null && observed > target ? 'over' : ''}">${pct(observed, 2)}</span><br><span class="muted small">SLO ${pct(target, 2)}</span>`;
   const body = `${charts.get('slo-attainment')}
 ${rows.length ? table(rows, [
-    { head: 'Route', cell: (s) => code(s.route) },
-    { head: 'Calls', cell: (s) => int(s.calls), numeric: true },
-    { head: 'p50', cell: (s) => latency(s.latency.p50), numeric: true },
-    { head: 'p95', cell: (s) => latency(s.latency.p95), numeric: true },
-    { head: 'p99', cell: (s) => latency(s.latency.p99), numeric: true },
-    { head: 'Errors', cell: (s) => rate(s.modelErrorRatePercent === null && s.appErrorRatePercent === null ? null : (s.modelErrorRatePercent ?? 0) + (s.appErrorRatePercent ?? 0), s.errorSloPercent), numeric: true },
-    { head: 'Throttles', cell: (s) => rate(s.throttleRatePercent, s.throttleSloPercent), numeric: true },
-    { head: 'Error budget', cell: (s) => `<span class="${(s.errorBudgetUsedPercent ?? 0) > 100 ? 'over' : ''}">${pct(s.errorBudgetUsedPercent)}</span>`, numeric: true },
-    { head: 'SLO', cell: (s) => verdict(s.met) },
-  ]) : empty('No route has SLO data in this period.')}`;
+  { head: 'Route', cell: (s) => code(s.route) },
+  { head: 'Calls', cell: (s) => int(s.calls), numeric: true },
+  { head: 'p50', cell: (s) => latency(s.latency.p50), numeric: true },
+  { head: 'p95', cell: (s) => latency(s.latency.p95), numeric: true },
+  { head: 'p99', cell: (s) => latency(s.latency.p99), numeric: true },
+  { head: 'Errors', cell: (s) => rate(s.modelErrorRatePercent === null && s.appErrorRatePercent === null ? null : (s.modelErrorRatePercent ?? 0) + (s.appErrorRatePercent ?? 0), s.errorSloPercent), numeric: true },
+  { head: 'Throttles', cell: (s) => rate(s.throttleRatePercent, s.throttleSloPercent), numeric: true },
+  { head: 'Error budget', cell: (s) => `<span class="${(s.errorBudgetUsedPercent ?? 0) > 100 ? 'over' : ''}">${pct(s.errorBudgetUsedPercent)}</span>`, numeric: true },
+  { head: 'SLO', cell: (s) => verdict(s.met) },
+]) : empty('No route has SLO data in this period.')}`;
   return section(report, 'slo', body);
 }
 
@@ -343,7 +354,7 @@ function accuracy(report: Report): string {
   const rows = [...report.accuracy].sort((a, b) => compareText(a.route, b.route) || compareText(a.evaluator, b.evaluator) || compareText(a.model, b.model) || compareText(a.variant ?? '', b.variant ?? ''));
   const body = rows.length ? table(rows, [
     { head: 'Route', cell: (a) => code(a.route) },
-    { head: 'Model', cell: (a) => `${code(a.model)}${a.variant ? `<br><span class="muted small">variant ${esc(a.variant)}</span>` : ''}` },
+    { head: 'Model', cell: (a) => `${code(a.model)}${a.variant === null ? '' : `<br><span class="muted small">variant ${esc(a.variant)}</span>`}` },
     { head: 'Evaluator', cell: (a) => esc(a.evaluator) },
     { head: 'Verdicts', cell: (a) => int(a.verdicts), numeric: true },
     { head: 'Pass rate', cell: (a) => `${pct(a.passRatePercent)}${a.passRateLowerBoundPercent === null ? '' : `<br><span class="muted small">≥ ${pct(a.passRateLowerBoundPercent)} (95%)</span>`}`, numeric: true },
@@ -367,11 +378,11 @@ function coverage(report: Report): string {
 </dl>
 <h3>Bedrock calls that reached the telemetry</h3>
 ${bedrock.length ? table(bedrock, [
-    { head: 'Model', cell: (m) => code(m.model) },
-    { head: 'Telemetry calls', cell: (m) => int(m.telemetryCalls), numeric: true },
-    { head: 'Bedrock invocations', cell: (m) => int(m.bedrockInvocations), numeric: true },
-    { head: 'Coverage', cell: (m) => `<span class="${m.coveragePercent !== null && m.coveragePercent < 95 ? 'over' : ''}">${pct(m.coveragePercent)}</span>`, numeric: true },
-  ]) : empty('No Bedrock model was invoked in this period.')}`;
+  { head: 'Model', cell: (m) => code(m.model) },
+  { head: 'Telemetry calls', cell: (m) => int(m.telemetryCalls), numeric: true },
+  { head: 'Bedrock invocations', cell: (m) => int(m.bedrockInvocations), numeric: true },
+  { head: 'Coverage', cell: (m) => `<span class="${m.coveragePercent !== null && m.coveragePercent < 95 ? 'over' : ''}">${pct(m.coveragePercent)}</span>`, numeric: true },
+]) : empty('No Bedrock model was invoked in this period.')}`;
   return section(report, 'coverage', body);
 }
 
@@ -393,14 +404,14 @@ function trends(report: Report, charts: ChartMap): string {
   const points = [...report.trends].sort((a, b) => compareText(a.period, b.period));
   const body = `${charts.get('trends') ?? ''}
 ${points.length ? table(points, [
-    { head: 'Month', cell: (p) => esc(periodLabel(p.period)) },
-    { head: 'Spend', cell: (p) => usd(p.costUsd), numeric: true },
-    { head: 'Calls', cell: (p) => int(p.calls), numeric: true },
-    { head: 'Cost per call', cell: (p) => (p.costPerCallUsd === null ? DASH : `$${p.costPerCallUsd.toFixed(5)}`), numeric: true },
-    { head: 'p95 latency', cell: (p) => ms(p.latencyP95Ms), numeric: true },
-    { head: 'Pass rate', cell: (p) => pct(p.passRatePercent), numeric: true },
-    { head: 'Bedrock coverage', cell: (p) => pct(p.bedrockCoveragePercent), numeric: true },
-  ]) : empty('No monthly trend data was recorded for this quarter.')}`;
+  { head: 'Month', cell: (p) => esc(periodLabel(p.period)) },
+  { head: 'Spend', cell: (p) => usd(p.costUsd), numeric: true },
+  { head: 'Calls', cell: (p) => int(p.calls), numeric: true },
+  { head: 'Cost per call', cell: (p) => (p.costPerCallUsd === null ? DASH : `$${p.costPerCallUsd.toFixed(5)}`), numeric: true },
+  { head: 'p95 latency', cell: (p) => ms(p.latencyP95Ms), numeric: true },
+  { head: 'Pass rate', cell: (p) => pct(p.passRatePercent), numeric: true },
+  { head: 'Bedrock coverage', cell: (p) => pct(p.bedrockCoveragePercent), numeric: true },
+]) : empty('No monthly trend data was recorded for this quarter.')}`;
   return section(report, 'trends', body);
 }
 
@@ -409,10 +420,10 @@ function completeness(report: Report): string {
   return `<section id="completeness" class="report-section">
 <h2>Completeness of this report</h2>
 ${rows.length ? table(rows, [
-    { head: 'Section', cell: (s) => `<a href="#${s.id}">${esc(s.title || DEFAULT_TITLES[s.id])}</a>` },
-    { head: 'State', cell: (s) => (s.complete ? '<span class="badge ok">✓ complete</span>' : '<span class="badge bad">incomplete</span>') },
-    { head: 'What is missing', cell: (s) => (s.reasons.length ? s.reasons.map(esc).join('<br>') : DASH) },
-  ]) : empty('The report lists no sections.')}
+  { head: 'Section', cell: (s) => `<a href="#${s.id}">${esc(s.title || DEFAULT_TITLES[s.id])}</a>` },
+  { head: 'State', cell: (s) => (s.complete ? '<span class="badge ok">✓ complete</span>' : '<span class="badge bad">incomplete</span>') },
+  { head: 'What is missing', cell: (s) => (s.reasons.length ? s.reasons.map(esc).join('<br>') : DASH) },
+]) : empty('The report lists no sections.')}
 </section>`;
 }
 

@@ -127,8 +127,14 @@ function tenants(totalUsd: number) {
 /** Daily cache hit rate of a route: steady with a little day-to-day movement; draft-reply drops on the 12th. */
 function cacheRate(route: string, day: number): number | null {
   const base: Record<string, number | null> = {
-    'triage/classify-ticket': 69, 'triage/detect-language': null, 'answer/draft-reply': 82, 'answer/summarize-thread': 31,
-    'retrieval/rewrite-query': 55, 'retrieval/rerank': null, 'qa-review/score-reply': 68, 'qa-review/flag-escalation': 66,
+    'triage/classify-ticket': 69,
+    'triage/detect-language': null,
+    'answer/draft-reply': 82,
+    'answer/summarize-thread': 31,
+    'retrieval/rewrite-query': 55,
+    'retrieval/rerank': null,
+    'qa-review/score-reply': 68,
+    'qa-review/flag-escalation': 66,
   };
   const b = base[route];
   if (b === null || b === undefined) return null;
@@ -189,7 +195,8 @@ function buildSample(): GovernanceReportData {
   const byModel = models.map((model) => {
     const lines = LINES.filter((l) => l.model === model);
     const u = usageOf(lines);
-    return { model, provider: PROVIDER[model], ...u, ...change(u.costUsd, sum(lines.map((l) => l.previousCostUsd))), sharePercent: Math.round((u.costUsd / total.costUsd) * 1000) / 10 };
+    const sharePercent = Math.round((u.costUsd / total.costUsd) * 1000) / 10;
+    return { model, provider: PROVIDER[model], ...u, ...change(u.costUsd, sum(lines.map((l) => l.previousCostUsd))), sharePercent };
   }).sort(byCostDesc);
 
   const byAgent = unique(LINES.map((l) => l.agent)).map((agent) => {
@@ -394,7 +401,9 @@ export function emptyReport(): GovernanceReportData {
     slo: [],
     accuracy: [],
     recommendations: [],
-    coverage: { bedrock: [], routesInTelemetry: 0, routesInConfig: 8, routesWithSlo: 8, unconfiguredRoutes: [], silentRoutes: [], alarmsPerRoute: null },
+    coverage: {
+      bedrock: [], routesInTelemetry: 0, routesInConfig: 8, routesWithSlo: 8, unconfiguredRoutes: [], silentRoutes: [], alarmsPerRoute: null,
+    },
     reconciliation: { telemetryBedrockUsd: 0, billedBedrockUsd: null, gapPercent: null, flagged: false, likelyCauses: [] },
     charts: { dailyByModel: [], dailyCacheHitRate: [] },
     trends: [],
