@@ -15,6 +15,9 @@ export type ChartId = typeof chartIds[number];
 /** How many tenants the Pareto chart and the tenant table show (the per-tenant CSV has them all). */
 export const TOP_TENANTS = 20;
 
+/** How many routes a per-route chart draws before it stops being readable (the tables have them all). */
+export const MAX_CHART_ROUTES = 10;
+
 /** A chart to draw, or why there is nothing to draw. */
 export interface ChartSpec {
   readonly id: ChartId;
@@ -74,8 +77,8 @@ function dailySpendByModel(report: GovernanceReportData): ChartSpec {
   for (const row of [...rows].sort((a, b) => compareText(a.model, b.model))) {
     if (!models.includes(row.model)) models.push(row.model);
   }
-  const values = rows.map((row) => ({ day: row.day, model: row.model, costUsd: row.costUsd, order: models.indexOf(row.model) }));
-  const hasSpend = values.some((v) => v.costUsd !== 0);
+  const values = rows.map((row) => ({ day: row.day, series: row.model, usd: row.costUsd, order: models.indexOf(row.model) }));
+  const hasSpend = values.some((v) => v.usd !== 0);
   return {
     id: 'daily-spend-by-model',
     title: 'Spend by model, per day',
@@ -88,8 +91,8 @@ function dailySpendByModel(report: GovernanceReportData): ChartSpec {
       mark: { type: 'bar' },
       encoding: {
         x: dayAxis(distinctDays(values.map((v) => v.day))),
-        y: { aggregate: 'sum', field: 'costUsd', type: 'quantitative', title: 'USD per day', axis: { format: money } },
-        color: { field: 'model', type: 'nominal', title: null, scale: { domain: models }, legend: { orient: 'bottom', direction: 'vertical' } },
+        y: { aggregate: 'sum', field: 'usd', type: 'quantitative', title: 'USD per day', axis: { format: money } },
+        color: { field: 'series', type: 'nominal', title: 'Model', scale: { domain: models }, legend: { title: null, orient: 'bottom', direction: 'vertical' } },
         order: { field: 'order', type: 'quantitative', sort: 'descending' },
       },
       config: CONFIG,
@@ -102,18 +105,24 @@ function spendByAgent(report: GovernanceReportData): ChartSpec {
   const rank = (agent: string) => agents.findIndex((a) => a.agent === agent);
   // The value label sits right of the bar and of both ticks, so a tick never crosses it.
   const bars = agents.map((a) => ({
-    agent: a.agent,
+    name: a.agent,
     rank: rank(a.agent),
-    costUsd: a.costUsd,
+    usd: a.costUsd,
     labelAt: Math.max(a.costUsd, a.previousCostUsd ?? 0, a.budgetUsd ?? 0),
   }));
   const marks = agents.flatMap((a) => [
-    ...(a.previousCostUsd === null ? [] : [{ agent: a.agent, rank: rank(a.agent), costUsd: a.previousCostUsd, mark: `${report.previousPeriod} (previous)` }]),
-    ...(a.budgetUsd === null ? [] : [{ agent: a.agent, rank: rank(a.agent), costUsd: a.budgetUsd, mark: 'Monthly budget' }]),
+    ...(a.previousCostUsd === null ? [] : [{ name: a.agent, rank: rank(a.agent), usd: a.previousCostUsd, mark: `${report.previousPeriod} (previous)` }]),
+    ...(a.budgetUsd === null ? [] : [{ name: a.agent, rank: rank(a.agent), usd: a.budgetUsd, mark: 'Monthly budget' }]),
   ]);
-  const y = { field: 'agent', type: 'nominal' as const, title: null, sort: { field: 'rank', op: 'min' as const, order: 'ascending' as const }, axis: { labelLimit: 320, labelFontSize: 12, labelColor: INK } };
-  const x = { field: 'costUsd', type: 'quantitative' as const, title: 'USD', axis: { format: money } };
-  const hasSpend = bars.some((b) => b.costUsd !== 0) || marks.length > 0;
+  const y = {
+    field: 'name',
+    type: 'nominal' as const,
+    title: 'Agent',
+    sort: { field: 'rank', op: 'min' as const, order: 'ascending' as const },
+    axis: { title: null, labelLimit: 320, labelFontSize: 12, labelColor: INK },
+  };
+  const x = { field: 'usd', type: 'quantitative' as const, title: 'USD', axis: { format: money } };
+  const hasSpend = bars.some((b) => b.usd !== 0) || marks.length > 0;
   return {
     id: 'spend-by-agent',
     title: 'Spend by agent',
@@ -124,7 +133,7 @@ function spendByAgent(report: GovernanceReportData): ChartSpec {
       height: { step: 34 },
       layer: [
         { data: { values: bars }, mark: { type: 'bar', color: '#2f6fb0', height: { band: 0.6 } }, encoding: { y, x } },
-        { data: { values: bars }, mark: { type: 'text', align: 'left', dx: 6, color: INK, fontSize: 11 }, encoding: { y, x: { ...x, field: 'labelAt' }, text: { field: 'costUsd', type: 'quantitative', format: '$,.2f' } } },
+        { data: { values: bars }, mark: { type: 'text', align: 'left', dx: 6, color: INK, fontSize: 11 }, encoding: { y, x: { ...x, field: 'labelAt' }, text: { field: 'usd', type: 'quantitative', format: '$,.2f' } } },
         ...(marks.length ? [{
           data: { values: marks },
           mark: { type: 'tick' as const, thickness: 3, bandSize: 26 },
@@ -148,21 +157,27 @@ function spendByAgent(report: GovernanceReportData): ChartSpec {
 
 function tenantPareto(report: GovernanceReportData): ChartSpec {
   const ranked = [...report.byTenant].sort((a, b) => a.cumulativeSharePercent - b.cumulativeSharePercent || byCost<typeof a>((t) => t.tenant)(a, b));
-  const top = ranked.slice(0, TOP_TENANTS).map((t, rank) => ({ tenant: t.tenant, rank, costUsd: t.costUsd, cumulative: t.cumulativeSharePercent }));
-  const x = { field: 'tenant', type: 'nominal' as const, title: null, sort: { field: 'rank', op: 'min' as const, order: 'ascending' as const }, axis: { labelAngle: -40, labelLimit: 220, labelFontSize: 11, labelColor: INK } };
+  const top = ranked.slice(0, TOP_TENANTS).map((t, rank) => ({ name: t.tenant, rank, usd: t.costUsd, cumulative: t.cumulativeSharePercent }));
+  const x = {
+    field: 'name',
+    type: 'nominal' as const,
+    title: 'Tenant',
+    sort: { field: 'rank', op: 'min' as const, order: 'ascending' as const },
+    axis: { title: null, labelAngle: -40, labelLimit: 220, labelFontSize: 11, labelColor: INK },
+  };
   const shown = top.length < ranked.length ? `the top ${top.length} of ${ranked.length} tenants` : `all ${ranked.length} tenants`;
   return {
     id: 'tenant-pareto',
     title: 'Tenants by spend (Pareto)',
     caption: `Bars: each tenant's spend, for ${shown}. Line: the cumulative share of all tenant spend.`,
     empty: 'No tenant attribution was recorded in this period.',
-    spec: top.length && top.some((t) => t.costUsd !== 0) ? {
+    spec: top.length && top.some((t) => t.usd !== 0) ? {
       width: WIDTH - 60,
       height: 250,
       data: { values: top },
       encoding: { x },
       layer: [
-        { mark: { type: 'bar', color: '#2f6fb0' }, encoding: { y: { field: 'costUsd', type: 'quantitative', title: 'USD', axis: { format: money } } } },
+        { mark: { type: 'bar', color: '#2f6fb0' }, encoding: { y: { field: 'usd', type: 'quantitative', title: 'USD', axis: { format: money } } } },
         {
           mark: { type: 'line', color: '#e8871e', strokeWidth: 2, point: { filled: true, size: 30, color: '#e8871e' } },
           encoding: { y: { field: 'cumulative', type: 'quantitative', title: 'Cumulative share %', scale: { domain: [0, 100] }, axis: { orient: 'right', format: '.0f', titleColor: '#b9650f' } } },
@@ -175,14 +190,19 @@ function tenantPareto(report: GovernanceReportData): ChartSpec {
 }
 
 function cacheHitRate(report: GovernanceReportData): ChartSpec {
-  const rows = report.charts.dailyCacheHitRate.filter((r) => r.cacheHitRatePercent !== null);
-  const routes = [...new Set(rows.map((r) => r.route))].sort(compareText);
-  const uncached = [...new Set(report.charts.dailyCacheHitRate.map((r) => r.route))].filter((r) => !routes.includes(r)).sort(compareText);
-  const values = rows.map((r) => ({ day: r.day, route: r.route, rate: r.cacheHitRatePercent }));
+  const measured = report.charts.dailyCacheHitRate.filter((r) => r.cacheHitRatePercent !== null);
+  const cached = new Set(measured.map((r) => r.route));
+  const uncached = [...new Set(report.charts.dailyCacheHitRate.map((r) => r.route))].filter((r) => !cached.has(r)).sort(compareText);
+  // The routes with the most spend, when there are more than a chart can show.
+  const spend = new Map(report.byRoute.map((r) => [r.route, r.costUsd]));
+  const ranked = [...cached].sort((a, b) => (spend.get(b) ?? 0) - (spend.get(a) ?? 0) || compareText(a, b));
+  const routes = ranked.slice(0, MAX_CHART_ROUTES).sort(compareText);
+  const values = measured.filter((r) => routes.includes(r.route)).map((r) => ({ day: r.day, series: r.route, rate: r.cacheHitRatePercent }));
   return {
     id: 'cache-hit-rate',
     title: 'Prompt-cache hit rate per route, per day',
     caption: 'Share of prompt tokens read from the cache, per UTC day.'
+      + (ranked.length > routes.length ? ` The ${routes.length} routes with the most spend of ${ranked.length}.` : '')
       + (uncached.length ? ` No cache-eligible tokens on ${uncached.join(', ')}.` : ''),
     empty: 'No route recorded cache-eligible prompt tokens in this period.',
     spec: values.length ? {
@@ -193,7 +213,7 @@ function cacheHitRate(report: GovernanceReportData): ChartSpec {
       encoding: {
         x: dayAxis(distinctDays(values.map((v) => v.day))),
         y: { field: 'rate', type: 'quantitative', title: 'Cache hit rate %', scale: { domain: [0, 100] } },
-        color: { field: 'route', type: 'nominal', title: null, scale: { domain: routes }, legend: { orient: 'bottom', direction: 'horizontal', columns: 3 } },
+        color: { field: 'series', type: 'nominal', title: 'Route', scale: { domain: routes }, legend: { title: null, orient: 'bottom', direction: 'horizontal', columns: 3 } },
       },
       config: CONFIG,
     } satisfies TopLevelSpec : null,
@@ -201,10 +221,10 @@ function cacheHitRate(report: GovernanceReportData): ChartSpec {
 }
 
 /** Observed value as a percentage of its SLO: 100 is the SLO; above it is a miss. */
-function sloRows(report: GovernanceReportData) {
-  const rows: { route: string; measure: string; percent: number }[] = [];
+function sloRows(slos: GovernanceReportData['slo']) {
+  const rows: { series: string; measure: string; percent: number }[] = [];
   const ratio = (observed: number | null, slo: number) => (observed === null || slo <= 0 ? null : (observed / slo) * 100);
-  for (const s of [...report.slo].sort((a, b) => compareText(a.route, b.route))) {
+  for (const s of [...slos].sort((a, b) => compareText(a.route, b.route))) {
     const measures: [string, number | null][] = [
       ['p50 latency', ratio(s.latency.p50.observedMs, s.latency.p50.sloMs)],
       ['p95 latency', ratio(s.latency.p95.observedMs, s.latency.p95.sloMs)],
@@ -213,21 +233,28 @@ function sloRows(report: GovernanceReportData) {
       ['throttle rate', ratio(s.throttleRatePercent, s.throttleSloPercent)],
     ];
     for (const [measure, percent] of measures) {
-      if (percent !== null) rows.push({ route: s.route, measure, percent: Math.round(percent * 10) / 10 });
+      if (percent !== null) rows.push({ series: s.route, measure, percent: Math.round(percent * 10) / 10 });
     }
   }
   return rows;
 }
 
 function sloAttainment(report: GovernanceReportData): ChartSpec {
-  const rows = sloRows(report);
-  const routes = [...new Set(rows.map((r) => r.route))];
+  // When there are more routes than a chart can show: those that missed first, then the busiest.
+  const missedFirst = (s: GovernanceReportData['slo'][number]) => (s.met === false ? 0 : 1);
+  const shown = [...report.slo]
+    .sort((a, b) => missedFirst(a) - missedFirst(b) || b.calls - a.calls || compareText(a.route, b.route))
+    .slice(0, MAX_CHART_ROUTES);
+  const rows = sloRows(shown);
+  const routes = [...new Set(rows.map((r) => r.series))];
   const top = Math.max(150, Math.min(300, Math.ceil(Math.max(0, ...rows.map((r) => r.percent)) / 10) * 10 + 10));
-  const y = { field: 'route', type: 'nominal' as const, title: null, scale: { domain: routes }, axis: { labelLimit: 320, labelFontSize: 12, labelColor: INK } };
+  const y = { field: 'series', type: 'nominal' as const, title: 'Route', scale: { domain: routes }, axis: { title: null, labelLimit: 320, labelFontSize: 12, labelColor: INK } };
   return {
     id: 'slo-attainment',
     title: 'SLO attainment per route',
-    caption: `Each bar is the observed value as a percentage of its SLO: past the red line (100%) the route missed it. Bars are cut at ${top}%; the table has the figures.`,
+    caption: 'Each bar is the observed value as a percentage of its SLO: past the red line (100%) the route missed it.'
+      + (report.slo.length > shown.length ? ` The ${shown.length} of ${report.slo.length} routes that missed or had the most calls.` : '')
+      + ` Bars are cut at ${top}%; the table has the figures.`,
     empty: 'No route has observed latency or error rates in this period.',
     spec: rows.length ? {
       width: WIDTH - 300,
@@ -257,16 +284,23 @@ function sloAttainment(report: GovernanceReportData): ChartSpec {
 }
 
 function trends(report: GovernanceReportData): ChartSpec {
-  const points = [...report.trends].sort((a, b) => compareText(a.period, b.period));
+  const points = [...report.trends].sort((a, b) => compareText(a.period, b.period)).map((p) => ({
+    period: p.period,
+    spend: p.costUsd,
+    perCall: p.costPerCallUsd,
+    p95: p.latencyP95Ms,
+    passRate: p.passRatePercent,
+    coverage: p.bedrockCoveragePercent,
+  }));
   // Amounts start at zero; percentages zoom in, where a point of movement matters.
-  const panels: [string, string, string][] = [
-    ['costUsd', 'Spend (USD)', money],
-    ['costPerCallUsd', 'Cost per call (USD)', '$.5f'],
-    ['latencyP95Ms', 'p95 latency (ms, call-weighted)', ',.0f'],
-    ['passRatePercent', 'Evaluation pass rate %', '.1f'],
-    ['bedrockCoveragePercent', 'Bedrock coverage %', '.1f'],
+  const panels: [keyof typeof points[number], string, string, boolean][] = [
+    ['spend', 'Spend (USD)', money, true],
+    ['perCall', 'Cost per call (USD)', '$.5f', true],
+    ['p95', 'p95 latency (ms, call-weighted)', ',.0f', true],
+    ['passRate', 'Evaluation pass rate %', '.1f', false],
+    ['coverage', 'Bedrock coverage %', '.1f', false],
   ];
-  const present = panels.filter(([field]) => points.some((p) => p[field as keyof typeof p] !== null));
+  const present = panels.filter(([field]) => points.some((p) => p[field] !== null));
   return {
     id: 'trends',
     title: 'Trends over the quarter',
@@ -275,14 +309,14 @@ function trends(report: GovernanceReportData): ChartSpec {
     spec: points.length && present.length ? {
       data: { values: points },
       columns: 3,
-      concat: present.map(([field, title, format]) => ({
+      concat: present.map(([field, title, format, zero]) => ({
         width: 250,
         height: 140,
         title: { text: title, fontSize: 12, fontWeight: 'normal', color: INK, anchor: 'start' },
         mark: { type: 'line', strokeWidth: 2, color: '#2f6fb0', point: { size: 40 } },
         encoding: {
           x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: 0 } },
-          y: { field, type: 'quantitative', title: null, axis: { format }, scale: { zero: !field.endsWith('Percent') } },
+          y: { field, type: 'quantitative', title: null, axis: { format }, scale: { zero } },
         },
       })),
       config: CONFIG,

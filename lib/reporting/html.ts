@@ -281,7 +281,9 @@ function factorValue(factor: string, value: number | null): string {
 }
 
 function movement(report: Report): string {
-  const entries = [...report.movement].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'agent' ? -1 : 1) || Math.abs(b.changeUsd) - Math.abs(a.changeUsd) || compareText(a.key, b.key));
+  // Agents before routes, then the largest moves first.
+  const entries = [...report.movement]
+    .sort((a, b) => compareText(a.scope, b.scope) || Math.abs(b.changeUsd) - Math.abs(a.changeUsd) || compareText(a.key, b.key));
   const body = entries.length ? entries.map((m) => `<article class="movement">
 <h3>${code(m.key)} <span class="muted">${m.scope}</span> <span class="change ${m.changeUsd > 0 ? 'up' : m.changeUsd < 0 ? 'down' : 'flat'}">${signedUsd(m.changeUsd)}</span></h3>
 <p class="lead-text">${esc(m.text)}</p>

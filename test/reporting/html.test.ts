@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fc from 'fast-check';
 import { DefaultTreeAdapterMap, parse } from 'parse5';
-import { chartIds, chartSpecs, TOP_TENANTS } from '../../lib/reporting/charts';
+import { chartIds, chartSpecs, MAX_CHART_ROUTES, TOP_TENANTS } from '../../lib/reporting/charts';
 import { escapeHtml, periodLabel, renderHtml } from '../../lib/reporting/html';
 import { GovernanceReportData, reportSchema } from '../../lib/reporting/report-schema';
 import { PROJECT_ROOT } from '../support/example';
@@ -121,9 +121,9 @@ describe('renderHtml', () => {
 
   test('GIVEN the sample WHEN rendered THEN the values the charts show are the report\'s, by name', () => {
     // THEN
-    expect(figureOf(html, 'spend-by-agent')).toContain('aria-label="USD: $11,192; agent: answer"');
-    expect(figureOf(html, 'spend-by-agent')).toContain('aria-label="USD: $11,000; agent: answer; mark: Monthly budget"');
-    expect(figureOf(html, 'tenant-pareto')).toContain('tenant: northwind-traders');
+    expect(figureOf(html, 'spend-by-agent')).toContain('aria-label="USD: $11,192; Agent: answer"');
+    expect(figureOf(html, 'spend-by-agent')).toContain('aria-label="USD: $11,000; Agent: answer; mark: Monthly budget"');
+    expect(figureOf(html, 'tenant-pareto')).toContain('Tenant: northwind-traders');
     expect(figureOf(html, 'cache-hit-rate')).toContain('No cache-eligible tokens on retrieval/rerank, triage/detect-language.');
   });
 
@@ -163,6 +163,31 @@ describe('renderHtml', () => {
     const refs = [...html.matchAll(/url\(#([^)]+)\)/g)].map((m) => m[1]);
     expect(refs).toEqual(['slo-attainment-def1']);
     for (const ref of refs) expect(ids).toContain(ref);
+  });
+
+  test('GIVEN more routes than a chart can show WHEN rendered THEN the per-route charts keep the ones that matter and say so, the tables keep all', async () => {
+    // GIVEN 40 routes: the sample's 8 and 32 more, small, where one misses its SLO
+    const report = sampleReport();
+    const extra = Array.from({ length: 32 }, (_, i) => `extra/route-${String(i).padStart(2, '0')}`);
+    const baseSlo = report.slo.find((s) => s.met === true)!;
+    report.byRoute.push(...extra.map((route) => ({ ...report.byRoute[report.byRoute.length - 1], route, costUsd: 1 })));
+    report.slo.push(...extra.map((route, i) => ({ ...baseSlo, route, calls: 10, met: i !== 31 })));
+    report.charts.dailyCacheHitRate.push(...extra.map((route) => ({ day: '2026-10-01', route, cacheHitRatePercent: 50 })));
+    // WHEN
+    const page = await renderHtml(report);
+    // THEN
+    const cache = figureOf(page, 'cache-hit-rate');
+    expect(count(cache, /aria-roledescription="line mark"/g)).toBe(MAX_CHART_ROUTES);
+    expect(cache).toContain('The 10 routes with the most spend of 38.');
+    // The sample's six cached routes all outspend the extra ones.
+    for (const route of new Set(sampleReport().charts.dailyCacheHitRate.filter((r) => r.cacheHitRatePercent !== null).map((r) => r.route))) {
+      expect(cache).toContain(`>${route}</text>`);
+    }
+    const slo = figureOf(page, 'slo-attainment');
+    expect(count(slo, BAR)).toBe(MAX_CHART_ROUTES * 5);
+    expect(slo).toContain('The 10 of 40 routes that missed or had the most calls.');
+    expect(slo).toContain('extra/route-31');
+    expect(count(page, /<code>extra\/route-\d+<\/code>/g)).toBe(32 * 2);
   });
 
   test('GIVEN a quarterly review WHEN rendered THEN it adds the trends chart and table', async () => {

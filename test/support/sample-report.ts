@@ -14,6 +14,8 @@ const GPT = 'gpt-5-mini';
 const PROVIDER: Record<string, string> = { [SONNET]: 'aws.bedrock', [HAIKU]: 'aws.bedrock', [GPT]: 'openai' };
 
 const DAYS = 31;
+// The movement scopes, from the schema (one source for every name).
+const [AGENT_SCOPE, ROUTE_SCOPE] = reportSchema.shape.movement.element.shape.scope.options;
 const CACHE_DROP_DAY = 12;
 
 /** One (route, model) of the month: what it cost and how it was used, before the daily split. */
@@ -256,7 +258,7 @@ function buildSample(): GovernanceReportData {
     byTenant: tenants(total.costUsd),
     movement: [
       {
-        scope: 'agent',
+        scope: AGENT_SCOPE,
         key: 'answer',
         previousCostUsd: answer.previousCostUsd!,
         costUsd: answer.costUsd,
@@ -270,7 +272,7 @@ function buildSample(): GovernanceReportData {
         text: `answer +$${answer.changeUsd!.toLocaleString('en-US', { minimumFractionDigits: 2 })}: +$1,544.20 from cache hit rate 81.6% → 52.4% since Oct 12`,
       },
       {
-        scope: 'route',
+        scope: ROUTE_SCOPE,
         key: 'answer/draft-reply',
         previousCostUsd: draft.previousCostUsd!,
         costUsd: draft.costUsd,
