@@ -18,10 +18,10 @@ export function escapeHtml(value: string): string {
 const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
 
+// Fragments built here are HTML; every string from the report passes through `esc` on its way in.
 const esc = escapeHtml;
 type Report = GovernanceReportData;
 
-/** HTML fragments built here are trusted; everything else passes through `esc` on the way in. */
 const DASH = '—';
 
 const usdFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -138,22 +138,13 @@ ${body}
 </figure>`;
 }
 
-const DEFAULT_TITLES: Record<SectionId, string> = {
-  totals: 'Totals',
-  breakdowns: 'Spend by model, agent and route',
-  tenants: 'Tenants',
-  movement: 'Why spend moved',
-  anomalies: 'Anomalies',
-  slo: 'SLO attainment',
-  accuracy: 'Accuracy evidence',
-  recommendations: 'Recommendations',
-  coverage: 'Coverage',
-  reconciliation: 'Reconciliation with the bill',
-  trends: 'Trends',
-};
-
 function sectionOf(report: Report, id: SectionId): ReportSection | undefined {
   return report.sections.find((s) => s.id === id);
+}
+
+/** A section's heading: its title in the report, or its id where the report lists no title for it. */
+function titleOf(meta: ReportSection | undefined, id: SectionId): string {
+  return esc(meta?.title || `${id[0].toUpperCase()}${id.slice(1)}`);
 }
 
 /** A section with its heading and, when the report marks it incomplete, a notice with the reasons. */
@@ -165,7 +156,7 @@ function section(report: Report, id: SectionId, body: string): string {
     ? `<div class="incomplete-notice" role="note"><strong>Incomplete section.</strong> What it shows may be missing data:${reasons}</div>`
     : '';
   return `<section id="${id}" class="report-section${incomplete ? ' incomplete' : ''}">
-<h2>${esc(meta?.title || DEFAULT_TITLES[id])}${incomplete ? ' <span class="badge bad">incomplete</span>' : ''}</h2>
+<h2>${titleOf(meta, id)}${incomplete ? ' <span class="badge bad">incomplete</span>' : ''}</h2>
 ${notice}${body}
 </section>`;
 }
@@ -174,7 +165,7 @@ function header(report: Report): string {
   const kind = report.periodKind === 'quarter' ? 'Quarterly architecture review' : 'Monthly governance report';
   const incomplete = report.sections.filter((s) => !s.complete);
   const banner = incomplete.length
-    ? `<p class="incomplete-banner" role="note"><strong>${incomplete.length} of ${report.sections.length} sections are incomplete:</strong> ${incomplete.map((s) => `<a href="#${s.id}">${esc(s.title || DEFAULT_TITLES[s.id])}</a>`).join(', ')}. Each says what is missing and why.</p>`
+    ? `<p class="incomplete-banner" role="note"><strong>${incomplete.length} of ${report.sections.length} sections are incomplete:</strong> ${incomplete.map((s) => `<a href="#${s.id}">${titleOf(s, s.id)}</a>`).join(', ')}. Each says what is missing and why.</p>`
     : '';
   return `<header class="report-header">
 <p class="eyebrow">${kind} · AI spend, reliability and quality</p>
@@ -422,7 +413,7 @@ function completeness(report: Report): string {
   return `<section id="completeness" class="report-section">
 <h2>Completeness of this report</h2>
 ${rows.length ? table(rows, [
-  { head: 'Section', cell: (s) => `<a href="#${s.id}">${esc(s.title || DEFAULT_TITLES[s.id])}</a>` },
+  { head: 'Section', cell: (s) => `<a href="#${s.id}">${titleOf(s, s.id)}</a>` },
   { head: 'State', cell: (s) => (s.complete ? '<span class="badge ok">✓ complete</span>' : '<span class="badge bad">incomplete</span>') },
   { head: 'What is missing', cell: (s) => (s.reasons.length ? s.reasons.map(esc).join('<br>') : DASH) },
 ]) : empty('The report lists no sections.')}

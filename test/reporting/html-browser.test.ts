@@ -34,8 +34,8 @@ interface Loaded {
   readonly page: Page;
 }
 
-const MAIN_HEADINGS = ['Totals', 'Spend by model, agent and route', 'Tenants', 'SLO attainment', 'Why spend moved', 'Anomalies',
-  'Recommendations', 'Accuracy evidence', 'Coverage', 'Reconciliation with the bill'];
+const MAIN_HEADINGS = ['Totals', 'Spend by model, agent and route', 'Spend by tenant', 'SLO attainment', 'Why spend moved', 'Anomalies',
+  'Recommendations', 'Accuracy evidence', 'Coverage', 'Billed vs recorded Bedrock spend'];
 
 describeInBrowser('report.html in headless Chromium', () => {
   let browser: Browser;
@@ -126,7 +126,7 @@ describeInBrowser('report.html in headless Chromium', () => {
     const drawn = await charts(page);
     expect(drawn.map((c) => c.id)).toEqual([...chartIds]);
     expect(drawn.find((c) => c.id === 'trends')!.visibleMarks).toBeGreaterThan(0);
-    expect(await page.$$eval('h2', (hs) => hs.map((h) => h.textContent))).toEqual([...MAIN_HEADINGS, 'Trends', 'Completeness of this report']);
+    expect(await page.$$eval('h2', (hs) => hs.map((h) => h.textContent))).toEqual([...MAIN_HEADINGS, 'Quarterly trends', 'Completeness of this report']);
     await page.close();
   }, 60_000);
 

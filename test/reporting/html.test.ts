@@ -223,8 +223,8 @@ describe('renderHtml on empty or missing data', () => {
 
   test('GIVEN incomplete sections WHEN rendered THEN each is marked with its reasons, and the header lists them', () => {
     // THEN
-    expect(html).toContain('<strong>2 of 10 sections are incomplete:</strong> <a href="#tenants">Tenants</a>, <a href="#reconciliation">Reconciliation with the bill</a>.');
-    expect(html).toMatch(/<section id="tenants" class="report-section incomplete">\n<h2>Tenants <span class="badge bad">incomplete<\/span><\/h2>\n<div class="incomplete-notice" role="note">[^]*throttled after 5 retries \(ThrottlingException\)/);
+    expect(html).toContain('<strong>2 of 10 sections are incomplete:</strong> <a href="#tenants">Spend by tenant</a>, <a href="#reconciliation">Billed vs recorded Bedrock spend</a>.');
+    expect(html).toMatch(/<section id="tenants" class="report-section incomplete">\n<h2>Spend by tenant <span class="badge bad">incomplete<\/span><\/h2>\n<div class="incomplete-notice" role="note">[^]*throttled after 5 retries \(ThrottlingException\)/);
     expect(html).toMatch(/<section id="reconciliation" class="report-section incomplete">[^]*AccessDeniedException/);
     expect(html).toMatch(/<section id="totals" class="report-section">/);
   });
@@ -239,6 +239,17 @@ describe('renderHtml on empty or missing data', () => {
     // THEN
     expect(daily.spec).toBeNull();
     expect(daily.empty).toBe('Spend was zero on every day of the period.');
+  });
+
+  test('GIVEN a report that lists no sections WHEN rendered THEN each part is headed by its id and none is marked incomplete', async () => {
+    // GIVEN
+    const report = { ...emptyReport(), sections: [] };
+    // WHEN
+    const page = await renderHtml(report);
+    // THEN
+    expect(page).toContain('<section id="breakdowns" class="report-section">\n<h2>Breakdowns</h2>');
+    expect(page).toContain('The report lists no sections.');
+    expect(page).not.toMatch(/class="(incomplete-banner|report-section incomplete)"/);
   });
 
   test('GIVEN a section incomplete without a reason WHEN rendered THEN it still says it is incomplete', async () => {

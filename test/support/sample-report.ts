@@ -342,15 +342,15 @@ function buildSample(): GovernanceReportData {
 export const SECTION_TITLES: Record<typeof sectionIds[number], string> = {
   totals: 'Totals',
   breakdowns: 'Spend by model, agent and route',
-  tenants: 'Tenants',
+  tenants: 'Spend by tenant',
   movement: 'Why spend moved',
   anomalies: 'Anomalies',
   slo: 'SLO attainment',
   accuracy: 'Accuracy evidence',
   recommendations: 'Recommendations',
   coverage: 'Coverage',
-  reconciliation: 'Reconciliation with the bill',
-  trends: 'Trends',
+  reconciliation: 'Billed vs recorded Bedrock spend',
+  trends: 'Quarterly trends',
 };
 
 /** October 2026 of the example client: every section complete, the cache regression on draft-reply. */
