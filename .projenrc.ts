@@ -28,7 +28,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0',
 
   // Runtime dependencies outside the jsii type system ship inside the package.
-  bundledDeps: ['yaml@^2', 'zod@^4'],
+  // vega and vega-lite 6 are ESM-only; 5 is the last major with CommonJS builds, which jest
+  // (ts-jest, CommonJS), jsii's output and Node 20.16 (no require of ESM) all load.
+  bundledDeps: ['yaml@^2', 'zod@^4', 'vega@^5', 'vega-lite@^5'],
   devDeps: [
     'aws-cdk@^2',
     'cdk-nag@^3',
@@ -49,6 +51,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/metrics@^2',
     // Property-based tests of everything that takes outside input.
     'fast-check@^4',
+    // Drives Debian's chromium for the HTML report's browser test; 25 is ESM-only, and
+    // puppeteer (not -core) would download a browser of its own.
+    'puppeteer-core@^24',
+    // The WHATWG HTML parser (browsers' algorithm) for the report's escaping property test; 8 is ESM-only.
+    'parse5@^7',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.
@@ -146,6 +153,11 @@ project.addTask('bench:synth', {
 project.addTask('bench:report', {
   description: 'Time the local report command over 1,000,000 calls from 50,000 tenants against a bare streaming JSON-lines sum; peak memory; writes docs/benchmarks.md',
   exec: 'tsx test/bench/report.bench.ts',
+});
+
+project.addTask('report:screenshot', {
+  description: 'Render the sample governance report to HTML and screenshot it in headless Chromium into docs/report-screenshot.png',
+  exec: 'tsx test/support/report-screenshot.ts',
 });
 
 project.addTask('runbooks', {

@@ -1,7 +1,8 @@
 /*
- * Renderings of a report: Markdown, CSV per breakdown, JSON, and the plain-text summary that is
+ * Renderings of a report: HTML, Markdown, CSV per breakdown, JSON, and the plain-text summary that is
  * sent to the recipients. All of them are functions of the report alone.
  */
+import { renderHtml } from './html';
 import { GovernanceReportData, reportSchema } from './report-schema';
 
 /** One output file. */
@@ -163,9 +164,10 @@ export function summaryText(r: GovernanceReportData, where: ReportLocation): str
   return lines.join('\n') + '\n';
 }
 
-/** Every file of a report: Markdown, JSON and the CSV files. */
+/** Every file of a report: HTML, Markdown, JSON and the CSV files. */
 export async function renderReport(r: GovernanceReportData): Promise<ReportFile[]> {
   return [
+    { name: 'report.html', contentType: 'text/html; charset=utf-8', body: await renderHtml(r) },
     { name: 'report.md', contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(r) },
     { name: 'report.json', contentType: 'application/json', body: renderJson(r) },
     ...renderCsvFiles(r),

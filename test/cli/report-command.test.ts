@@ -46,7 +46,7 @@ test('a folder of exported files, gzip included, with CloudWatch export prefixes
   fs.writeFileSync(path.join(dir, 'logs', '2026-10-03', '000000.gz'), zlib.gzipSync(`2026-10-03T00:00:00.000Z ${CALL}\nnot json\n`));
   const { code, out, err } = await run(['report', '--logs', path.join(dir, 'logs'), '--quarter', '2026-Q4', '--out', path.join(dir, 'out')]);
   expect(code).toBe(0);
-  expect(out).toMatch(/^2026-Q4: \$2\.50 over 2 calls; wrote report\.md, report\.json/);
+  expect(out).toMatch(/^2026-Q4: \$2\.50 over 2 calls; wrote report\.html, report\.md, report\.json/);
   expect(err).toBe('read 3 lines: 2 calls, 0 evaluations; skipped or repaired: 1 not JSON\n');
   expect(JSON.parse(fs.readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')).trends.map((t: { calls: number }) => t.calls)).toEqual([2, 0, 0]);
 });

@@ -78,7 +78,7 @@ function expectWithinACent(rows: Array<{ costUsd: number }>, keyOf: (row: any) =
 }
 
 test('the command says what it wrote and what it could not read', () => {
-  expect(stdout).toMatch(/^2026-10: \$[\d.]+ over \d+ calls; wrote report\.md, report\.json, .*by-tenant\.csv/);
+  expect(stdout).toMatch(/^2026-10: \$[\d.]+ over \d+ calls; wrote report\.html, report\.md, report\.json, .*by-tenant\.csv/);
   expect(stdout).toContain('(incomplete: anomalies, coverage, reconciliation)');
   expect(stderr).toMatch(/read \d+ lines/);
 });
