@@ -97,7 +97,7 @@ describe('the report function', () => {
     const first = await handler({ period: '2026-10' }, context);
     // THEN
     expect(first.notified).toBe(true);
-    expect(first.keys).toEqual(expect.arrayContaining(['reports/2026-10/report.md', 'reports/2026-10/report.json', 'reports/2026-10/by-tenant.csv']));
+    expect(first.keys).toEqual(expect.arrayContaining(['reports/2026-10/report.md', 'reports/2026-10/report.html', 'reports/2026-10/report.json', 'reports/2026-10/by-tenant.csv']));
     expect(first.keys.every((key) => key.startsWith('reports/2026-10/'))).toBe(true);
     expect(w.sns.commandCalls(PublishCommand)).toHaveLength(1);
     const publish = w.sns.commandCalls(PublishCommand)[0].args[0].input;
@@ -110,6 +110,8 @@ describe('the report function', () => {
     expect(email.FromEmailAddress).toBe('reports@example.com');
     expect(email.Destination!.ToAddresses).toEqual(['finance@example.com', 'support-ai@example.com']);
     expect(email.Content!.Simple!.Body!.Text!.Data).toBe(publish.Message);
+    expect(email.Content!.Simple!.Body!.Html!.Data).toBe(w.objects.get(`${BUCKET}/reports/2026-10/report.html`)!.body);
+    expect(w.objects.get(`${BUCKET}/reports/2026-10/report.html`)!.contentType).toMatch(/^text\/html/);
     expect(w.objects.has(`${BUCKET}/reports/2026-10/.notified`)).toBe(true);
     const json = JSON.parse(w.objects.get(`${BUCKET}/reports/2026-10/report.json`)!.body);
     expect(json.period).toBe('2026-10');
