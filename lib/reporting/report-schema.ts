@@ -4,6 +4,7 @@
  * `report.html` and the CSV files are renderings of it.
  */
 import { z } from 'zod';
+import { TelemetryFields } from '../telemetry/contract';
 
 const usd = z.number().describe('US dollars, rounded to the cent');
 const count = z.number().int().min(0);
@@ -48,7 +49,7 @@ const movementPart = z.strictObject({
 });
 
 const movement = z.strictObject({
-  scope: z.enum(['agent', 'route']),
+  scope: z.enum([TelemetryFields.AGENT.name, TelemetryFields.ROUTE.name]).describe('Whether the movement is of an agent or of a route'),
   key: z.string().describe('agent, or agent/route'),
   previousCostUsd: usd,
   costUsd: usd,

@@ -1,8 +1,8 @@
 /*
  * The client config as the report reads it: routes by `agent/route`, and their accuracy bars.
  */
-import { AgentConfig, ClientConfig, RouteConfig } from '../config/types';
 import { routeKey } from './views';
+import { AgentConfig, ClientConfig, RouteConfig } from '../config/types';
 
 /** Scored calls below which accuracy evidence does not decide, when the route names no minimum. */
 export const DEFAULT_MIN_SCORED_CALLS = 30;

@@ -1,6 +1,6 @@
 import { ClientConfig } from '../../lib/config';
-import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { BUILT_IN_PRICES } from '../../lib/pricing/catalog';
+import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { DailyUsage, emptyUsage, EvaluationSums, PeriodAggregates, ReportSource, SourceStatus } from '../../lib/reporting/aggregates';
 import { buildReport } from '../../lib/reporting/core';
 import { parsePeriod } from '../../lib/reporting/period';
@@ -13,7 +13,7 @@ const SEPTEMBER = parsePeriod('2026-09');
 const COMPLETE = Object.fromEntries(Object.values(ReportSource).map((s) => [s, { complete: true }])) as Record<ReportSource, SourceStatus>;
 const catalog = PriceCatalog.builtIn();
 
-/** A day of one route on one model: `calls` calls of `input` uncached + `cacheRead` tokens in, `output` out, priced by the catalog. */
+/** A day of one route on one model: so many calls of so many uncached, cache-read and output tokens, priced by the catalog. */
 function day(dayId: string, agent: string, route: string, model: string, calls: number, input: number, output: number, cacheRead = 0): DailyUsage {
   const cost = catalog.costOf({ modelId: model, timestamp: new Date(dayId), inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead }).costUsd * calls;
   return { ...emptyUsage(), day: dayId, agent, route, model, provider: model.startsWith('gpt') ? 'openai' : 'aws.bedrock', calls, costUsd: cost, inputTokens: input * calls, outputTokens: output * calls, cacheReadTokens: cacheRead * calls };

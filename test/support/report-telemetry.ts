@@ -4,8 +4,8 @@
  * and, from October 12, half its prompt-cache hit rate (80% -> 40%). Every other route is steady.
  * Deterministic: the same options give the same lines.
  */
+import { TelemetryContract, TelemetryFields } from '../../lib/telemetry/contract';
 import { AiTelemetry, serializeEmf } from '../../lib/telemetry/runtime';
-import { TelemetryContract } from '../../lib/telemetry/contract';
 
 export const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -37,9 +37,18 @@ export const STEADY_ROUTES: RouteTraffic[] = [
 
 /** The route with the built-in change. */
 export const DRAFT_REPLY = {
-  agent: 'answer', route: 'draft-reply', model: SONNET, provider: 'aws.bedrock',
-  septemberCallsPerDay: 200, octoberCallsPerDay: 240, prompt: 10_000, output: 400, latencyMs: 4000,
-  hitRateBefore: 0.8, hitRateAfter: 0.4, changeDay: '2026-10-12',
+  agent: 'answer',
+  route: 'draft-reply',
+  model: SONNET,
+  provider: 'aws.bedrock',
+  septemberCallsPerDay: 200,
+  octoberCallsPerDay: 240,
+  prompt: 10_000,
+  output: 400,
+  latencyMs: 4000,
+  hitRateBefore: 0.8,
+  hitRateAfter: 0.4,
+  changeDay: '2026-10-12',
 };
 
 export interface SyntheticOptions {
@@ -110,7 +119,11 @@ export function syntheticTelemetry(onLine: (line: string) => void, options: Synt
         const throttled = r.throttleEvery !== undefined && i % r.throttleEvery === 0;
         const cacheRead = Math.round(r.prompt * r.hit);
         telemetry.recordAiCall({
-          agent: r.agent, route: r.route, model: r.model, provider: r.provider, tenant: tenantOf(),
+          agent: r.agent,
+          route: r.route,
+          model: r.model,
+          provider: r.provider,
+          tenant: tenantOf(),
           inputTokens: throttled ? 0 : r.prompt - cacheRead,
           cacheReadTokens: throttled ? 0 : cacheRead,
           outputTokens: throttled ? 0 : r.output,
@@ -136,8 +149,15 @@ export function syntheticTelemetry(onLine: (line: string) => void, options: Synt
 /** An evaluation line as the contract's `evaluation` record lays it out (see docs/telemetry.md). */
 function evaluationLine(timestamp: number, model: string, passed: 0 | 1): string {
   return JSON.stringify({
-    _aws: { Timestamp: timestamp, CloudWatchMetrics: [{ Namespace: TelemetryContract.DEFAULT_NAMESPACE, Dimensions: [['agent', 'route']], Metrics: [{ Name: 'evaluationPassed', Unit: 'Count' }] }] },
-    recordType: 'evaluation', agent: DRAFT_REPLY.agent, route: DRAFT_REPLY.route, model, evaluator: 'rubric-judge', evaluatorVersion: '1',
-    evaluationSource: 'judge', tenant: 'tenant-1', evaluationPassed: passed,
+    _aws: { Timestamp: timestamp, CloudWatchMetrics: [{ Namespace: TelemetryContract.DEFAULT_NAMESPACE, Dimensions: [[TelemetryFields.AGENT.name, TelemetryFields.ROUTE.name]], Metrics: [{ Name: 'evaluationPassed', Unit: 'Count' }] }] },
+    recordType: 'evaluation',
+    agent: DRAFT_REPLY.agent,
+    route: DRAFT_REPLY.route,
+    model,
+    evaluator: 'rubric-judge',
+    evaluatorVersion: '1',
+    evaluationSource: 'judge',
+    tenant: 'tenant-1',
+    evaluationPassed: passed,
   });
 }
