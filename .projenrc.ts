@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     // The reference EMF serializer the helper's own output is tested against.
     '@aws-lambda-powertools/metrics@^2',
+    // Property-based tests of everything that takes outside input.
+    'fast-check@^4',
   ],
 
   // CI is .ci/run; no hosted workflows, release automation or bots.

@@ -1,9 +1,9 @@
 import { PriceCatalog } from '../../../lib/pricing';
 import { serializeEmf } from '../../../lib/telemetry/runtime/emf';
-import { buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
+import { buildAgentSessionLines, buildAiCallLines, buildEvaluationLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
 import { expectValidEmf } from '../../support/emf';
 import { powertoolsMetrics, storeLine } from '../../support/powertools';
-import { TYPICAL_CALL } from '../../support/records';
+import { TYPICAL_CALL, TYPICAL_EVALUATION } from '../../support/records';
 
 const NOW = Date.now();
 
@@ -22,6 +22,9 @@ const lines: Array<[string, EmfLine]> = [
   ['an agent session', buildAgentSessionLines({ agent: 'answer', tenant: 't', sessionId: 's', steps: 3, toolCalls: { search: 2 }, tokens: 900, costUsd: 0.01 }, NOW).lines[0]],
   ['a tool-call line', buildAgentSessionLines({ agent: 'answer', tenant: 't', sessionId: 's', steps: 3, toolCalls: { search: 2 }, tokens: 900, costUsd: 0.01 }, NOW).lines[1]],
   ['a retrieval', buildRetrievalLines({ agent: 'retrieval', tenant: 't', hits: 4, k: 4, recallAtK: 0.5, indexAgeHours: 2, cacheHit: false }, NOW).lines[0]],
+  ['an evaluation (verdict and score, two dimension sets)', buildEvaluationLines(TYPICAL_EVALUATION, NOW).lines[0]],
+  ['an evaluation with a verdict only', buildEvaluationLines({ ...TYPICAL_EVALUATION, score: undefined, variant: undefined }, NOW).lines[0]],
+  ['an evaluation\'s rejection', buildEvaluationLines({ ...TYPICAL_EVALUATION, score: 7 }, NOW).lines[1]],
 ];
 
 describe('serializeEmf', () => {
