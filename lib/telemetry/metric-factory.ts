@@ -16,6 +16,7 @@ export interface SeriesDimensions {
   readonly route?: string;
   readonly model?: string;
   readonly tool?: string;
+  readonly evaluator?: string;
 }
 
 /** Options of one series. */
@@ -31,7 +32,7 @@ export interface SeriesOptions {
  * graph or alarm, and a graph holds the same expression for many agents or routes.
  */
 function mathId(role: string, dimensions: SeriesDimensions, period: Duration): string {
-  const key = JSON.stringify([dimensions.agent, dimensions.route, dimensions.model, dimensions.tool, period.toSeconds()]);
+  const key = JSON.stringify([dimensions.agent, dimensions.route, dimensions.model, dimensions.tool, dimensions.evaluator, period.toSeconds()]);
   let hash = 7;
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) % 2147483647;
   return `${role}_${hash.toString(36)}`;
@@ -129,6 +130,32 @@ export class TelemetryMetricFactory {
     });
   }
 
+  /**
+   * The upper bound of a pass rate (or mean score), percent, at one-sided confidence z: 100 x (1
+   * minus the Wilson score interval's lower bound of the failure share 1 - mean), from the series'
+   * Average (the rate) and SampleCount (the evidence). A window with fewer than `minimumEvidence`
+   * samples yields no datapoint: not enough evidence is neither healthy nor breaching. `series`
+   * is any metric whose values are 0/1 verdicts or scores in [0, 1]; `dimensions` name it.
+   */
+  public passRateUpperBoundPercent(
+    series: cloudwatch.Metric, role: string, dimensions: SeriesDimensions, minimumEvidence: number, z: number, options: SeriesOptions = {},
+  ): cloudwatch.MathExpression {
+    const period = options.period ?? this.period;
+    const [m, n] = this.ids(dimensions, options, `${role}Mean`, `${role}Count`);
+    const exact = (x: number) => Number(x.toPrecision(10));
+    const failure = `(1 - ${m})`;
+    const lower = `(${failure} + ${exact(z * z / 2)} / ${n} - ${z} * (${failure} * ${m} / ${n} + ${exact(z * z / 4)} / (${n} * ${n})) ^ 0.5) / (1 + ${exact(z * z)} / ${n})`;
+    return new cloudwatch.MathExpression({
+      expression: `IF(${n} >= ${minimumEvidence}, 100 * (1 - ${lower}))`,
+      usingMetrics: {
+        [m]: series.with({ statistic: cloudwatch.Stats.AVERAGE, period }),
+        [n]: series.with({ statistic: cloudwatch.Stats.SAMPLE_COUNT, period }),
+      },
+      label: options.label ?? 'upper 95% bound (%)',
+      period,
+    });
+  }
+
   /** The anomaly band CloudWatch learns for a series, `stdDevs` wide, for band graphs. */
   public anomalyBand(
     series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, stdDevs: number, label: string,
@@ -172,6 +199,7 @@ export class TelemetryMetricFactory {
     if (dimensions.route !== undefined) map[F.ROUTE.name] = dimensions.route;
     if (dimensions.model !== undefined) map[F.MODEL.name] = dimensions.model;
     if (dimensions.tool !== undefined) map[F.TOOL.name] = dimensions.tool;
+    if (dimensions.evaluator !== undefined) map[F.EVALUATOR.name] = dimensions.evaluator;
     return map;
   }
 }
