@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MetricDefinition, TelemetryFields, TelemetryMetrics } from './contract';
+import { MetricDefinition, TelemetryContract, TelemetryFields, TelemetryMetrics } from './contract';
 
 /*
  * CloudWatch metrics and derived series (rates, ratios) over the telemetry contract, defined once
@@ -32,7 +32,9 @@ export interface SeriesOptions {
  * graph or alarm, and a graph holds the same expression for many agents or routes.
  */
 function mathId(role: string, dimensions: SeriesDimensions, period: Duration): string {
-  const key = JSON.stringify([dimensions.agent, dimensions.route, dimensions.model, dimensions.tool, dimensions.evaluator, period.toSeconds()]);
+  // The evaluator joins the key only when set, so the ids of series without one stay as they were.
+  const key = JSON.stringify([dimensions.agent, dimensions.route, dimensions.model, dimensions.tool, period.toSeconds(),
+    ...(dimensions.evaluator !== undefined ? [dimensions.evaluator] : [])]);
   let hash = 7;
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) % 2147483647;
   return `${role}_${hash.toString(36)}`;
@@ -153,6 +155,31 @@ export class TelemetryMetricFactory {
       },
       label: options.label ?? 'upper 95% bound (%)',
       period,
+    });
+  }
+
+  /** A rate or score in [0, 1] as a percent: 100 x the series. */
+  public percent(series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, options: SeriesOptions = {}): cloudwatch.MathExpression {
+    const [id] = this.ids(dimensions, options, role);
+    return new cloudwatch.MathExpression({
+      expression: `100 * ${id}`,
+      usingMetrics: { [id]: series },
+      label: options.label ?? `${role} (%)`,
+      period: options.period ?? this.period,
+    });
+  }
+
+  /** Feedback rate: 100 x evaluations under the feedback evaluator / calls, of a route or agent. */
+  public feedbackRatePercent(dimensions: SeriesDimensions, options: SeriesOptions = {}): cloudwatch.MathExpression {
+    const [feedback, calls] = this.ids(dimensions, options, 'feedbackSum', 'callsSum');
+    return new cloudwatch.MathExpression({
+      expression: `100 * ${feedback} / ${calls}`,
+      usingMetrics: {
+        [feedback]: this.sum(M.EVALUATION_COUNT, { ...dimensions, evaluator: TelemetryContract.FEEDBACK_EVALUATOR }, options),
+        [calls]: this.sum(M.CALLS, dimensions, options),
+      },
+      label: options.label ?? 'feedback rate (% of calls)',
+      period: options.period ?? this.period,
     });
   }
 
