@@ -191,6 +191,8 @@ export const clientConfigSchema = z.strictObject({
   }).optional().describe('How token spend is watched.'),
   expectedMonthlyCalls: z.number().int().positive().max(1e12).optional()
     .describe('Model calls a month across all agents, for the monitoring-cost estimate (default 1,000,000).'),
+  expectedMonthlyEvaluations: z.number().int().min(0).max(1e12).optional()
+    .describe('Evaluation records (verdicts, scores, feedback) a month, for the monitoring-cost estimate (default: the minimum evidence the accuracy SLOs need).'),
   reports: z.strictObject({
     recipients: z.array(email()).min(1),
     dayOfMonth: z.number().int().min(1).max(28).optional().describe('Day the previous month\'s report is produced (default 1).'),

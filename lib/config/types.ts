@@ -389,6 +389,12 @@ export interface ClientConfig {
    */
   readonly expectedMonthlyCalls?: number;
   /**
+   * Evaluation records a month (verdicts, scores, feedback), for the monitoring-cost estimate's
+   * log ingestion.
+   * @default - the minimum evidence the accuracy SLOs need: per evaluator, `minScoredCalls` per window
+   */
+  readonly expectedMonthlyEvaluations?: number;
+  /**
    * The monthly governance report.
    * @default - no report
    */

@@ -1,4 +1,4 @@
-import { AccuracySlo, Severity } from '../config/types';
+import { AccuracySlo, ClientConfig, Severity } from '../config/types';
 
 /** The accuracy SLO's defaults, defined once. */
 export const ACCURACY_DEFAULTS = {
@@ -47,4 +47,23 @@ export function accuracySettings(slo: AccuracySlo): AccuracySettings {
 export function wilsonLowerBound(q: number, n: number, z: number = ACCURACY_CONFIDENCE_Z): number {
   const z2 = z * z;
   return (q + z2 / (2 * n) - z * Math.sqrt((q * (1 - q)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+}
+
+/** Average hours in a month. */
+const HOURS_PER_MONTH = 730;
+
+/**
+ * The evaluations a month the client's accuracy SLOs need at least: for every evaluator, its
+ * route's minimum evidence once per window. The cost estimate's default when the config does not
+ * give `expectedMonthlyEvaluations` (AgentCore-sourced routes write no evaluation lines).
+ */
+export function minimumMonthlyEvaluations(config: ClientConfig): number {
+  let total = 0;
+  for (const route of config.agents.flatMap((agent) => agent.routes)) {
+    const accuracy = route.slo.accuracy;
+    if (!accuracy || accuracy.agentCore) continue;
+    const settings = accuracySettings(accuracy);
+    total += accuracy.evaluators.length * settings.minScoredCalls * (HOURS_PER_MONTH / settings.windowHours);
+  }
+  return Math.ceil(total);
 }

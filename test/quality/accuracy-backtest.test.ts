@@ -40,7 +40,7 @@ const firing = (fired: Record<string, number[]>) => Object.entries(fired).filter
 
 describe('the Wilson bound in metric math, as the backtest reads it', () => {
   const expression = synthesized[JUDGE_PASS_RATE].Metrics.find((m: any) => m.Expression).Expression as string;
-  const ids = synthesized[JUDGE_PASS_RATE].Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Id as string);
+  const ids: string[] = synthesized[JUDGE_PASS_RATE].Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Id as string);
   const mean = ids.find((id) => id.startsWith('passRateMean'))!;
   const count = ids.find((id) => id.startsWith('passRateCount'))!;
   const evaluate = (passRate: number, n: number) => compileExpression(expression)((id) => (id === mean ? passRate : id === count ? n : undefined), () => undefined);
