@@ -9,3 +9,4 @@ export { UNKNOWN_DIMENSION_VALUE } from './lines';
 export type { EmfLine, Rejection } from './lines';
 export * from './telemetry';
 export { serializeEmf } from './emf';
+export * from './assertions';
