@@ -8,9 +8,9 @@ const M = TelemetryMetrics;
 
 /** What an evaluator's objective is measured on. */
 export enum AccuracyObjective {
-  /** Share of passing verdicts (`evaluationPassed`). */
+  /** Share of passing verdicts (the evaluation records' verdicts). */
   PASS_RATE = 'pass-rate',
-  /** Mean score (`evaluationScore`, or AgentCore Evaluations' score metric). */
+  /** Mean score (the evaluation records' scores, or AgentCore Evaluations' score metric). */
   MEAN_SCORE = 'mean-score',
 }
 

@@ -49,7 +49,7 @@ describe('parseSample', () => {
 
 describe('parseVerdict', () => {
   test.each([
-    ['a verdict and a score', '{"passed": false, "score": 0.4, "reason": "cites no passage"}', { passed: false, score: 0.4 }],
+    ['a verdict and a score', '{"passed": false, "score": 0.4, "rationale": "cites no passage"}', { passed: false, score: 0.4 }],
     ['JSON inside prose', 'Here is my judgement:\n{"passed": true, "score": 0.9}\nThanks.', { passed: true, score: 0.9 }],
     ['a score alone, above the pass score', '{"score": 0.75}', { passed: true, score: 0.75 }],
     ['a score alone, below it', '{"score": 0.5}', { passed: false, score: 0.5 }],
@@ -58,7 +58,7 @@ describe('parseVerdict', () => {
     expect(parseVerdict(reply, 0.7)).toEqual(verdict);
   });
 
-  test.each([['no JSON', 'It looks fine to me.'], ['no verdict or score', '{"reason": "unclear"}'], ['a string verdict', '{"passed": "yes"}']])('%s: no verdict', (_case, reply) => {
+  test.each([['no JSON', 'It looks fine to me.'], ['no verdict or score', '{"rationale": "unclear"}'], ['a string verdict', '{"passed": "yes"}']])('%s: no verdict', (_case, reply) => {
     expect(parseVerdict(reply, 0.7)).toBeUndefined();
   });
 
@@ -78,7 +78,7 @@ describe('judgeBatch', () => {
     const recorded: EvaluationInput[] = [];
     const requests: unknown[] = [];
     const result = await judgeBatch(batch(JSON.stringify(sample)), settings, {
-      converse: async (request) => { requests.push(request); return '{"passed": true, "score": 0.92, "reason": "grounded"}'; },
+      converse: async (request) => { requests.push(request); return '{"passed": true, "score": 0.92, "rationale": "grounded"}'; },
       recordEvaluation: (e) => recorded.push(e),
       log: () => undefined,
     });

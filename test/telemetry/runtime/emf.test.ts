@@ -1,4 +1,5 @@
 import { PriceCatalog } from '../../../lib/pricing';
+import { AiTelemetry } from '../../../lib/telemetry/runtime';
 import { serializeEmf } from '../../../lib/telemetry/runtime/emf';
 import { buildAgentSessionLines, buildAiCallLines, buildEvaluationLines, buildRetrievalLines, EmfLine } from '../../../lib/telemetry/runtime/lines';
 import { expectValidEmf } from '../../support/emf';
@@ -25,7 +26,16 @@ const lines: Array<[string, EmfLine]> = [
   ['an evaluation (verdict and score, two dimension sets)', buildEvaluationLines(TYPICAL_EVALUATION, NOW).lines[0]],
   ['an evaluation with a verdict only', buildEvaluationLines({ ...TYPICAL_EVALUATION, score: undefined, variant: undefined }, NOW).lines[0]],
   ['an evaluation\'s rejection', buildEvaluationLines({ ...TYPICAL_EVALUATION, score: 7 }, NOW).lines[1]],
+  ['feedback (thumbs down)', feedbackLine()],
 ];
+
+/** The line recordFeedback writes, as the helper hands it to its writer. */
+function feedbackLine(): EmfLine {
+  const written: EmfLine[] = [];
+  new AiTelemetry({ clock: () => NOW, write: (line) => written.push(line) })
+    .recordFeedback({ agent: 'answer', route: 'draft-reply', model: 'gpt-5-mini', tenant: 't', requestId: 'r', positive: false });
+  return written[0];
+}
 
 describe('serializeEmf', () => {
   test.each(lines)('writes %s exactly as Powertools Metrics would', (_name, line) => {
