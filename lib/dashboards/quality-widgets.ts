@@ -28,11 +28,16 @@ export interface EvaluatorObjective {
   readonly targetPercent: number;
 }
 
+/** A score objective in percent, without binary-fraction noise (0.8 is 80, not 80.00000000000001). */
+const percentOfScore = (score: number) => Number((score * 100).toPrecision(10));
+
 /** Every objective of the agent's accuracy SLOs. */
 export function objectivesOf(agent: AgentConfig): EvaluatorObjective[] {
   return agent.routes.flatMap((route) => (route.slo.accuracy?.evaluators ?? []).flatMap((e) => [
-    ...(e.minPassRatePercent !== undefined ? [{ agent, route, evaluator: e.id, objective: AccuracyObjective.PASS_RATE, targetPercent: e.minPassRatePercent }] : []),
-    ...(e.minMeanScore !== undefined ? [{ agent, route, evaluator: e.id, objective: AccuracyObjective.MEAN_SCORE, targetPercent: Number((e.minMeanScore * 100).toPrecision(10)) }] : []),
+    ...(e.minPassRatePercent !== undefined
+      ? [{ agent, route, evaluator: e.id, objective: AccuracyObjective.PASS_RATE, targetPercent: e.minPassRatePercent }] : []),
+    ...(e.minMeanScore !== undefined
+      ? [{ agent, route, evaluator: e.id, objective: AccuracyObjective.MEAN_SCORE, targetPercent: percentOfScore(e.minMeanScore) }] : []),
   ]));
 }
 
@@ -51,15 +56,17 @@ export function boundPercent(metrics: TelemetryMetricFactory, o: EvaluatorObject
   const settings = accuracySettings(o.route.slo.accuracy!);
   const window = Duration.hours(settings.windowHours);
   const scores = evaluatorScores(metrics, o.agent.id, o.route, o.evaluator, o.objective, window);
-  return metrics.passRateUpperBoundPercent(scores, roleOf(o.objective), evaluatorDimensions(o.agent.id, o.route, o.evaluator), settings.minScoredCalls,
-    ACCURACY_CONFIDENCE_Z, { period: window, label });
+  const dims = evaluatorDimensions(o.agent.id, o.route, o.evaluator);
+  const options = { period: window, label };
+  return metrics.passRateUpperBoundPercent(scores, roleOf(o.objective), dims, settings.minScoredCalls, ACCURACY_CONFIDENCE_Z, options);
 }
 
 /**
  * The quality rows of an agent's dashboard: per route with an accuracy SLO, its objectives
  * (hourly and at the alarms' bound, against the targets), evaluations per hour by evaluator with
  * the feedback rate, and accuracy by model; for the whole agent, every evaluator's counts (a
- * search, so evaluators outside the SLOs show too) and a Logs Insights table by model and variant.
+ * search, so evaluators outside the SLOs show too), and from the records (variants are no dimension)
+ * the pass rate by variant over time and a table by route, evaluator, model and variant.
  */
 export function agentQualityRows(agent: AgentConfig, models: string[], metrics: TelemetryMetricFactory): cloudwatch.IWidget[][] {
   const rows: cloudwatch.IWidget[][] = [];
@@ -116,8 +123,21 @@ export function agentQualityRows(agent: AgentConfig, models: string[], metrics: 
       })],
     }),
     new cloudwatch.LogQueryWidget({
-      title: 'Accuracy by route, evaluator, model and variant (evaluation records of the time range)',
+      title: 'Pass rate by variant over time (%, hourly, every route and evaluator, from the evaluation records)',
       width: 12,
+      height: HEIGHT,
+      logGroupNames: agent.logGroups,
+      view: cloudwatch.LogQueryVisualizationType.LINE,
+      queryLines: [
+        `filter ${F.RECORD_TYPE.name} = "${RecordType.EVALUATION}" and ${F.AGENT.name} = "${agent.id}" and ispresent(${M.EVALUATION_PASSED.name})`,
+        `stats 100 * avg(${M.EVALUATION_PASSED.name}) as passRatePercent by bin(1h), ${F.VARIANT.name}`,
+      ],
+    }),
+  ]);
+  rows.push([
+    new cloudwatch.LogQueryWidget({
+      title: 'Accuracy by route, evaluator, model and variant (evaluation records of the time range)',
+      width: 24,
       height: HEIGHT,
       logGroupNames: agent.logGroups,
       view: cloudwatch.LogQueryVisualizationType.TABLE,
@@ -143,7 +163,8 @@ export function overviewQualityRows(agents: AgentConfig[], metrics: TelemetryMet
   if (objectives.length === 0) return [];
   const hourly = new TelemetryMetricFactory(metrics.namespace, HOUR);
   const name = (o: { agent: AgentConfig; route: RouteConfig }) => `${o.agent.id}/${o.route.id}`;
-  const evaluators = agents.flatMap((agent) => agent.routes.flatMap((route) => (route.slo.accuracy?.evaluators ?? []).map((e) => ({ agent, route, evaluator: e.id }))));
+  const evaluators = agents.flatMap((agent) => agent.routes.flatMap((route) => (route.slo.accuracy?.evaluators ?? [])
+    .map((e) => ({ agent, route, evaluator: e.id }))));
   const routes = agents.flatMap((agent) => agent.routes.filter((route) => route.slo.accuracy).map((route) => ({ agent, route })));
   const graphs = <T>(title: string, items: T[], series: (item: T) => cloudwatch.IMetric, extra: Partial<cloudwatch.GraphWidgetProps> = {}) => {
     const parts: T[][] = [];

@@ -258,7 +258,9 @@ export interface EvaluationOptions {
  * missing-data treatment says (breaching, not breaching, or left out; a window of nothing but
  * missing datapoints under `ignore` keeps the state). Periods before `from` are not read.
  */
-export function evaluateAlarm(alarm: AlarmDefinition, source: MetricSource, from: number, to: number, options: EvaluationOptions = {}): AlarmEvaluation[] {
+export function evaluateAlarm(
+  alarm: AlarmDefinition, source: MetricSource, from: number, to: number, options: EvaluationOptions = {},
+): AlarmEvaluation[] {
   const breaches = BREACHES[alarm.comparison];
   if (!breaches) throw new Error(`${alarm.name}: comparison ${alarm.comparison} is not evaluated by the backtest`);
   const periodMs = alarm.periodSeconds * 1000;

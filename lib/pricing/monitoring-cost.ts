@@ -92,7 +92,8 @@ const round = (usd: number) => Math.round(usd * 100) / 100;
 /** Prices an inventory at us-east-1 list prices. */
 export function estimateMonitoringCost(inventory: MonitoringInventory): MonitoringCostEstimate {
   const P = CloudWatchListPrices;
-  const ingestedGb = (inventory.monthlyCalls * inventory.bytesPerCall + (inventory.monthlyEvaluations ?? 0) * (inventory.bytesPerEvaluation ?? 0)) / 1e9;
+  const evaluationBytes = (inventory.monthlyEvaluations ?? 0) * (inventory.bytesPerEvaluation ?? 0);
+  const ingestedGb = (inventory.monthlyCalls * inventory.bytesPerCall + evaluationBytes) / 1e9;
   const items: MonitoringCostItem[] = [
     { item: 'custom metrics', quantity: inventory.customMetrics, monthlyUsd: customMetricsUsd(inventory.customMetrics) },
     { item: 'standard-resolution alarm metrics', quantity: inventory.standardAlarmMetrics, monthlyUsd: inventory.standardAlarmMetrics * P.STANDARD_ALARM_METRIC_USD },

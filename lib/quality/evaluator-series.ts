@@ -41,7 +41,8 @@ export function evaluatorCount(
   metrics: TelemetryMetricFactory, agentId: string, route: RouteConfig, evaluator: string, period: Duration,
 ): cloudwatch.Metric {
   if (route.slo.accuracy?.agentCore) {
-    return evaluatorScores(metrics, agentId, route, evaluator, AccuracyObjective.MEAN_SCORE, period).with({ statistic: cloudwatch.Stats.SAMPLE_COUNT });
+    const scores = evaluatorScores(metrics, agentId, route, evaluator, AccuracyObjective.MEAN_SCORE, period);
+    return scores.with({ statistic: cloudwatch.Stats.SAMPLE_COUNT });
   }
   return metrics.metric(M.EVALUATION_COUNT, evaluatorDimensions(agentId, route, evaluator), cloudwatch.Stats.SUM, { period });
 }

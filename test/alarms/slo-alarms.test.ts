@@ -1,8 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_SEVERITIES, SloAlarmKind } from '../../lib/alarms';
 import { Severity } from '../../lib/config';
-import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 import { AiOpsStack } from '../../lib/facade';
+import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 import { exampleConfig, exampleStack, newApp } from '../support/example';
 import { agentTemplates, alarmsOf } from '../support/templates';
 
@@ -213,7 +213,8 @@ describe('every route alarm of the example client, against its config', () => {
 describe('accuracy alarms of the example client', () => {
   const E = TelemetryFields.EVALUATOR.name;
   const judge = alarms['example-answer-draft-reply-grounded-answer-judge-accuracy-pass-rate'];
-  const queries = (alarm: any) => Object.fromEntries(alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.MetricStat.Stat, m.MetricStat]));
+  const queries = (alarm: any) => Object.fromEntries(alarm.Metrics.filter((m: any) => m.MetricStat)
+    .map((m: any) => [m.MetricStat.Stat, m.MetricStat]));
 
   test('per evaluator and objective a drift alarm, and per evaluator a no-scores alarm', () => {
     expect(Object.keys(alarms).filter((name) => name.includes('-accuracy-')).sort()).toEqual([
@@ -263,8 +264,12 @@ describe('accuracy alarms of the example client', () => {
   test('no scores at all for a day (or the window, when longer) is a P3, missing data breaching', () => {
     const alarm = alarms['example-answer-draft-reply-grounded-answer-judge-accuracy-no-scores'];
     expect(alarm).toEqual(expect.objectContaining({
-      Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
-      MetricName: TelemetryMetrics.EVALUATION_COUNT.name, Statistic: 'Sum', Period: 86400,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      MetricName: TelemetryMetrics.EVALUATION_COUNT.name,
+      Statistic: 'Sum',
+      Period: 86400,
     }));
     expect(severityOf(alarm)).toBe(Severity.P3);
     expect(alarms['example-qa-review-score-reply-human-audit-accuracy-no-scores'].Period).toBe(72 * 3600);

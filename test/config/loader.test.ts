@@ -61,7 +61,10 @@ describe('accuracy objectives', () => {
   });
 
   test('a pass rate of 100% (one failure would be a breach) and a score above 1', () => {
-    const error = errorOf(exampleWith((c) => { draftReply(c).evaluators[0].minPassRatePercent = 100; draftReply(c).evaluators[0].minMeanScore = 8; }));
+    const error = errorOf(exampleWith((c) => {
+      draftReply(c).evaluators[0].minPassRatePercent = 100;
+      draftReply(c).evaluators[0].minMeanScore = 8;
+    }));
     expect(error.problems.map((p) => p.path)).toEqual([
       '$.agents[1].routes[0].slo.accuracy.evaluators[0].minPassRatePercent',
       '$.agents[1].routes[0].slo.accuracy.evaluators[0].minMeanScore',

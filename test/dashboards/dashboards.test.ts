@@ -202,6 +202,9 @@ describe('the agent dashboards of the example client', () => {
     expect(table.properties.query).toContain('/aws/lambda/support-answer-fn');
     expect(table.properties.query).toContain(`filter ${F.RECORD_TYPE.name} = "evaluation" and ${F.AGENT.name} = "answer"`);
     expect(table.properties.query).toContain(`by ${F.ROUTE.name}, ${F.EVALUATOR.name}, ${F.MODEL.name}, ${F.VARIANT.name}`);
+    const overTime = widget(body, 'Pass rate by variant over time (%, hourly, every route and evaluator, from the evaluation records)');
+    expect(overTime.properties.view).toBe('timeSeries');
+    expect(overTime.properties.query).toContain(`by bin(1h), ${F.VARIANT.name}`);
     expect(expressionsIn(widget(body, 'Evaluations per hour, every route and evaluator'))[0]).toContain(`MetricName="${M.EVALUATION_COUNT.name}" ${F.AGENT.name}="answer"`);
     expect(body.widgets[0].properties.markdown).toContain('| grounded-answer-judge pass rate ≥ 90%, grounded-answer-judge mean score ≥ 0.8; reply-schema pass rate ≥ 98% |');
   });

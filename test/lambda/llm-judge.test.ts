@@ -18,8 +18,15 @@ const settings: JudgeSettings = {
   passScore: 0.7,
 };
 const sample = {
-  agent: 'answer', route: 'draft-reply', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', variant: 'v7', tenant: 'tenant-4711',
-  requestId: 'req_01J9', sampleWeight: 20, input: 'Where is my refund?', output: 'Your refund was issued on 3 November.',
+  agent: 'answer',
+  route: 'draft-reply',
+  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  variant: 'v7',
+  tenant: 'tenant-4711',
+  requestId: 'req_01J9',
+  sampleWeight: 20,
+  input: 'Where is my refund?',
+  output: 'Your refund was issued on 3 November.',
 };
 const batch = (...bodies: string[]) => ({ Records: bodies.map((body, i) => ({ messageId: `m-${i}`, body })) });
 
@@ -40,7 +47,8 @@ describe('parseSample', () => {
   });
 
   test('any message body yields a sample or a reason, never an exception (property-based)', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.record({ agent: fc.anything(), input: fc.anything(), output: fc.string() }).map((o) => JSON.stringify(o))), (body) => {
+    const nearlySamples = fc.record({ agent: fc.anything(), input: fc.anything(), output: fc.string() }).map((o) => JSON.stringify(o));
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), nearlySamples), (body) => {
       const parsed = parseSample(body);
       expect(typeof parsed === 'string' || typeof parsed === 'object').toBe(true);
     }), { numRuns: 500 });
@@ -90,8 +98,19 @@ describe('judgeBatch', () => {
     })]);
     expect(JSON.stringify(requests[0])).toContain('<output>\\nYour refund was issued on 3 November.\\n</output>');
     expect(recorded).toEqual([{
-      agent: 'answer', route: 'draft-reply', model: sample.model, variant: 'v7', tenant: 'tenant-4711', requestId: 'req_01J9', sessionId: undefined,
-      sampleWeight: 20, evaluator: 'grounded-answer-judge', evaluatorVersion: '2026-11-03', source: 'judge', passed: true, score: 0.92,
+      agent: 'answer',
+      route: 'draft-reply',
+      model: sample.model,
+      variant: 'v7',
+      tenant: 'tenant-4711',
+      requestId: 'req_01J9',
+      sessionId: undefined,
+      sampleWeight: 20,
+      evaluator: 'grounded-answer-judge',
+      evaluatorVersion: '2026-11-03',
+      source: 'judge',
+      passed: true,
+      score: 0.92,
     }]);
   });
 
@@ -128,8 +147,11 @@ describe('the handler', () => {
 
   test('calls Bedrock Converse and writes the verdict as a valid EMF evaluation line', async () => {
     Object.assign(process.env, {
-      [JUDGE_ENV.MODEL_ID]: settings.modelId, [JUDGE_ENV.EVALUATOR_ID]: settings.evaluatorId, [JUDGE_ENV.EVALUATOR_VERSION]: settings.evaluatorVersion,
-      [JUDGE_ENV.RUBRIC]: settings.rubric, [JUDGE_ENV.PASS_SCORE]: '0.7',
+      [JUDGE_ENV.MODEL_ID]: settings.modelId,
+      [JUDGE_ENV.EVALUATOR_ID]: settings.evaluatorId,
+      [JUDGE_ENV.EVALUATOR_VERSION]: settings.evaluatorVersion,
+      [JUDGE_ENV.RUBRIC]: settings.rubric,
+      [JUDGE_ENV.PASS_SCORE]: '0.7',
     });
     bedrock.on(ConverseCommand).resolves({ output: { message: { role: 'assistant', content: [{ text: '{"passed": false, "score": 0.3}' }] } } } as any);
     let result: unknown;

@@ -43,7 +43,8 @@ describe('the Wilson bound in metric math, as the backtest reads it', () => {
   const ids: string[] = synthesized[JUDGE_PASS_RATE].Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Id as string);
   const mean = ids.find((id) => id.startsWith('passRateMean'))!;
   const count = ids.find((id) => id.startsWith('passRateCount'))!;
-  const evaluate = (passRate: number, n: number) => compileExpression(expression)((id) => (id === mean ? passRate : id === count ? n : undefined), () => undefined);
+  const evaluate = (passRate: number, n: number) => compileExpression(expression)(
+    (id) => (id === mean ? passRate : id === count ? n : undefined), () => undefined);
 
   test.each([[0.95, 200], [0.85, 200], [0.95, 50], [0.9, 5000], [1, 30], [0, 30]])('pass rate %p of %p verdicts: 100 x (1 - the Wilson lower bound of the failure share)', (p, n) => {
     expect(evaluate(p, n)).toBeCloseTo(100 * (1 - wilsonLowerBound(1 - p, n)), 9);

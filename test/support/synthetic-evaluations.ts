@@ -69,14 +69,11 @@ export function evaluationMonth(start: number, days: number, profiles: Evaluator
 
 /** A month drawn verdict by verdict at the profile's pass rate from a seeded generator: sampling noise included. */
 export function noisyEvaluationMonth(start: number, days: number, profile: EvaluatorProfile, seed: number): EvaluationHour[] {
-  let state = seed >>> 0;
-  // mulberry32
+  // Park and Miller's minimal standard generator: small, seeded, no bitwise arithmetic.
+  let state = (Math.abs(Math.floor(seed)) % 2147483646) + 1;
   const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 48271) % 2147483647;
+    return state / 2147483647;
   };
   const month = evaluationMonth(start, days, [profile]);
   const key = keyOf(profile.agent, profile.route, profile.evaluator);

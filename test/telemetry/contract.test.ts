@@ -1,5 +1,6 @@
 import {
-  AgentSessionRecord, AiCallRecord, CallOutcome, CardinalityScope, EvaluationRecord, EvaluationSource, MetricUnit, RecordType, RetrievalRecord, ToolCallsRecord,
+  AgentSessionRecord, AiCallRecord, CallOutcome, CardinalityScope, EvaluationRecord, EvaluationSource, MetricUnit, RecordType, RetrievalRecord,
+  ToolCallsRecord,
   TelemetryContract, TelemetryDimensionSets, TelemetryFields, TelemetryMetrics,
 } from '../../lib/telemetry';
 
@@ -134,7 +135,8 @@ describe('TelemetryContract.customMetricCount', () => {
 
   test('counts evaluation series per (route, evaluator) and per (agent, model, evaluator), never per tenant or variant', () => {
     const base = { agents: 4, routes: 8, models: 3, agentModelPairs: 6 };
-    expect(TelemetryContract.customMetricCount({ ...base, routeEvaluators: 3, agentModelEvaluators: 4 }) - TelemetryContract.customMetricCount(base)).toBe(3 * 3 + 3 * 4);
+    const withEvaluations = TelemetryContract.customMetricCount({ ...base, routeEvaluators: 3, agentModelEvaluators: 4 });
+    expect(withEvaluations - TelemetryContract.customMetricCount(base)).toBe(3 * 3 + 3 * 4);
   });
 
   test('counts session, tool, retrieval and rejection series when they are recorded', () => {

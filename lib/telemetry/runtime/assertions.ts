@@ -127,7 +127,9 @@ export interface EvaluationRecorder {
  * `assertion`). Never throws: a check that throws is no verdict on the output, so it is returned
  * with its error and not recorded.
  */
-export function runAssertions(recorder: EvaluationRecorder, call: EvaluatedCall, output: unknown, assertions: AssertionEvaluator[]): AssertionOutcome[] {
+export function runAssertions(
+  recorder: EvaluationRecorder, call: EvaluatedCall, output: unknown, assertions: AssertionEvaluator[],
+): AssertionOutcome[] {
   return (Array.isArray(assertions) ? assertions : []).map((assertion) => {
     const evaluator = String(assertion?.id);
     const version = String(assertion?.version);

@@ -61,7 +61,8 @@ describe('runAssertions', () => {
       { evaluator: 'mentions-done', version: '1', passed: true, detail: undefined },
     ]);
     lines.forEach(expectValidEmf);
-    expect(lines.map((l) => [l[F.RECORD_TYPE.name], l[F.EVALUATOR.name], l[F.EVALUATOR_VERSION.name], l[F.EVALUATION_SOURCE.name], l[M.EVALUATION_PASSED.name], l[F.VARIANT.name]])).toEqual([
+    const keys = [F.RECORD_TYPE.name, F.EVALUATOR.name, F.EVALUATOR_VERSION.name, F.EVALUATION_SOURCE.name, M.EVALUATION_PASSED.name, F.VARIANT.name];
+    expect(lines.map((l) => keys.map((key) => l[key]))).toEqual([
       [RecordType.EVALUATION, 'reply-schema', '2', EvaluationSource.ASSERTION, 0, 'v7'],
       [RecordType.EVALUATION, 'mentions-done', '1', EvaluationSource.ASSERTION, 1, 'v7'],
     ]);
