@@ -44,6 +44,8 @@ const OUTCOMES = new Set<string>(Object.values(CallOutcome));
 const SOURCES = new Set<string>(Object.values(EvaluationSource));
 // A weight is 1 / a sampling rate; a million covers one call judged in a million.
 const MAX_SAMPLE_WEIGHT = 1_000_000;
+// Ids and versions, not content: an evaluation line stays a few kilobytes whatever the caller passes.
+const MAX_EVALUATION_TEXT = 1_024;
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
@@ -70,8 +72,8 @@ class Reader {
     return value;
   }
 
-  /** An optional string property; anything else is dropped with a rejection. */
-  public text(field: string, required = false): string | undefined {
+  /** An optional string property of at most `maxLength` characters; anything else is dropped with a rejection. */
+  public text(field: string, required = false, maxLength = Number.POSITIVE_INFINITY): string | undefined {
     const value = this.input[field];
     if (value === undefined || value === null || value === '') {
       if (required) this.reject(RejectionReason.MISSING_FIELD, `${field} is missing`);
@@ -79,6 +81,10 @@ class Reader {
     }
     if (typeof value !== 'string') {
       this.reject(RejectionReason.MISSING_FIELD, `${field} must be a string`);
+      return undefined;
+    }
+    if (value.length > maxLength) {
+      this.reject(RejectionReason.MISSING_FIELD, `${field} must be at most ${maxLength} characters`);
       return undefined;
     }
     return value;
@@ -366,13 +372,13 @@ export function buildEvaluationLines(input: EvaluationInput, now: number): Built
       properties: propertiesOf([
         [F.RECORD_TYPE.name, RecordType.EVALUATION],
         [F.SCHEMA_VERSION.name, TelemetryContract.SCHEMA_VERSION],
-        [F.TENANT.name, read.text(F.TENANT.name, true)],
-        [F.VARIANT.name, read.text(F.VARIANT.name)],
-        [F.EVALUATOR_VERSION.name, read.text(F.EVALUATOR_VERSION.name, true)],
+        [F.TENANT.name, read.text(F.TENANT.name, true, MAX_EVALUATION_TEXT)],
+        [F.VARIANT.name, read.text(F.VARIANT.name, false, MAX_EVALUATION_TEXT)],
+        [F.EVALUATOR_VERSION.name, read.text(F.EVALUATOR_VERSION.name, true, MAX_EVALUATION_TEXT)],
         [F.EVALUATION_SOURCE.name, source],
         [F.SAMPLE_WEIGHT.name, sampleWeight],
-        [F.REQUEST_ID.name, read.text(F.REQUEST_ID.name)],
-        [F.SESSION_ID.name, read.text(F.SESSION_ID.name)],
+        [F.REQUEST_ID.name, read.text(F.REQUEST_ID.name, false, MAX_EVALUATION_TEXT)],
+        [F.SESSION_ID.name, read.text(F.SESSION_ID.name, false, MAX_EVALUATION_TEXT)],
       ]),
     });
   }
