@@ -5,5 +5,6 @@ export * from './routing';
 export * from './alarms';
 export * from './dashboards';
 export * from './governance';
+export * from './quality';
 export * from './facade';
 export * from './acknowledge';

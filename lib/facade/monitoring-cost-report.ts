@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ClientCardinality } from '../config/cardinality';
 import { ClientConfig } from '../config/types';
 import { estimateMonitoringCost, MonitoringCostEstimate, MonitoringInventory } from '../pricing/monitoring-cost';
+import { minimumMonthlyEvaluations } from '../quality/settings';
 import { TelemetryContract } from '../telemetry/contract';
 
 const DEFAULT_MONTHLY_CALLS = 1_000_000;
@@ -21,7 +22,8 @@ export interface MonitoringCostReportProps {
 /**
  * At synthesis, prices what the enclosing construct built (alarms, composites, anomaly detectors,
  * dashboards, Contributor Insights rules, in every nested stack) plus the custom metrics and log
- * ingestion the config's agents, routes, models and call volume imply, and writes
+ * ingestion the config's agents, routes, models, accuracy evaluators, call and evaluation volume
+ * imply, and writes
  * `<outdir>/<client>.monitoring-cost.json`. Tenants appear nowhere in it.
  */
 export class MonitoringCostReport extends Construct {
@@ -71,6 +73,8 @@ export class MonitoringCostReport extends Construct {
       contributorInsightsMatchedEvents: contributorInsightsRules > 0 ? monthlyCalls * TENANT_RULE_KINDS : 0,
       monthlyCalls,
       bytesPerCall: TelemetryContract.CALL_LINE_BYTES,
+      monthlyEvaluations: config.expectedMonthlyEvaluations ?? minimumMonthlyEvaluations(config),
+      bytesPerEvaluation: TelemetryContract.EVALUATION_LINE_BYTES,
     };
     return estimateMonitoringCost(inventory);
   }

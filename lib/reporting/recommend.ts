@@ -204,7 +204,7 @@ function swapEvidence(current: PeriodAggregates, key: string, route: Parameters<
       const lower = wilsonLowerBound(rate, verdicts) * 100;
       const ok = lower >= bar.minPassRatePercent;
       backed &&= ok;
-      findings.push(`${bar.id}: pass rate ${(rate * 100).toFixed(1)}% (95% lower bound ${lower.toFixed(1)}%) ${ok ? '>=' : '<'} ${bar.minPassRatePercent}% bar over ${verdicts} scored calls`);
+      findings.push(`${bar.id}: pass rate ${(rate * 100).toFixed(1)}% (one-sided 95% lower bound ${lower.toFixed(1)}%) ${ok ? '>=' : '<'} ${bar.minPassRatePercent}% bar over ${verdicts} scored calls`);
     }
     if (bar.minMeanScore !== undefined) {
       const mean = ww ? ws / ww : 0;

@@ -93,7 +93,7 @@ const accuracy = z.strictObject({
   evaluator: z.string(),
   verdicts: count,
   passRatePercent: z.number().nullable(),
-  passRateLowerBoundPercent: z.number().nullable().describe('Wilson 95% lower bound of the pass rate'),
+  passRateLowerBoundPercent: z.number().nullable().describe('Wilson lower bound of the pass rate, one-sided 95%'),
   meanScore: z.number().nullable(),
   barPercent: z.number().nullable().describe('The route\'s minimum pass rate for this evaluator, percent, where configured'),
   barMeanScore: z.number().nullable(),

@@ -13,7 +13,7 @@ import { REPORT_SCHEMA_FILE, reportJsonSchema } from '../../lib/reporting/json-s
 import { GovernanceReportData, reportSchema } from '../../lib/reporting/report-schema';
 import { TelemetryFields } from '../../lib/telemetry/contract';
 import { PROJECT_ROOT } from '../support/example';
-import { DRAFT_REPLY, syntheticTelemetry } from '../support/report-telemetry';
+import { DRAFT_REPLY, HAIKU, JUDGE, SCHEMA_CHECK, SONNET, syntheticTelemetry } from '../support/report-telemetry';
 
 /** Exact sums of the October lines, in picodollars (BigInt), by key. */
 interface Expected {
@@ -177,4 +177,14 @@ describe('docs/report.schema.json', () => {
     delete json.totals.costUsd;
     expect(validate(json)).toBe(false);
   });
+});
+
+test('the model swap on draft-reply is backed by its recorded accuracy: Haiku clears both of the route\'s bars', () => {
+  const swap = report.recommendations.find((r) => r.id === `model-swap:answer/draft-reply:${SONNET}`)!;
+  expect(swap.evidence).toMatch(new RegExp(`^backed by evaluation: ${JUDGE}: pass rate 97\\.1% .* >= 90% bar over 620 scored calls; `
+    + `${JUDGE}: mean score 0\\.883 >= 0\\.8 bar over 620 scored calls; ${SCHEMA_CHECK}: pass rate 99\\.7% .* >= 98% bar over 620 scored calls$`));
+  // 602 passes at 0.9 and 18 failures at 0.3 over 620 verdicts: a mean of 0.883. Haiku 4.5 costs a third of Sonnet 4.5 for every token kind.
+  expect(swap.monthlySavingsUsd).toBeCloseTo((usd(expected.byRoute.get('answer/draft-reply')!) * 2) / 3, 2);
+  const judged = report.accuracy.filter((a) => a.route === 'answer/draft-reply' && a.evaluator === JUDGE);
+  expect(judged.map((a) => [a.model, a.verdicts, a.meetsBar])).toEqual([[HAIKU, 620, true], [SONNET, 620, true]]);
 });
