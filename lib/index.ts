@@ -6,5 +6,6 @@ export * from './alarms';
 export * from './dashboards';
 export * from './governance';
 export * from './reporting';
+export * from './quality';
 export * from './facade';
 export * from './acknowledge';

@@ -19,6 +19,8 @@ const SCOPE_SYMBOL: Record<CardinalityScope, string> = {
   [CardinalityScope.RETRIEVAL_AGENT]: 'Q',
   [CardinalityScope.AGENT_TOOL]: 'T',
   [CardinalityScope.REJECTION_REASON]: 'J',
+  [CardinalityScope.ROUTE_EVALUATOR]: 'E',
+  [CardinalityScope.AGENT_MODEL_EVALUATOR]: 'V',
 };
 
 const code = (name: string) => `\`${name}\``;
@@ -47,7 +49,8 @@ function telemetryTables(): string[] {
   const terms = sets.map((set) => (SCOPE_SYMBOL[set.scope] === '1' ? `${set.metrics.length}` : `${set.metrics.length}·${SCOPE_SYMBOL[set.scope]}`));
   lines.push('', '### Custom-metric count', '', `**custom metrics = ${terms.join(' + ')}**`, '',
     'A = agents, R = (agent, route) pairs, M = models, P = (agent, model) pairs in use, S = agents that record sessions,',
-    `Q = agents that record retrievals, T = (agent, tool) pairs, J = rejection reasons seen (at most ${Object.values(RejectionReason).length}). Tenants do not appear.`);
+    'Q = agents that record retrievals, T = (agent, tool) pairs, E = (agent, route, evaluator) triples and V = (agent, model, evaluator) triples that record evaluations,',
+    `J = rejection reasons seen (at most ${Object.values(RejectionReason).length}). Tenants and variants do not appear; evaluators count only through E and V.`);
   return lines;
 }
 

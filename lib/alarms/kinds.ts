@@ -34,6 +34,12 @@ export enum SloAlarmKind {
   SESSION_COST = 'session-cost',
   /** One tenant making most of an hour's spend. */
   TENANT_SHARE = 'tenant-share',
+  /** An evaluator's pass rate is, with 95% confidence, below its objective. */
+  ACCURACY_PASS_RATE = 'accuracy-pass-rate',
+  /** An evaluator's mean score is, with 95% confidence, below its objective. */
+  ACCURACY_MEAN_SCORE = 'accuracy-mean-score',
+  /** An evaluator of an accuracy SLO recorded nothing for a day (or its window, when longer). */
+  ACCURACY_NO_SCORES = 'accuracy-no-scores',
   /** A run of the monthly governance report failed: no report was produced. */
   GOVERNANCE_REPORT_FAILED = 'governance-report-failed',
 }
@@ -64,6 +70,9 @@ export const DEFAULT_SEVERITIES: Record<SloAlarmKind, Severity> = {
   [SloAlarmKind.SESSION_TOKENS]: Severity.P2,
   [SloAlarmKind.SESSION_COST]: Severity.P2,
   [SloAlarmKind.TENANT_SHARE]: Severity.P2,
+  [SloAlarmKind.ACCURACY_PASS_RATE]: Severity.P2,
+  [SloAlarmKind.ACCURACY_MEAN_SCORE]: Severity.P2,
+  [SloAlarmKind.ACCURACY_NO_SCORES]: Severity.P3,
   [SloAlarmKind.GOVERNANCE_REPORT_FAILED]: Severity.P2,
 };
 

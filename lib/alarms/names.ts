@@ -8,9 +8,12 @@ const RUNBOOKS = 'https://github.com/cdk-ai-ops/cdk-ai-ops/blob/main/docs/runboo
  * an on-call engineer can guess them.
  */
 export class AiOpsNames {
-  /** `<client>-<agent>[-<route>]-<kind>`, or `<client>-<kind>` for client-wide alarms. */
-  public static alarm(clientId: string, kind: string, agentId?: string, routeId?: string): string {
-    return [clientId, agentId, routeId, kind].filter((part) => part !== undefined).join('-');
+  /**
+   * `<client>-<agent>[-<route>][-<qualifier>]-<kind>`, or `<client>-<kind>` for client-wide alarms;
+   * the qualifier names what within a route is watched (an evaluator).
+   */
+  public static alarm(clientId: string, kind: string, agentId?: string, routeId?: string, qualifier?: string): string {
+    return [clientId, agentId, routeId, qualifier, kind].filter((part) => part !== undefined).join('-');
   }
 
   /** The client's overview dashboard; continuation pages get `-2`, `-3`, ... */

@@ -41,7 +41,21 @@ const MITIGATIONS: Record<SloAlarmKind, string[]> = {
   [SloAlarmKind.TENANT_SHARE]: ['Find the tenant on the overview\'s top tenants; check for abuse or a runaway integration; rate-limit it.'],
   [SloAlarmKind.GOVERNANCE_REPORT_FAILED]: ['Read the report function\'s last ERROR line: the bucket, key, topic or SES identity it could not use, or a timeout.', 'Fix it and invoke the function with {"period": "YYYY-MM"}; add "force": true to notify again.'],
   [SloAlarmKind.UNDELIVERED_ALERTS]: ['Read the queued notifications and page by hand for any P1 or P2.', 'Fix the integration key secret, the endpoint or wait out PagerDuty\'s incident; redrive the queue.'],
+  [SloAlarmKind.ACCURACY_PASS_RATE]: [
+    'Split the failing verdicts by model, variant and evaluatorVersion (query above): a new model, prompt or tool since the drop is the usual cause; roll it back behind its flag.',
+    'A new evaluatorVersion at the time of the drop means the judge changed, not the agent: re-run the calibration audit set before acting on the agent.',
+  ],
+  [SloAlarmKind.ACCURACY_MEAN_SCORE]: [
+    'Split the scores by model, variant and evaluatorVersion (query above); roll back the model, prompt or tool change that preceded the drop.',
+    'A changed judge rubric (new evaluatorVersion) shifts scores: re-calibrate it against the human-labelled audit set.',
+  ],
+  [SloAlarmKind.ACCURACY_NO_SCORES]: [
+    'The evaluator stopped: check the judge Lambda\'s errors and throttles, the sampling rule, or the code path that calls recordEvaluation.',
+    'For AgentCore Evaluations, check the online evaluation configuration is ENABLED and its metric names match the config.',
+  ],
 };
+
+const ACCURACY_KINDS = new Set([SloAlarmKind.ACCURACY_PASS_RATE, SloAlarmKind.ACCURACY_MEAN_SCORE, SloAlarmKind.ACCURACY_NO_SCORES]);
 
 function consoleUrl(region: string | undefined, fragment: string): string {
   return `https://console.aws.amazon.com/cloudwatch/home${region ? `?region=${region}` : ''}#${fragment}`;
@@ -54,12 +68,18 @@ export function renderRunbook(alarm: SloAlarm, context: RunbookContext): string 
   const logGroups = agent ? agent.logGroups : context.logGroups;
   const F = TelemetryFields;
   const M = TelemetryMetrics;
+  const accuracy = ACCURACY_KINDS.has(alarm.kind);
   const filters = [
-    `${F.RECORD_TYPE.name} = "${RecordType.AI_CALL}"`,
+    `${F.RECORD_TYPE.name} = "${accuracy ? RecordType.EVALUATION : RecordType.AI_CALL}"`,
     agent ? `${F.AGENT.name} = "${agent.id}"` : undefined,
     alarm.route ? `${F.ROUTE.name} = "${alarm.route}"` : undefined,
   ].filter(Boolean).join(' and ');
-  const query = [
+  const query = accuracy ? [
+    `fields @timestamp, ${[F.MODEL, F.VARIANT, F.EVALUATOR, F.EVALUATOR_VERSION, M.EVALUATION_PASSED, M.EVALUATION_SCORE, F.REQUEST_ID].map((f) => f.name).join(', ')}`,
+    `| filter ${filters}`,
+    `| stats count() as n, avg(${M.EVALUATION_PASSED.name}) as passRate, avg(${M.EVALUATION_SCORE.name}) as meanScore`
+      + ` by ${F.EVALUATOR.name}, ${F.EVALUATOR_VERSION.name}, ${F.MODEL.name}, ${F.VARIANT.name}, bin(1h)`,
+  ].join('\n') : [
     `fields @timestamp, ${[F.ROUTE, F.MODEL, F.OUTCOME, M.LATENCY_MS, M.COST_USD, F.REQUEST_ID].map((f) => f.name).join(', ')}`,
     `| filter ${filters}`,
     `| stats count() as n, avg(${M.LATENCY_MS.name}) as avgLatency, sum(${M.COST_USD.name}) as cost by ${F.OUTCOME.name}, ${F.MODEL.name}, bin(5m)`,

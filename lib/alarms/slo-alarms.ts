@@ -5,6 +5,8 @@ import { describeAlarm } from './description';
 import { DEFAULT_SEVERITIES, OVERRIDE_OF, SloAlarmKind } from './kinds';
 import { AiOpsNames } from './names';
 import { AgentConfig, RouteConfig, Severity } from '../config/types';
+import { AccuracyObjective, evaluatorCount, evaluatorDimensions, evaluatorScores } from '../quality/evaluator-series';
+import { ACCURACY_CONFIDENCE_Z, accuracySettings } from '../quality/settings';
 import { IAlarmRouter } from '../routing/router';
 import { TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
@@ -56,6 +58,12 @@ export interface SloAlarmsProps {
 interface AlarmSpec {
   readonly kind: SloAlarmKind;
   readonly route?: RouteConfig;
+  /** Names what within the route the alarm watches (an evaluator). */
+  readonly qualifier?: string;
+  /** Replaces the kind's default and the route's overrides. */
+  readonly severity?: Severity;
+  /** @default TreatMissingData.NOT_BREACHING */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
   readonly metric: cloudwatch.IMetric;
   readonly threshold: number;
   readonly comparisonOperator: cloudwatch.ComparisonOperator;
@@ -67,9 +75,11 @@ interface AlarmSpec {
 
 /**
  * The SLO alarms of one agent, from its routes' objectives: latency p50/p95/p99, model-error,
- * application-error and throttle rates per route (each guarded by a minimum call count), index
- * staleness and a prompt-cache hit-rate floor where configured, and an "agent down" composite that
- * fires when every route of the agent fails together. Missing data (no traffic) is healthy.
+ * application-error and throttle rates per route (each guarded by a minimum call count), accuracy
+ * drift and no-scores alarms per evaluator of a route's accuracy SLO, index staleness and a
+ * prompt-cache hit-rate floor where configured, and an "agent down" composite that fires when
+ * every route of the agent fails together. Missing data (no traffic) is healthy, except for
+ * accuracy: a thin window keeps the drift alarm's state, and no evaluations at all is an alarm.
  */
 export class SloAlarms extends Construct {
   /** Every alarm, in creation order. */
@@ -124,6 +134,7 @@ export class SloAlarms extends Construct {
         cloudwatch.AlarmRule.fromAlarm(modelErrors.alarm, cloudwatch.AlarmState.ALARM),
         cloudwatch.AlarmRule.fromAlarm(appErrors.alarm, cloudwatch.AlarmState.ALARM),
       ));
+      this.addAccuracyAlarms(route);
     }
 
     if (agent.retrieval) {
@@ -177,11 +188,68 @@ export class SloAlarms extends Construct {
     };
   }
 
+  /**
+   * Per evaluator of the route's accuracy SLO: a drift alarm per objective, on the upper 95%
+   * bound of the pass rate or mean score over the window (Wilson; a window with less evidence
+   * than the minimum keeps the alarm's state), and a P3 when the evaluator recorded nothing.
+   */
+  private addAccuracyAlarms(route: RouteConfig): void {
+    const accuracy = route.slo.accuracy;
+    if (!accuracy) return;
+    const { agent, metrics } = this.props;
+    const settings = accuracySettings(accuracy);
+    const window = Duration.hours(settings.windowHours);
+    const source = accuracy.agentCore ? `AgentCore Evaluations metric ${accuracy.agentCore.namespace}/${accuracy.agentCore.metricName}` : 'recordEvaluation';
+    for (const evaluator of accuracy.evaluators) {
+      const dims = evaluatorDimensions(agent.id, route, evaluator.id);
+      const objectives: Array<[SloAlarmKind, AccuracyObjective, number | undefined, string]> = [
+        [SloAlarmKind.ACCURACY_PASS_RATE, AccuracyObjective.PASS_RATE, evaluator.minPassRatePercent, 'pass rate'],
+        [SloAlarmKind.ACCURACY_MEAN_SCORE, AccuracyObjective.MEAN_SCORE, evaluator.minMeanScore === undefined ? undefined : evaluator.minMeanScore * 100, 'mean score'],
+      ];
+      for (const [kind, objective, percent, what] of objectives) {
+        if (percent === undefined) continue;
+        const threshold = Number(percent.toPrecision(10));
+        const scores = evaluatorScores(metrics, agent.id, route, evaluator.id, objective, window);
+        this.add({
+          kind,
+          route,
+          qualifier: evaluator.id,
+          severity: settings.severity,
+          metric: metrics.passRateUpperBoundPercent(scores, objective === AccuracyObjective.PASS_RATE ? 'passRate' : 'meanScore', dims, settings.minScoredCalls, ACCURACY_CONFIDENCE_Z, {
+            period: window, label: `${what} of ${evaluator.id}, upper 95% bound (%)`,
+          }),
+          threshold,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+          what: `the ${what} of route ${agent.id}/${route.id} under evaluator ${evaluator.id} is below its objective`,
+          condition: `even the upper 95% confidence bound (Wilson) of the ${what} over ${settings.windowHours} h is < ${threshold}%; `
+            + `a window with fewer than ${settings.minScoredCalls} evaluations is not enough evidence and keeps the alarm's state (source: ${source})`,
+        });
+      }
+      const noScoresHours = settings.noScoresHours;
+      this.add({
+        kind: SloAlarmKind.ACCURACY_NO_SCORES,
+        route,
+        qualifier: evaluator.id,
+        metric: evaluatorCount(metrics, agent.id, route, evaluator.id, Duration.hours(noScoresHours)),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        what: `evaluator ${evaluator.id} of route ${agent.id}/${route.id} recorded no evaluations: the accuracy SLO is blind`,
+        condition: `no evaluation at all in ${noScoresHours} h (source: ${source})`,
+      });
+    }
+  }
+
   private add(spec: AlarmSpec): SloAlarm {
     const { agent, clientId, router } = this.props;
-    const severity = this.severityOf(spec.kind, spec.route);
-    const alarmName = AiOpsNames.alarm(clientId, spec.kind, agent.id, spec.route?.id);
-    const id = spec.route ? `${spec.route.id}-${spec.kind}` : spec.kind;
+    const severity = spec.severity ?? this.severityOf(spec.kind, spec.route);
+    const alarmName = AiOpsNames.alarm(clientId, spec.kind, agent.id, spec.route?.id, spec.qualifier);
+    const id = [spec.route?.id, spec.qualifier, spec.kind].filter((part) => part !== undefined).join('-');
     const runbookUrl = this.runbookOf(spec.kind, alarmName, spec.route);
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName,
@@ -190,7 +258,7 @@ export class SloAlarms extends Construct {
       comparisonOperator: spec.comparisonOperator,
       evaluationPeriods: spec.evaluationPeriods,
       datapointsToAlarm: spec.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: this.description(severity, spec.what, spec.condition, runbookUrl),
     });
     router.route(alarm, severity);

@@ -2,10 +2,10 @@
  * The `cdk-ai-ops` command. Each subcommand is a function of its options; this file only
  * dispatches, prints, and turns user mistakes into a message and exit code 2 (never a stack trace).
  */
-import { ClientConfigError } from '../config/loader';
-import { ReportPeriodError } from '../reporting/period';
 import { CliUsageError, Options } from './options';
 import { REPORT_USAGE, reportCommand } from './report-command';
+import { ClientConfigError } from '../config/loader';
+import { ReportPeriodError } from '../reporting/period';
 
 const USAGE = `Usage: cdk-ai-ops <command> [options]
 

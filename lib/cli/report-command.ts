@@ -5,6 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ClientConfig } from '../config';
+import { forEachLine, logFiles } from './lines';
+import { CliUsageError, Options } from './options';
 import { ClientConfigLoader } from '../config/loader';
 import { PriceCatalog } from '../pricing/price-catalog';
 import { buildReport } from '../reporting/core';
@@ -12,8 +14,6 @@ import { EmfAggregator, LocalAggregates } from '../reporting/emf-aggregator';
 import { monthsOf, parsePeriod, previousPeriod } from '../reporting/period';
 import { renderReport } from '../reporting/render';
 import { GovernanceReportData } from '../reporting/report-schema';
-import { CliUsageError, Options } from './options';
-import { forEachLine, logFiles } from './lines';
 
 export const REPORT_USAGE = `Usage: cdk-ai-ops report --logs <file or folder> (--period YYYY-MM | --quarter YYYY-Qn)
                          [--client <id> [--clients-dir <folder>] | --config <file>] [--out <folder>]
@@ -63,7 +63,8 @@ export async function reportCommand(options: Options, now: Date = new Date()): P
 
   const catalog = PriceCatalog.builtIn().withOverrides(config?.priceOverrides ?? []);
   const report = buildReport({
-    config, catalog,
+    config,
+    catalog,
     current: aggregates.current,
     previous: aggregates.previous.daily.length ? aggregates.previous : undefined,
     months: aggregates.months,

@@ -36,6 +36,41 @@ const severityOverrides = z.strictObject({
   throttleRate: severity().optional(),
 }).describe('Severities replacing the SLA table defaults for this route\'s alarms.');
 
+const EVALUATOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const DIMENSION_NAME = /^[A-Za-z0-9._:/#-]{1,255}$/;
+
+const accuracyEvaluator = z.strictObject({
+  id: z.string().regex(EVALUATOR_ID, 'an evaluator id of letters, digits and . _ : - (at most 100 characters), as the telemetry helper writes it')
+    .describe('Evaluator id, as recordEvaluation writes it (or the AgentCore evaluator\'s dimension value).'),
+  minPassRatePercent: z.number().gt(0).lt(100).optional()
+    .describe('Lowest acceptable share of passing verdicts, percent.'),
+  minMeanScore: z.number().gt(0).lt(1).optional()
+    .describe('Lowest acceptable mean score, between 0 and 1.'),
+}).refine((e) => e.minPassRatePercent !== undefined || e.minMeanScore !== undefined, {
+  message: 'minPassRatePercent or minMeanScore (an evaluator with neither sets no objective)',
+});
+
+const agentCoreEvaluations = z.strictObject({
+  namespace: z.string().regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'a CloudWatch namespace (letters, digits and . _ / # : -)')
+    .describe('Namespace AgentCore Evaluations publishes its scores in, as the CloudWatch console shows it.'),
+  metricName: z.string().regex(/^[\x20-\x7e]{1,255}$/, 'a CloudWatch metric name (1 to 255 printable ASCII characters)')
+    .describe('Metric carrying one score (0 to 1) per evaluation.'),
+  evaluatorDimension: z.string().regex(DIMENSION_NAME, 'a CloudWatch dimension name')
+    .describe('Dimension whose value is the evaluator (each evaluators[].id).'),
+  dimensions: z.record(z.string().regex(DIMENSION_NAME, 'a CloudWatch dimension name'), z.string().regex(/^[\x20-\x7e]{1,1024}$/, 'a dimension value (printable ASCII)'))
+    .optional().describe('Further dimensions selecting this route\'s online evaluation configuration.'),
+}).describe('Read the evaluators\' scores from AgentCore Evaluations\' CloudWatch metrics instead of the telemetry helper\'s records.');
+
+const accuracySlo = z.strictObject({
+  evaluators: z.array(accuracyEvaluator).min(1).describe('Objectives per evaluator.'),
+  windowHours: z.number().int().min(1).max(168).optional()
+    .describe('Hours of evaluations each alarm datapoint pools (default 24).'),
+  minScoredCalls: z.number().int().min(1).max(1_000_000).optional()
+    .describe('Verdicts (or scores) a window needs before the alarm may decide; fewer is not enough evidence (default 30).'),
+  severity: severity().optional().describe('Severity of the accuracy-drift alarms (default P2; the no-scores alarm is P3).'),
+  agentCore: agentCoreEvaluations.optional(),
+}).describe('Accuracy objectives: alarms when the evaluations show, with 95% confidence, a pass rate or mean score below the objective.');
+
 const route = z.strictObject({
   id: id().describe('Route id, as the telemetry helper writes it.'),
   description: text('What the route does.').optional(),
@@ -44,6 +79,7 @@ const route = z.strictObject({
     errorRatePercent: z.number().min(0).max(100).describe('Highest acceptable model-error rate, and apart application-error rate, percent of calls.'),
     throttleRatePercent: z.number().min(0).max(100).optional().describe('Highest acceptable throttle rate, percent of calls (default 5).'),
     severityOverrides: severityOverrides.optional(),
+    accuracy: accuracySlo.optional(),
   }),
   runbookUrl: httpsUrl().optional().describe('Runbook for this route\'s alarms (default: the agent\'s).'),
 });
@@ -157,6 +193,8 @@ export const clientConfigSchema = z.strictObject({
   }).optional().describe('How token spend is watched.'),
   expectedMonthlyCalls: z.number().int().positive().max(1e12).optional()
     .describe('Model calls a month across all agents, for the monitoring-cost estimate (default 1,000,000).'),
+  expectedMonthlyEvaluations: z.number().int().min(0).max(1e12).optional()
+    .describe('Evaluation records (verdicts, scores, feedback) a month, for the monitoring-cost estimate (default: the minimum evidence the accuracy SLOs need).'),
   reports: z.strictObject({
     recipients: z.array(email()).min(1).describe('Addresses that receive the report\'s summary (each confirms its SNS subscription once).'),
     dayOfMonth: z.number().int().min(1).max(28).optional().describe('Day the previous month\'s report is produced (default 1).'),

@@ -42,6 +42,24 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
       if (repeatedRoutes.has(route.id) && routeIds.indexOf(route.id) !== r) {
         problems.push({ path: ['agents', a, 'routes', r, 'id'], expected: `a route id used once in agent '${agent.id}'`, found: `'${route.id}' again` });
       }
+      const accuracy = route.slo.accuracy;
+      if (accuracy) {
+        const evaluatorIds = accuracy.evaluators.map((e) => e.id);
+        const repeatedEvaluators = duplicates(evaluatorIds);
+        accuracy.evaluators.forEach((evaluator, e) => {
+          const path = ['agents', a, 'routes', r, 'slo', 'accuracy', 'evaluators', e];
+          if (repeatedEvaluators.has(evaluator.id) && evaluatorIds.indexOf(evaluator.id) !== e) {
+            problems.push({ path: [...path, 'id'], expected: `an evaluator id used once in route '${route.id}'`, found: `'${evaluator.id}' again` });
+          }
+          if (accuracy.agentCore && evaluator.minPassRatePercent !== undefined) {
+            problems.push({
+              path: [...path, 'minPassRatePercent'],
+              expected: 'minMeanScore only (AgentCore Evaluations publishes scores, not pass/fail verdicts)',
+              found: `minPassRatePercent ${evaluator.minPassRatePercent}`,
+            });
+          }
+        });
+      }
       const { p50Ms, p95Ms, p99Ms } = route.slo.latency;
       if (!(p50Ms <= p95Ms && p95Ms <= p99Ms)) {
         problems.push({

@@ -53,6 +53,68 @@ export interface SeverityOverrides {
   readonly throttleRate?: Severity;
 }
 
+/** The accuracy objective of one evaluator on a route: a pass rate, a mean score, or both. */
+export interface AccuracyEvaluator {
+  /** Evaluator id, as `recordEvaluation` writes it (or the AgentCore evaluator's dimension value). */
+  readonly id: string;
+  /**
+   * Lowest acceptable share of passing verdicts, percent (above 0, below 100).
+   * @default - no pass-rate objective (then `minMeanScore` is required)
+   */
+  readonly minPassRatePercent?: number;
+  /**
+   * Lowest acceptable mean score, between 0 and 1 (exclusive).
+   * @default - no mean-score objective (then `minPassRatePercent` is required)
+   */
+  readonly minMeanScore?: number;
+}
+
+/**
+ * Where AgentCore Evaluations publishes a route's scores: one metric whose evaluator dimension
+ * names the evaluator. Nothing is assumed: give the names the CloudWatch console shows.
+ */
+export interface AgentCoreEvaluationsSource {
+  /** CloudWatch namespace of the scores. */
+  readonly namespace: string;
+  /** Metric carrying one score (0 to 1) per evaluation: Average is the mean, SampleCount the evidence. */
+  readonly metricName: string;
+  /** Dimension whose value is the evaluator (each `evaluators[].id`). */
+  readonly evaluatorDimension: string;
+  /**
+   * Further dimensions that select the route's online evaluation configuration.
+   * @default - none
+   */
+  readonly dimensions?: { [name: string]: string };
+}
+
+/** Accuracy objectives of a route, watched on a confidence bound rather than the raw rate. */
+export interface AccuracySlo {
+  /** Objectives per evaluator (at least one). */
+  readonly evaluators: AccuracyEvaluator[];
+  /**
+   * Hours of evaluations pooled into each alarm datapoint (1 to 168).
+   * @default 24
+   */
+  readonly windowHours?: number;
+  /**
+   * Verdicts (or scores) a window needs before the alarm may decide; a thinner window is not
+   * enough evidence, neither healthy nor breaching.
+   * @default 30
+   */
+  readonly minScoredCalls?: number;
+  /**
+   * Severity of the accuracy-drift alarms; the no-scores alarm is always P3.
+   * @default Severity.P2
+   */
+  readonly severity?: Severity;
+  /**
+   * Read the scores from AgentCore Evaluations' CloudWatch metrics instead of the telemetry
+   * helper's evaluation records (mean-score objectives only: AgentCore publishes scores).
+   * @default - the telemetry helper's evaluation records
+   */
+  readonly agentCore?: AgentCoreEvaluationsSource;
+}
+
 /** Service-level objectives of one route. */
 export interface RouteSlo {
   readonly latency: LatencySlo;
@@ -68,6 +130,11 @@ export interface RouteSlo {
    * @default - the SLA table's defaults
    */
   readonly severityOverrides?: SeverityOverrides;
+  /**
+   * Accuracy objectives per evaluator, with drift and no-scores alarms.
+   * @default - no accuracy alarms (evaluations recorded for the route still reach the dashboards)
+   */
+  readonly accuracy?: AccuracySlo;
 }
 
 /** One entry point or task of an agent, with its own objectives. */
@@ -343,6 +410,12 @@ export interface ClientConfig {
    * @default 1000000
    */
   readonly expectedMonthlyCalls?: number;
+  /**
+   * Evaluation records a month (verdicts, scores, feedback), for the monitoring-cost estimate's
+   * log ingestion.
+   * @default - the minimum evidence the accuracy SLOs need: per evaluator, `minScoredCalls` per window
+   */
+  readonly expectedMonthlyEvaluations?: number;
   /**
    * The monthly governance report.
    * @default - no report

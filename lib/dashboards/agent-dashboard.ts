@@ -2,9 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DashboardPages } from './pages';
+import { agentQualityRows } from './quality-widgets';
 import { AlarmStatusByNameWidget } from './widgets';
 import { AiOpsNames } from '../alarms/names';
-import { AgentConfig } from '../config/types';
+import { AgentConfig, RouteConfig } from '../config/types';
 import { TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
@@ -30,9 +31,20 @@ export interface AgentDashboardProps {
   readonly anomalyBandStdDevs?: number;
 }
 
+/** A route's accuracy objectives in one table cell. */
+function accuracyText(route: RouteConfig): string {
+  const accuracy = route.slo.accuracy;
+  if (!accuracy) return '—';
+  return accuracy.evaluators.map((e) => [
+    e.minPassRatePercent !== undefined ? `${e.id} pass rate ≥ ${e.minPassRatePercent}%` : undefined,
+    e.minMeanScore !== undefined ? `${e.id} mean score ≥ ${e.minMeanScore}` : undefined,
+  ].filter(Boolean).join(', ')).join('; ');
+}
+
 /**
  * One agent's dashboard: per route, latency p50/p95/p99 against the SLO (and time to first
- * token), error rates by cause, tokens by kind and cost; per model, cost, tokens and prompt-cache
+ * token), error rates by cause, tokens by kind and cost; accuracy against the route's accuracy
+ * SLO, evaluations and the feedback rate; per model, cost, tokens and prompt-cache
  * hit rate; sessions (steps, tool calls by tool, cost per session) and retrieval quality where the
  * agent records them; its alarms and owner. Split over pages when CloudWatch's limits require.
  */
@@ -59,9 +71,9 @@ export class AgentDashboard extends Construct {
         `Owner: team **${agent.owner.team}**, service \`${agent.owner.service}\`. ${runbook}. `
           + `Back to the [overview](#dashboards:name=${AiOpsNames.overviewDashboard(clientId)}).`,
         '',
-        '| route | latency SLO p50 / p95 / p99 | error-rate SLO |',
-        '|---|---|---|',
-        ...agent.routes.map((r) => `| ${r.id}${r.description ? `: ${r.description}` : ''} | ${r.slo.latency.p50Ms} / ${r.slo.latency.p95Ms} / ${r.slo.latency.p99Ms} ms | ${r.slo.errorRatePercent}% |`),
+        '| route | latency SLO p50 / p95 / p99 | error-rate SLO | accuracy SLO |',
+        '|---|---|---|---|',
+        ...agent.routes.map((r) => `| ${r.id}${r.description ? `: ${r.description}` : ''} | ${r.slo.latency.p50Ms} / ${r.slo.latency.p95Ms} / ${r.slo.latency.p99Ms} ms | ${r.slo.errorRatePercent}% | ${accuracyText(r)} |`),
       ].join('\n'),
     }));
     pages.addRow(...AlarmStatusByNameWidget.forAlarms(`Alarms of ${title}`, props.alarmNames));
@@ -119,6 +131,8 @@ export class AgentDashboard extends Construct {
         }),
       );
     }
+
+    for (const row of agentQualityRows(agent, props.models, metrics)) pages.addRow(...row);
 
     const hourly = new TelemetryMetricFactory(metrics.namespace, Duration.hours(1));
     const models = props.models;

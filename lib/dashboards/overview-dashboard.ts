@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { chunked, DashboardPages } from './pages';
+import { overviewQualityRows } from './quality-widgets';
 import { TenantRule } from './top-tenants';
 import { AlarmStatusByNameWidget, ContributorInsightsWidget } from './widgets';
 import { AiOpsNames } from '../alarms/names';
@@ -50,7 +51,8 @@ export interface OverviewDashboardProps {
 
 /**
  * The client's overview: spend, cost per transaction, latency, error rates and cache hit rates by
- * agent and model; the provider's own Bedrock metrics; top tenants by cost and tokens; the status of
+ * agent and model; a quality row (accuracy by route at the alarms' bound, evaluations, feedback
+ * rate); the provider's own Bedrock metrics; top tenants by cost and tokens; the status of
  * every alarm; who owns each agent and where its runbook is. Split over pages when CloudWatch's
  * limits require, never truncated.
  */
@@ -224,6 +226,8 @@ export class OverviewDashboard extends Construct {
         })] : []),
       );
     });
+
+    for (const row of overviewQualityRows(agents, metrics, SERIES_PER_GRAPH)) pages.addRow(...row);
 
     const bedrockModels = [...new Set(config.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK).map((m) => m.modelId))];
     if (bedrockModels.length > 0) {

@@ -7,6 +7,7 @@ import { ClientCardinality } from '../config/cardinality';
 import { ClientConfig } from '../config/types';
 import { estimateMonitoringCost, GovernanceReportInventory, MonitoringCostEstimate, MonitoringInventory } from '../pricing/monitoring-cost';
 import { ModelProvider } from '../pricing/price-catalog';
+import { minimumMonthlyEvaluations } from '../quality/settings';
 import { reportSettings } from '../reporting/governance-report';
 import { LOGS_INSIGHTS_SCANS_PER_PERIOD, monthsReadPerMonth } from '../reporting/report-function';
 import { TelemetryContract } from '../telemetry/contract';
@@ -50,7 +51,8 @@ export interface MonitoringCostReportProps {
 /**
  * At synthesis, prices what the enclosing construct built (alarms, composites, anomaly detectors,
  * dashboards, Contributor Insights rules, in every nested stack) plus the custom metrics and log
- * ingestion the config's agents, routes, models and call volume imply, and writes
+ * ingestion the config's agents, routes, models, accuracy evaluators, call and evaluation volume
+ * imply, and writes
  * `<outdir>/<client>.monitoring-cost.json`. Tenants appear nowhere in it.
  */
 export class MonitoringCostReport extends Construct {
@@ -100,6 +102,8 @@ export class MonitoringCostReport extends Construct {
       contributorInsightsMatchedEvents: contributorInsightsRules > 0 ? monthlyCalls * TENANT_RULE_KINDS : 0,
       monthlyCalls,
       bytesPerCall: TelemetryContract.CALL_LINE_BYTES,
+      monthlyEvaluations: config.expectedMonthlyEvaluations ?? minimumMonthlyEvaluations(config),
+      bytesPerEvaluation: TelemetryContract.EVALUATION_LINE_BYTES,
       governanceReport: governanceReportInventory(config, monthlyCalls),
     };
     return estimateMonitoringCost(inventory);

@@ -3,6 +3,10 @@
  * statistics, periods and metric-math expression, evaluated over a series of datapoints with its
  * evaluation periods, datapoints to alarm and missing-data treatment. Pure: the data comes from a
  * `MetricSource`. Anomaly-band alarms are trained by CloudWatch and stay out of it.
+ *
+ * CloudWatch's default evaluation window slides: each evaluation reads the periods that end at
+ * that moment. The backtest samples it every period (calendar-aligned) unless told to step more
+ * often, as a day-long window evaluated hourly is.
  */
 
 /** One metric as an alarm reads it. */
@@ -86,7 +90,7 @@ type Token = { kind: 'number'; value: number } | { kind: 'string'; value: string
 
 function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /\s*(?:(\d+(?:\.\d+)?)|'([^']*)'|([A-Za-z_][A-Za-z0-9_]*)|(>=|<=|==|!=|[-+*/(),<>]))/y;
+  const pattern = /\s*(?:(\d+(?:\.\d+)?)|'([^']*)'|([A-Za-z_][A-Za-z0-9_]*)|(>=|<=|==|!=|[-+*/^(),<>]))/y;
   let index = 0;
   while (index < expression.length) {
     pattern.lastIndex = index;
@@ -105,7 +109,7 @@ function tokenize(expression: string): Token[] {
 type Value = number | undefined;
 type Evaluator = (resolve: (id: string) => Value, insight: (rule: string, metric: string) => Value) => Value;
 
-/** Compiles the subset of CloudWatch metric math the library writes: arithmetic, comparisons, IF, INSIGHT_RULE_METRIC. */
+/** Compiles the subset of CloudWatch metric math the library writes: arithmetic (with ^), comparisons, IF, INSIGHT_RULE_METRIC. */
 export function compileExpression(expression: string): Evaluator {
   const tokens = tokenize(expression);
   let position = 0;
@@ -157,12 +161,20 @@ export function compileExpression(expression: string): Evaluator {
     if (token.kind === 'name') return (resolve) => resolve(token.value);
     throw new Error(`unexpected ${token.value} in "${expression}"`);
   };
+  // ^ binds tighter than * and /, and to the right; a fractional power of a negative is no value.
+  const power = (): Evaluator => {
+    const base = primary();
+    if (peek()?.value !== '^') return base;
+    take('^');
+    const exponent = power();
+    return (r, i) => arith(base(r, i), exponent(r, i), (x, y) => x ** y);
+  };
   const term = (): Evaluator => {
-    let left = primary();
+    let left = power();
     while (peek()?.value === '*' || peek()?.value === '/') {
       const op = take().value;
       const l = left;
-      const right = primary();
+      const right = power();
       left = op === '*' ? (r, i) => arith(l(r, i), right(r, i), (x, y) => x * y)
         : (r, i) => arith(l(r, i), right(r, i), (x, y) => (y === 0 ? Number.NaN : x / y));
     }
@@ -231,22 +243,37 @@ export interface AlarmEvaluation {
   readonly value: Value;
 }
 
+/** How often the backtest evaluates an alarm. */
+export interface EvaluationOptions {
+  /**
+   * Seconds between evaluations; each reads the periods ending at that moment (a sliding window).
+   * @default - the alarm's period (calendar-aligned windows)
+   */
+  readonly stepSeconds?: number;
+}
+
 /**
- * Evaluates the alarm at the end of every period from `from` to `to`: ALARM when at least
- * `datapointsToAlarm` of the last `evaluationPeriods` datapoints breach; missing datapoints count
- * as the alarm's missing-data treatment says (breaching, not breaching, or left out).
+ * Evaluates the alarm every step from `from` to `to`: ALARM when at least `datapointsToAlarm` of
+ * the last `evaluationPeriods` datapoints breach; missing datapoints count as the alarm's
+ * missing-data treatment says (breaching, not breaching, or left out; a window of nothing but
+ * missing datapoints under `ignore` keeps the state). Periods before `from` are not read.
  */
-export function evaluateAlarm(alarm: AlarmDefinition, source: MetricSource, from: number, to: number): AlarmEvaluation[] {
+export function evaluateAlarm(
+  alarm: AlarmDefinition, source: MetricSource, from: number, to: number, options: EvaluationOptions = {},
+): AlarmEvaluation[] {
   const breaches = BREACHES[alarm.comparison];
   if (!breaches) throw new Error(`${alarm.name}: comparison ${alarm.comparison} is not evaluated by the backtest`);
   const periodMs = alarm.periodSeconds * 1000;
+  const stepMs = (options.stepSeconds ?? alarm.periodSeconds) * 1000;
   const results: AlarmEvaluation[] = [];
-  const window: Value[] = [];
   let state: 'ALARM' | 'OK' = 'OK';
-  for (let start = from; start + periodMs <= to; start += periodMs) {
-    const value = datapoint(alarm, source, start);
-    window.push(value);
-    if (window.length > alarm.evaluationPeriods) window.shift();
+  for (let end = from + periodMs; end <= to; end += stepMs) {
+    const window: Value[] = [];
+    for (let k = alarm.evaluationPeriods; k >= 1; k--) {
+      const start = end - k * periodMs;
+      if (start >= from) window.push(datapoint(alarm, source, start));
+    }
+    const value = window[window.length - 1];
     const present = window.filter((v): v is number => v !== undefined);
     const missing = window.length - present.length;
     let breaching = present.filter((v) => breaches(v, alarm.threshold)).length;
@@ -256,7 +283,7 @@ export function evaluateAlarm(alarm: AlarmDefinition, source: MetricSource, from
     } else {
       state = breaching >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
     }
-    results.push({ time: start + periodMs, state, value });
+    results.push({ time: end, state, value });
   }
   return results;
 }

@@ -69,6 +69,16 @@ export interface MonitoringInventory {
   /** Bytes of one model call's telemetry line. */
   readonly bytesPerCall: number;
   /**
+   * Evaluation records a month (verdicts, scores, feedback).
+   * @default 0
+   */
+  readonly monthlyEvaluations?: number;
+  /**
+   * Bytes of one evaluation's telemetry line.
+   * @default 0
+   */
+  readonly bytesPerEvaluation?: number;
+  /**
    * The governance report's own consumption.
    * @default - no report
    */
@@ -120,7 +130,8 @@ function reportItems(report: GovernanceReportInventory | undefined): MonitoringC
 /** Prices an inventory at us-east-1 list prices. */
 export function estimateMonitoringCost(inventory: MonitoringInventory): MonitoringCostEstimate {
   const P = CloudWatchListPrices;
-  const ingestedGb = (inventory.monthlyCalls * inventory.bytesPerCall) / 1e9;
+  const evaluationBytes = (inventory.monthlyEvaluations ?? 0) * (inventory.bytesPerEvaluation ?? 0);
+  const ingestedGb = (inventory.monthlyCalls * inventory.bytesPerCall + evaluationBytes) / 1e9;
   const items: MonitoringCostItem[] = [
     { item: 'custom metrics', quantity: inventory.customMetrics, monthlyUsd: customMetricsUsd(inventory.customMetrics) },
     { item: 'standard-resolution alarm metrics', quantity: inventory.standardAlarmMetrics, monthlyUsd: inventory.standardAlarmMetrics * P.STANDARD_ALARM_METRIC_USD },

@@ -19,7 +19,7 @@ export interface ReportPeriod {
   readonly days: number;
 }
 
-/** Sums over a slice of model-call records (`recordType: ai_call`); costs are the telemetry's own `costUsd`. */
+/** Sums over a slice of model-call records (`recordType: ai_call`); costs are the cost each line recorded. */
 export interface UsageSums {
   readonly calls: number;
   readonly costUsd: number;
@@ -176,8 +176,16 @@ export interface PeriodAggregates {
 /** Sums of `UsageSums` fields, starting from zero. */
 export function emptyUsage(): { -readonly [K in keyof UsageSums]: UsageSums[K] } {
   return {
-    calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
-    modelErrors: 0, appErrors: 0, throttles: 0, failedCostUsd: 0,
+    calls: 0,
+    costUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    modelErrors: 0,
+    appErrors: 0,
+    throttles: 0,
+    failedCostUsd: 0,
   };
 }
 

@@ -2,18 +2,19 @@
  * The report's pure core: the aggregates of a period (and of the one before) in, the report out.
  * No I/O, no clock: `generatedAt` is an input, so the same aggregates always give the same report.
  */
-import { ClientConfig } from '../config/types';
-import { PriceCatalog } from '../pricing/price-catalog';
 import { AlarmEpisode, PeriodAggregates, ReportSource, UsageSums } from './aggregates';
 import { decompose, FactorPart, mixedPrices } from './decompose';
 import { apportionCents, cents, DailyPoint, median, percent, shiftDay, wilsonLowerBound } from './numbers';
 import { daysOf, previousPeriod } from './period';
 import { recommend } from './recommend';
-import { accuracyBarsOf, ConfigRoutes, configRoutes } from './routes';
 import {
   AccuracyEvidence, Anomaly, GovernanceReportData, Movement, ReportSection, SectionId, SloAttainment, TrendPoint,
 } from './report-schema';
+import { accuracyBarsOf, ConfigRoutes, configRoutes } from './routes';
 import { cacheHitRate, compareText, PeriodViews, routeKey, Sums } from './views';
+import { ClientConfig } from '../config/types';
+import { PriceCatalog } from '../pricing/price-catalog';
+import { TelemetryFields } from '../telemetry/contract';
 
 /** What `buildReport` reads. */
 export interface ReportInput {
@@ -126,13 +127,24 @@ export function buildReport(input: ReportInput): GovernanceReportData {
     previousPeriod: previousPeriod(current.period).id,
     generatedAt: input.generatedAt.toISOString(),
     totals: {
-      ...usage(now.total), costUsd: totalCents, ...change(now.total, before?.total, before),
+      ...usage(now.total),
+      costUsd: totalCents,
+      ...change(now.total, before?.total, before),
       failedCostUsd: cents(now.total.failedCostUsd),
       budgetUsd,
       budgetUsedPercent: budgetUsd ? percent(now.total.costUsd, budgetUsd) : null,
     },
-    byModel, byAgent, byRoute, byTenant,
-    movement, anomalies, slo, accuracy, recommendations, coverage, reconciliation,
+    byModel,
+    byAgent,
+    byRoute,
+    byTenant,
+    movement,
+    anomalies,
+    slo,
+    accuracy,
+    recommendations,
+    coverage,
+    reconciliation,
     charts: charts(now, current),
     trends: current.period.kind === 'quarter' ? trends(input.months ?? []) : [],
     sections,
@@ -140,11 +152,15 @@ export function buildReport(input: ReportInput): GovernanceReportData {
   };
 }
 
-/** The usage columns; `costUsd` stays exact until `apportion` rounds a whole breakdown. */
+/** The usage columns; the cost stays exact until `apportion` rounds a whole breakdown. */
 function usage(s: UsageSums) {
   return {
-    costUsd: s.costUsd, calls: s.calls, inputTokens: s.inputTokens, outputTokens: s.outputTokens,
-    cacheReadTokens: s.cacheReadTokens, cacheWriteTokens: s.cacheWriteTokens,
+    costUsd: s.costUsd,
+    calls: s.calls,
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    cacheReadTokens: s.cacheReadTokens,
+    cacheWriteTokens: s.cacheWriteTokens,
   };
 }
 
@@ -185,7 +201,7 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
     const parts = decompose(was, is, prices);
     routeParts.set(key, parts);
     const days = [...(before.routeDays.get(key) ?? new Map()).entries(), ...(now.routeDays.get(key) ?? new Map()).entries()].sort(([a], [b]) => compareText(a, b));
-    movements.push(movementOf('route', key, was, is, parts, days, now));
+    movements.push(movementOf(TelemetryFields.ROUTE.name, key, was, is, parts, days, now));
   }
   const agents = new Set([...now.byAgent.keys(), ...before.byAgent.keys()]);
   for (const agent of agents) {
@@ -195,7 +211,7 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
     // An agent's parts are the sums of its routes' parts; from/to describe the agent as a whole.
     const parts = agentShape.map((p, i) => ({ ...p, usd: ofAgent.reduce((s, route) => s + route[i].usd, 0) }));
     const days = [...(before.agentDays.get(agent) ?? new Map()).entries(), ...(now.agentDays.get(agent) ?? new Map()).entries()].sort(([a], [b]) => compareText(a, b));
-    movements.push(movementOf('agent', agent, was, is, parts, days, now));
+    movements.push(movementOf(TelemetryFields.AGENT.name, agent, was, is, parts, days, now));
   }
   return movements
     .filter((m) => Math.abs(m.changeUsd) >= MIN_EXPLAINED_CHANGE_USD)
@@ -219,13 +235,20 @@ function movementOf(scope: Movement['scope'], key: string, was: UsageSums, is: U
   };
   const changeUsd = is.costUsd - was.costUsd;
   const withText = parts.map((p) => ({
-    factor: p.factor, usd: cents(p.usd), from: round(p.from), to: round(p.to), since: since[p.factor],
+    factor: p.factor,
+    usd: cents(p.usd),
+    from: round(p.from),
+    to: round(p.to),
+    since: since[p.factor],
     text: partText(p, since[p.factor]),
   }));
   const told = [...withText].filter((p) => Math.abs(p.usd) >= 0.01 && Math.abs(p.usd) >= Math.abs(changeUsd) * 0.05).sort((a, b) => Math.abs(b.usd) - Math.abs(a.usd));
   return {
-    scope, key,
-    previousCostUsd: cents(was.costUsd), costUsd: cents(is.costUsd), changeUsd: cents(changeUsd),
+    scope,
+    key,
+    previousCostUsd: cents(was.costUsd),
+    costUsd: cents(is.costUsd),
+    changeUsd: cents(changeUsd),
     parts: withText,
     text: `${key} ${signedUsd(changeUsd)}${told.length ? `: ${told.map((p) => p.text).join('; ')}` : ''}`,
   };
@@ -273,8 +296,15 @@ function describeAnomaly(a: AlarmEpisode, now: PeriodViews, periodEnd: string): 
   const scope = [a.agent, a.route].filter(Boolean).join('/') || 'client-wide';
   const hours = durationMinutes >= 120 ? `${Math.round(durationMinutes / 6) / 10} h` : `${durationMinutes} min`;
   return {
-    kind: a.kind, alarmName: a.alarmName, severity: a.severity ?? null, agent: a.agent ?? null, route: a.route ?? null,
-    start: a.start, end: a.end ?? null, durationMinutes, costImpactUsd,
+    kind: a.kind,
+    alarmName: a.alarmName,
+    severity: a.severity ?? null,
+    agent: a.agent ?? null,
+    route: a.route ?? null,
+    start: a.start,
+    end: a.end ?? null,
+    durationMinutes,
+    costImpactUsd,
     text: `${a.kind} (${scope}) from ${a.start.slice(0, 16).replace('T', ' ')} UTC for ${hours}${a.end ? '' : ' (still in alarm at the period\'s end)'}${costImpactUsd ? `, ${signedUsd(costImpactUsd)} above a usual day` : ''}`,
   };
 }
@@ -299,9 +329,14 @@ function sloAttainment(now: PeriodViews, current: PeriodAggregates, routes: Conf
       modelErr === null ? null : modelErr <= slo.errorRatePercent, appErr === null ? null : appErr <= slo.errorRatePercent,
       throttle === null ? null : throttle <= throttleSlo];
     rows.push({
-      route: key, calls, latency,
-      modelErrorRatePercent: round2(modelErr), appErrorRatePercent: round2(appErr), errorSloPercent: slo.errorRatePercent,
-      throttleRatePercent: round2(throttle), throttleSloPercent: throttleSlo,
+      route: key,
+      calls,
+      latency,
+      modelErrorRatePercent: round2(modelErr),
+      appErrorRatePercent: round2(appErr),
+      errorSloPercent: slo.errorRatePercent,
+      throttleRatePercent: round2(throttle),
+      throttleSloPercent: throttleSlo,
       errorBudgetUsedPercent: errorBudget,
       met: checks.some((c) => c === null) ? null : checks.every(Boolean),
     });
@@ -331,9 +366,17 @@ export function accuracyEvidence(current: PeriodAggregates, routes: ConfigRoutes
       meets = checks.length ? checks.every(Boolean) : null;
     }
     return {
-      route: key, model: e.model, variant: e.variant ?? null, evaluator: e.evaluator, verdicts: e.verdicts,
-      passRatePercent: pct(passRate), passRateLowerBoundPercent: pct(lower), meanScore: mean === null ? null : Math.round(mean * 1000) / 1000,
-      barPercent: bar?.minPassRatePercent ?? null, barMeanScore: bar?.minMeanScore ?? null, meetsBar: meets,
+      route: key,
+      model: e.model,
+      variant: e.variant ?? null,
+      evaluator: e.evaluator,
+      verdicts: e.verdicts,
+      passRatePercent: pct(passRate),
+      passRateLowerBoundPercent: pct(lower),
+      meanScore: mean === null ? null : Math.round(mean * 1000) / 1000,
+      barPercent: bar?.minPassRatePercent ?? null,
+      barMeanScore: bar?.minMeanScore ?? null,
+      meetsBar: meets,
     };
   }).sort((a, b) => compareText(a.route, b.route) || compareText(a.model, b.model) || compareText(a.evaluator, b.evaluator) || compareText(a.variant ?? '', b.variant ?? ''));
 }

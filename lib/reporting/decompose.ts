@@ -14,9 +14,9 @@
  * count under the hit rate). Prices are the previous period's, mixed over the route's models by
  * token kind, so a swap to another model lands in the last part.
  */
-import { PriceCatalog } from '../pricing/price-catalog';
 import { UsageSums } from './aggregates';
 import { cacheHitRate, promptTokens, RouteModelSums } from './views';
+import { PriceCatalog } from '../pricing/price-catalog';
 
 /** USD per token of each kind. */
 export interface KindPrices {
@@ -37,11 +37,15 @@ export interface FactorPart {
 
 /** A model's price of one token of each kind on a date, client overrides applied; undefined when unpriced. */
 export function kindPricesAt(catalog: PriceCatalog, modelId: string, at: Date): KindPrices | undefined {
-  const one = (kind: 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens') =>
-    catalog.costOf({ modelId, timestamp: at, inputTokens: 0, outputTokens: 0, [kind]: 1 });
-  const input = one('inputTokens');
+  const none = { modelId, timestamp: at, inputTokens: 0, outputTokens: 0 };
+  const input = catalog.costOf({ ...none, inputTokens: 1 });
   if (!input.priced) return undefined;
-  return { input: input.costUsd, output: one('outputTokens').costUsd, cacheRead: one('cacheReadTokens').costUsd, cacheWrite: one('cacheWriteTokens').costUsd };
+  return {
+    input: input.costUsd,
+    output: catalog.costOf({ ...none, outputTokens: 1 }).costUsd,
+    cacheRead: catalog.costOf({ ...none, cacheReadTokens: 1 }).costUsd,
+    cacheWrite: catalog.costOf({ ...none, cacheWriteTokens: 1 }).costUsd,
+  };
 }
 
 /** The route's price per token kind, mixed over its models by each kind's tokens (by calls where a kind has none). */

@@ -160,9 +160,15 @@ class PeriodAccumulator {
       const latency = r.latency.sorted();
       const output = r.output.sorted();
       return {
-        agent: r.agent, route: r.route, calls: latency.length,
-        latencyP50Ms: nearestRank(latency, 50), latencyP95Ms: nearestRank(latency, 95), latencyP99Ms: nearestRank(latency, 99),
-        outputTokensP50: nearestRank(output, 50), outputTokensP95: nearestRank(output, 95), outputTokensP99: nearestRank(output, 99),
+        agent: r.agent,
+        route: r.route,
+        calls: latency.length,
+        latencyP50Ms: nearestRank(latency, 50),
+        latencyP95Ms: nearestRank(latency, 95),
+        latencyP99Ms: nearestRank(latency, 99),
+        outputTokensP50: nearestRank(output, 50),
+        outputTokensP95: nearestRank(output, 95),
+        outputTokensP99: nearestRank(output, 99),
         outputTokensMax: output.length ? output[output.length - 1] : 0,
       };
     });

@@ -1,3 +1,5 @@
+import { ACCURACY_CONFIDENCE_Z } from '../quality/settings';
+
 /*
  * Small numeric helpers of the report: cents, apportioning rounded shares so they add up to the
  * rounded total, the Wilson lower bound of a pass rate, and the day a daily series shifted.
@@ -32,14 +34,11 @@ export function apportionCents(values: number[], totalUsd: number): number[] {
   return result.map((c) => c / 100);
 }
 
-/** z for a two-sided 95% interval. */
-const Z95 = 1.959963984540054;
-
 /**
  * The Wilson score interval's lower bound of a pass rate (Miller, "Adding Error Bars to Evals"),
- * the same bound the accuracy alarms compute; 0 when there is no evidence.
+ * one-sided at the confidence the accuracy alarms use; 0 when there is no evidence.
  */
-export function wilsonLowerBound(passRate: number, n: number, z = Z95): number {
+export function wilsonLowerBound(passRate: number, n: number, z: number = ACCURACY_CONFIDENCE_Z): number {
   if (n <= 0) return 0;
   const z2 = z * z;
   const centre = passRate + z2 / (2 * n);

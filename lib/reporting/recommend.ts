@@ -3,15 +3,15 @@
  * swaps (backed by accuracy evidence or marked as needing a shadow evaluation) and models
  * reaching their end of life. Every saving is per month, at today's prices.
  */
-import { ClientConfig } from '../config/types';
-import { PriceCatalog } from '../pricing/price-catalog';
-import { ModelPrice } from '../pricing/types';
 import { PeriodAggregates, UsageSums } from './aggregates';
 import { KindPrices, kindPricesAt, mixedPrices } from './decompose';
 import { cents, wilsonLowerBound } from './numbers';
 import { Recommendation } from './report-schema';
-import { cacheHitRate, compareText, PeriodViews, promptTokens, routeKey } from './views';
 import { accuracyBarsOf, ConfigRoutes } from './routes';
+import { cacheHitRate, compareText, PeriodViews, promptTokens, routeKey } from './views';
+import { ClientConfig } from '../config/types';
+import { PriceCatalog } from '../pricing/price-catalog';
+import { ModelPrice } from '../pricing/types';
 
 export interface RecommendInput {
   readonly now: PeriodViews;
@@ -70,7 +70,9 @@ function promptCaching({ now, catalog, routes, generatedAt, months }: RecommendI
       ? `prompts repeat: ${repeats.join(' and ')}`
       : 'unverified: the route reads nothing like the target from the cache yet; the shared prefix (system prompt, tool definitions) must be marked cacheable';
     recs.push({
-      id: `prompt-caching:${key}`, kind: 'prompt-caching', target: key,
+      id: `prompt-caching:${key}`,
+      kind: 'prompt-caching',
+      target: key,
       title: `Raise ${key}'s prompt-cache hit rate from ${pct(hit)} to ${pct(target)}`,
       monthlySavingsUsd: cents(saved),
       arithmetic: `(${pct(target)} - ${pct(hit)}) x ${n(promptTokens(s) / months)} input-side tokens a month x (${perM(prices.input)} input - ${perM(prices.cacheRead)} cache read) = ${usd(saved)} a month; ${n(perCall)} tokens a call are above the ${MIN_CACHEABLE_PROMPT_TOKENS}-token caching minimum; cache writes not counted`,
@@ -96,7 +98,9 @@ function outputCaps({ now, current, catalog, generatedAt, months }: RecommendInp
     // Every call above p99 carries at least p99 tokens, so capping at `cap` trims at least p99 - cap from each.
     const saved = (0.01 * d.calls * (d.outputTokensP99 - cap) * prices.output) / months;
     recs.push({
-      id: `max-output-tokens:${key}`, kind: 'max-output-tokens', target: key,
+      id: `max-output-tokens:${key}`,
+      kind: 'max-output-tokens',
+      target: key,
       title: `Cap ${key}'s output at about ${n(cap)} tokens (its p99 is ${(d.outputTokensP99 / d.outputTokensP95).toFixed(1)}x its p95)`,
       monthlySavingsUsd: cents(saved),
       arithmetic: `at least 1% of ${n(d.calls / months)} calls a month x (${n(d.outputTokensP99)} p99 - ${n(cap)} cap) tokens x ${perM(prices.output)} output = ${usd(saved)} a month (a lower bound: the longest answer was ${n(d.outputTokensMax)} tokens)`,
@@ -113,7 +117,9 @@ function retries({ now, months }: RecommendInput): Recommendation[] {
     const failed = s.modelErrors + s.appErrors + s.throttles;
     const saved = s.failedCostUsd / months;
     recs.push({
-      id: `retry-tuning:${key}`, kind: 'retry-tuning', target: key,
+      id: `retry-tuning:${key}`,
+      kind: 'retry-tuning',
+      target: key,
       title: `Stop paying for ${key}'s failed calls (${((s.failedCostUsd / s.costUsd) * 100).toFixed(1)}% of its spend)`,
       monthlySavingsUsd: cents(saved),
       arithmetic: `${n(failed / months)} failed calls a month (${n(s.modelErrors / months)} model errors, ${n(s.appErrors / months)} application errors, ${n(s.throttles / months)} throttles) spent ${usd(saved)}; failing fast, capping retries and backing off on throttles saves up to that`,
@@ -160,7 +166,9 @@ function modelSwaps({ now, current, catalog, routes, generatedAt, months }: Reco
       if (!choice) continue;
       const shownId = now.byModel.has(choice.c.modelId) ? choice.c.modelId : [...now.byModel.keys()].find((m) => PriceCatalog.canonicalModelId(m) === choice.c.modelId) ?? choice.c.modelId;
       recs.push({
-        id: `model-swap:${key}:${used.model}`, kind: 'model-swap', target: key,
+        id: `model-swap:${key}:${used.model}`,
+        kind: 'model-swap',
+        target: key,
         title: `Serve ${key} with ${choice.c.displayName} (${shownId}) instead of ${price.displayName}`,
         monthlySavingsUsd: cents(choice.saved),
         arithmetic: `${n(used.calls / months)} calls a month on ${used.model} cost ${usd(currentCost / months)} at its prices; the same tokens at ${choice.c.displayName}'s prices (${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.input)} input, ${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.output)} output) cost ${usd(choice.projected / months)}: ${usd(choice.saved)} a month`,
@@ -196,7 +204,7 @@ function swapEvidence(current: PeriodAggregates, key: string, route: Parameters<
       const lower = wilsonLowerBound(rate, verdicts) * 100;
       const ok = lower >= bar.minPassRatePercent;
       backed &&= ok;
-      findings.push(`${bar.id}: pass rate ${(rate * 100).toFixed(1)}% (95% lower bound ${lower.toFixed(1)}%) ${ok ? '>=' : '<'} ${bar.minPassRatePercent}% bar over ${verdicts} scored calls`);
+      findings.push(`${bar.id}: pass rate ${(rate * 100).toFixed(1)}% (one-sided 95% lower bound ${lower.toFixed(1)}%) ${ok ? '>=' : '<'} ${bar.minPassRatePercent}% bar over ${verdicts} scored calls`);
     }
     if (bar.minMeanScore !== undefined) {
       const mean = ww ? ws / ww : 0;
@@ -220,7 +228,9 @@ function endOfLife({ now, catalog, generatedAt }: RecommendInput): Recommendatio
     const successor = successors[0];
     const days = Math.ceil((Date.parse(price.deprecationDate!) - generatedAt.getTime()) / 86_400_000);
     recs.push({
-      id: `model-end-of-life:${model}`, kind: 'model-end-of-life', target: model,
+      id: `model-end-of-life:${model}`,
+      kind: 'model-end-of-life',
+      target: model,
       title: `${price.displayName} (${model}) ${days >= 0 ? `reaches its end of life in ${days} days (${price.deprecationDate})` : `reached its end of life on ${price.deprecationDate}`}`,
       monthlySavingsUsd: 0,
       arithmetic: `${n(now.byModel.get(model)!.calls)} calls this period depend on it${successor ? `; suggested successor ${successor.displayName} (${successor.modelId})` : ''}`,

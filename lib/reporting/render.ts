@@ -4,6 +4,7 @@
  */
 import { renderHtml } from './html';
 import { GovernanceReportData, reportSchema } from './report-schema';
+import { TelemetryFields as F, TelemetryMetrics as M } from '../telemetry/contract';
 
 /** One output file. */
 export interface ReportFile {
@@ -43,19 +44,19 @@ export function renderMarkdown(r: GovernanceReportData): string {
 
   const t = r.totals;
   out.push(`## Totals${mark('totals')}`);
-  out.push(table(['spend', 'change', 'calls', 'input', 'output', 'cache read', 'cache write', 'failed calls cost', 'budget used'], [[
+  out.push(table(['Spend', 'Change', 'Calls', 'Input', 'Output', 'Cache read', 'Cache write', 'Failed calls cost', 'Budget used'], [[
     money(t.costUsd), `${signed(t.changeUsd)} (${pct(t.changePercent)})`, int(t.calls), int(t.inputTokens), int(t.outputTokens),
     int(t.cacheReadTokens), int(t.cacheWriteTokens), money(t.failedCostUsd), t.budgetUsd === null ? 'n/a' : `${pct(t.budgetUsedPercent)} of ${money(t.budgetUsd)}`,
   ]]));
 
   out.push(`## Spend by model, agent and route${mark('breakdowns')}`);
-  out.push(table(['model', 'provider', 'spend', 'share', 'change', 'calls'], r.byModel.slice(0, TOP_ROWS).map((m) => [m.model, m.provider, money(m.costUsd), pct(m.sharePercent), signed(m.changeUsd), int(m.calls)])));
-  out.push(table(['agent', 'spend', 'budget', 'change', 'calls'], r.byAgent.slice(0, TOP_ROWS).map((a) => [a.agent, money(a.costUsd), money(a.budgetUsd), signed(a.changeUsd), int(a.calls)])));
-  out.push(table(['route', 'spend', 'change', 'calls', 'cache hit rate'], r.byRoute.slice(0, TOP_ROWS).map((x) => [x.route, money(x.costUsd), signed(x.changeUsd), int(x.calls), pct(x.cacheHitRatePercent)])));
+  out.push(table(['Model', 'Provider', 'Spend', 'Share', 'Change', 'Calls'], r.byModel.slice(0, TOP_ROWS).map((m) => [m.model, m.provider, money(m.costUsd), pct(m.sharePercent), signed(m.changeUsd), int(m.calls)])));
+  out.push(table(['Agent', 'Spend', 'Budget', 'Change', 'Calls'], r.byAgent.slice(0, TOP_ROWS).map((a) => [a.agent, money(a.costUsd), money(a.budgetUsd), signed(a.changeUsd), int(a.calls)])));
+  out.push(table(['Route', 'Spend', 'Change', 'Calls', 'Cache hit rate'], r.byRoute.slice(0, TOP_ROWS).map((x) => [x.route, money(x.costUsd), signed(x.changeUsd), int(x.calls), pct(x.cacheHitRatePercent)])));
 
   out.push(`## Spend by tenant${mark('tenants')}`);
   out.push(`${int(r.byTenant.length)} tenants; the top ${Math.min(TOP_ROWS, r.byTenant.length)} below, all of them in \`by-tenant.csv\`.`);
-  out.push(table(['tenant', 'spend', 'share', 'cumulative', 'calls'], r.byTenant.slice(0, TOP_ROWS).map((x) => [x.tenant, money(x.costUsd), pct(x.sharePercent), pct(x.cumulativeSharePercent), int(x.calls)])));
+  out.push(table(['Tenant', 'Spend', 'Share', 'Cumulative', 'Calls'], r.byTenant.slice(0, TOP_ROWS).map((x) => [x.tenant, money(x.costUsd), pct(x.sharePercent), pct(x.cumulativeSharePercent), int(x.calls)])));
 
   out.push(`## Why spend moved${mark('movement')}`);
   out.push(r.movement.length ? r.movement.slice(0, TOP_ROWS).map((m) => `- ${cell(m.text)}`).join('\n') : 'No agent or route moved by a dollar or more.');
@@ -64,7 +65,7 @@ export function renderMarkdown(r: GovernanceReportData): string {
   out.push(r.anomalies.length ? r.anomalies.map((a) => `- **${a.severity ?? '?'}** ${cell(a.text)}`).join('\n') : 'No spend or usage anomaly alarm fired.');
 
   out.push(`## SLO attainment${mark('slo')}`);
-  out.push(table(['route', 'calls', 'p50 / SLO', 'p95 / SLO', 'p99 / SLO', 'model errors', 'app errors', 'error SLO', 'throttles', 'error budget used', 'met'], r.slo.map((s) => [
+  out.push(table(['Route', 'Calls', 'P50 / SLO', 'P95 / SLO', 'P99 / SLO', 'Model errors', 'App errors', 'Error SLO', 'Throttles', 'Error budget used', 'Met'], r.slo.map((s) => [
     s.route, int(s.calls),
     ...(['p50', 'p95', 'p99'] as const).map((k) => `${s.latency[k].observedMs ?? 'n/a'} / ${s.latency[k].sloMs} ms`),
     pct(s.modelErrorRatePercent), pct(s.appErrorRatePercent), pct(s.errorSloPercent), `${pct(s.throttleRatePercent)} / ${pct(s.throttleSloPercent)}`,
@@ -72,7 +73,7 @@ export function renderMarkdown(r: GovernanceReportData): string {
   ])));
 
   out.push(`## Accuracy evidence${mark('accuracy')}`);
-  out.push(r.accuracy.length ? table(['route', 'model', 'variant', 'evaluator', 'scored', 'pass rate', 'lower bound', 'mean score', 'bar', 'meets'], r.accuracy.map((a) => [
+  out.push(r.accuracy.length ? table(['Route', 'Model', 'Variant', 'Evaluator', 'Scored', 'Pass rate', 'Lower bound', 'Mean score', 'Bar', 'Meets'], r.accuracy.map((a) => [
     a.route, a.model, a.variant ?? '', a.evaluator, int(a.verdicts), pct(a.passRatePercent), pct(a.passRateLowerBoundPercent),
     a.meanScore === null ? 'n/a' : String(a.meanScore), a.barPercent !== null ? `${a.barPercent}%` : a.barMeanScore !== null ? String(a.barMeanScore) : 'none',
     a.meetsBar === null ? 'undecided' : a.meetsBar ? 'yes' : '**no**',
@@ -85,7 +86,7 @@ export function renderMarkdown(r: GovernanceReportData): string {
   out.push(`## Coverage${mark('coverage')}`);
   out.push(`${c.routesInTelemetry} routes in the telemetry, ${c.routesInConfig} in the config (${c.routesWithSlo} with SLOs)${c.alarmsPerRoute === null ? '' : `, ${c.alarmsPerRoute} alarms per route`}.`
     + `${c.unconfiguredRoutes.length ? ` Not in the config: ${c.unconfiguredRoutes.map(cell).join(', ')}.` : ''}${c.silentRoutes.length ? ` No calls: ${c.silentRoutes.join(', ')}.` : ''}`);
-  if (c.bedrock.length) out.push(table(['Bedrock model', 'recorded calls', 'Bedrock invocations', 'coverage'], c.bedrock.map((b) => [b.model, int(b.telemetryCalls), b.bedrockInvocations === null ? 'n/a' : int(b.bedrockInvocations), pct(b.coveragePercent)])));
+  if (c.bedrock.length) out.push(table(['Bedrock model', 'Recorded calls', 'Bedrock invocations', 'Coverage'], c.bedrock.map((b) => [b.model, int(b.telemetryCalls), b.bedrockInvocations === null ? 'n/a' : int(b.bedrockInvocations), pct(b.coveragePercent)])));
 
   const k = r.reconciliation;
   out.push(`## Billed vs recorded Bedrock spend${mark('reconciliation')}`);
@@ -93,7 +94,7 @@ export function renderMarkdown(r: GovernanceReportData): string {
 
   if (r.periodKind === 'quarter') {
     out.push(`## Quarterly trends${mark('trends')}`);
-    out.push(table(['month', 'spend', 'calls', 'cost per call', 'p95 (call-weighted)', 'pass rate', 'Bedrock coverage'], r.trends.map((p) => [
+    out.push(table(['Month', 'Spend', 'Calls', 'Cost per call', 'P95 (call-weighted)', 'Pass rate', 'Bedrock coverage'], r.trends.map((p) => [
       p.period, money(p.costUsd), int(p.calls), p.costPerCallUsd === null ? 'n/a' : `$${p.costPerCallUsd}`, p.latencyP95Ms === null ? 'n/a' : `${p.latencyP95Ms} ms`, pct(p.passRatePercent), pct(p.bedrockCoveragePercent),
     ])));
   }
@@ -112,23 +113,25 @@ function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv<T extends Record<string, unknown>>(rows: T[], columns: Array<keyof T & string>): string {
-  return [columns.join(','), ...rows.map((row) => columns.map((c) => csvField(row[c] as string | number | null)).join(','))].join('\r\n') + '\r\n';
+function csv(rows: object[], columns: string[]): string {
+  const field = (row: object, column: string) => csvField((row as Record<string, string | number | null>)[column] ?? null);
+  return [columns.join(','), ...rows.map((row) => columns.map((c) => field(row, c)).join(','))].join('\r\n') + '\r\n';
 }
 
-const USAGE_COLUMNS = ['costUsd', 'calls', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens'] as const;
-const CHANGE_COLUMNS = ['previousCostUsd', 'changeUsd', 'changePercent'] as const;
+// The report's usage columns carry the telemetry contract's names.
+const USAGE_COLUMNS = [M.COST_USD, M.CALLS, M.INPUT_TOKENS, M.OUTPUT_TOKENS, M.CACHE_READ_TOKENS, M.CACHE_WRITE_TOKENS].map((m) => m.name);
+const CHANGE_COLUMNS = ['previousCostUsd', 'changeUsd', 'changePercent'];
 
 /** Every breakdown, every row. */
 export function renderCsvFiles(r: GovernanceReportData): ReportFile[] {
   const file = (name: string, body: string): ReportFile => ({ name, contentType: 'text/csv; charset=utf-8', body });
   return [
-    file('by-model.csv', csv(r.byModel, ['model', 'provider', ...USAGE_COLUMNS, ...CHANGE_COLUMNS, 'sharePercent'])),
-    file('by-agent.csv', csv(r.byAgent, ['agent', ...USAGE_COLUMNS, ...CHANGE_COLUMNS, 'budgetUsd'])),
-    file('by-route.csv', csv(r.byRoute, ['route', 'agent', ...USAGE_COLUMNS, ...CHANGE_COLUMNS, 'cacheHitRatePercent'])),
-    file('by-tenant.csv', csv(r.byTenant, ['tenant', ...USAGE_COLUMNS, 'sharePercent', 'cumulativeSharePercent'])),
+    file('by-model.csv', csv(r.byModel, [F.MODEL.name, F.PROVIDER.name, ...USAGE_COLUMNS, ...CHANGE_COLUMNS, 'sharePercent'])),
+    file('by-agent.csv', csv(r.byAgent, [F.AGENT.name, ...USAGE_COLUMNS, ...CHANGE_COLUMNS, 'budgetUsd'])),
+    file('by-route.csv', csv(r.byRoute, [F.ROUTE.name, F.AGENT.name, ...USAGE_COLUMNS, ...CHANGE_COLUMNS, 'cacheHitRatePercent'])),
+    file('by-tenant.csv', csv(r.byTenant, [F.TENANT.name, ...USAGE_COLUMNS, 'sharePercent', 'cumulativeSharePercent'])),
     file('recommendations.csv', csv(r.recommendations, ['id', 'kind', 'target', 'title', 'monthlySavingsUsd', 'arithmetic', 'evidence'])),
-    file('anomalies.csv', csv(r.anomalies, ['kind', 'alarmName', 'severity', 'agent', 'route', 'start', 'end', 'durationMinutes', 'costImpactUsd'])),
+    file('anomalies.csv', csv(r.anomalies, ['kind', 'alarmName', 'severity', F.AGENT.name, F.ROUTE.name, 'start', 'end', 'durationMinutes', 'costImpactUsd'])),
   ];
 }
 
@@ -152,7 +155,7 @@ export function summaryText(r: GovernanceReportData, where: ReportLocation): str
     `Spend: ${money(t.costUsd)} over ${int(t.calls)} model calls${t.changeUsd === null ? '' : `, ${signed(t.changeUsd)} (${pct(t.changePercent)}) vs ${r.previousPeriod}`}.`,
   ];
   if (t.budgetUsd !== null) lines.push(`Budget: ${pct(t.budgetUsedPercent)} of ${money(t.budgetUsd)} used.`);
-  const movers = r.movement.filter((m) => m.scope === 'route').slice(0, 3);
+  const movers = r.movement.filter((m) => m.scope === F.ROUTE.name).slice(0, 3);
   if (movers.length) lines.push('', 'Biggest moves:', ...movers.map((m) => `- ${m.text}`));
   const anomalies = [...r.anomalies].sort((a, b) => (b.costImpactUsd ?? 0) - (a.costImpactUsd ?? 0)).slice(0, 3);
   lines.push('', anomalies.length ? 'Top anomalies:' : 'No spend anomaly alarm fired.', ...anomalies.map((a) => `- [${a.severity ?? '?'}] ${a.text}`));

@@ -4,6 +4,7 @@
  * `report.html` and the CSV files are renderings of it.
  */
 import { z } from 'zod';
+import { TelemetryFields } from '../telemetry/contract';
 
 const usd = z.number().describe('US dollars, rounded to the cent');
 const count = z.number().int().min(0);
@@ -48,7 +49,7 @@ const movementPart = z.strictObject({
 });
 
 const movement = z.strictObject({
-  scope: z.enum(['agent', 'route']),
+  scope: z.enum([TelemetryFields.AGENT.name, TelemetryFields.ROUTE.name]).describe('Whether the movement is of an agent or of a route'),
   key: z.string().describe('agent, or agent/route'),
   previousCostUsd: usd,
   costUsd: usd,
@@ -92,7 +93,7 @@ const accuracy = z.strictObject({
   evaluator: z.string(),
   verdicts: count,
   passRatePercent: z.number().nullable(),
-  passRateLowerBoundPercent: z.number().nullable().describe('Wilson 95% lower bound of the pass rate'),
+  passRateLowerBoundPercent: z.number().nullable().describe('Wilson lower bound of the pass rate, one-sided 95%'),
   meanScore: z.number().nullable(),
   barPercent: z.number().nullable().describe('The route\'s minimum pass rate for this evaluator, percent, where configured'),
   barMeanScore: z.number().nullable(),

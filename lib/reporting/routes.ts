@@ -1,11 +1,9 @@
 /*
- * The client config as the report reads it: routes by `agent/route`, and their accuracy bars.
+ * The client config as the report reads it: routes by agent/route, and their accuracy bars.
  */
-import { AgentConfig, ClientConfig, RouteConfig } from '../config/types';
 import { routeKey } from './views';
-
-/** Scored calls below which accuracy evidence does not decide, when the route names no minimum. */
-export const DEFAULT_MIN_SCORED_CALLS = 30;
+import { AccuracyEvaluator, AgentConfig, ClientConfig, RouteConfig } from '../config/types';
+import { ACCURACY_DEFAULTS, accuracySettings } from '../quality/settings';
 
 export type ConfigRoutes = Map<string, { agent: AgentConfig; route: RouteConfig }>;
 
@@ -16,16 +14,8 @@ export function configRoutes(config: ClientConfig | undefined): ConfigRoutes {
   return map;
 }
 
-/** An accuracy bar of a route: the minimum pass rate and/or mean score of one evaluator. */
-export interface AccuracyBar {
-  readonly id: string;
-  readonly minPassRatePercent?: number;
-  readonly minMeanScore?: number;
+/** The route's accuracy bars (one per evaluator) and the evidence they need before they decide. */
+export function accuracyBarsOf(route: RouteConfig | undefined): { bars: AccuracyEvaluator[]; minScoredCalls: number } {
+  const accuracy = route?.slo.accuracy;
+  return { bars: accuracy?.evaluators ?? [], minScoredCalls: accuracy ? accuracySettings(accuracy).minScoredCalls : ACCURACY_DEFAULTS.minScoredCalls };
 }
-
-/** The route's accuracy bars and the evidence needed before they decide. */
-export function accuracyBarsOf(route: RouteConfig | undefined): { bars: AccuracyBar[]; minScoredCalls: number } {
-  const accuracy = (route?.slo as { accuracy?: { evaluators?: AccuracyBar[]; minScoredCalls?: number } } | undefined)?.accuracy;
-  return { bars: accuracy?.evaluators ?? [], minScoredCalls: accuracy?.minScoredCalls ?? DEFAULT_MIN_SCORED_CALLS };
-}
-

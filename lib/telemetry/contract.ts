@@ -19,7 +19,7 @@ export enum MetricUnit {
   NONE = 'None',
 }
 
-/** The three kinds of telemetry record, written to the record's `recordType` field. */
+/** The kinds of telemetry record, written to the record's `recordType` field. */
 export enum RecordType {
   /** One model call (`recordAiCall`). */
   AI_CALL = 'ai_call',
@@ -27,6 +27,8 @@ export enum RecordType {
   AGENT_SESSION = 'agent_session',
   /** One retrieval step (`recordRetrieval`). */
   RETRIEVAL = 'retrieval',
+  /** One verdict or score on one call: a judge, an assertion, a human review or end-user feedback (`recordEvaluation`, `recordFeedback`). */
+  EVALUATION = 'evaluation',
   /** A record the helper had to repair; counted per rejection reason. */
   TELEMETRY_REJECTION = 'telemetry_rejection',
 }
@@ -42,6 +44,20 @@ export enum CallOutcome {
   THROTTLED = 'throttled',
 }
 
+/** Where an evaluation's verdict or score came from: the `evaluationSource` field. */
+export enum EvaluationSource {
+  /** An automated LLM judge scoring a sampled share of traffic. */
+  JUDGE = 'judge',
+  /** A deterministic check run in-process (JSON schema, regex, contains, exact match). */
+  ASSERTION = 'assertion',
+  /** A human reviewer, e.g. the labelled audit set a judge is calibrated against. */
+  HUMAN = 'human',
+  /** The end user's thumbs up or down (`recordFeedback`). */
+  FEEDBACK = 'feedback',
+  /** Amazon Bedrock AgentCore Evaluations, where its results are re-recorded through the helper. */
+  AGENTCORE = 'agentcore',
+}
+
 /** Why the runtime helper repaired a record; the values of the `reason` dimension. */
 export enum RejectionReason {
   MISSING_FIELD = 'missing_field',
@@ -51,6 +67,10 @@ export enum RejectionReason {
   UNKNOWN_MODEL = 'unknown_model',
   INVALID_OUTCOME = 'invalid_outcome',
   INVALID_TIMESTAMP = 'invalid_timestamp',
+  /** An evaluation with neither a valid verdict (`passed`) nor a valid score: not written, only counted. */
+  INVALID_VERDICT = 'invalid_verdict',
+  /** An evaluation source that is not an `EvaluationSource` value. */
+  INVALID_SOURCE = 'invalid_source',
 }
 
 /**
@@ -76,6 +96,10 @@ export enum CardinalityScope {
   AGENT_TOOL = 'agent_tool',
   /** One series per rejection reason seen (at most the number of `RejectionReason` values). */
   REJECTION_REASON = 'rejection_reason',
+  /** One series per metric per (agent, route, evaluator) triple recorded. */
+  ROUTE_EVALUATOR = 'route_evaluator',
+  /** One series per metric per (agent, model, evaluator) triple recorded. */
+  AGENT_MODEL_EVALUATOR = 'agent_model_evaluator',
 }
 
 /** A metric of the contract. */
@@ -142,6 +166,16 @@ export interface CardinalityShape {
    * @default 0
    */
   readonly rejectionReasons?: number;
+  /**
+   * (agent, route, evaluator) triples that record evaluations.
+   * @default 0
+   */
+  readonly routeEvaluators?: number;
+  /**
+   * (agent, model, evaluator) triples that record evaluations.
+   * @default 0
+   */
+  readonly agentModelEvaluators?: number;
 }
 
 function field(name: string, description: string, dimension: boolean, otelAttribute?: string): FieldDefinition {
@@ -154,7 +188,7 @@ function metric(name: string, unit: MetricUnit, description: string, otelAttribu
 
 /** Record fields that are not metrics. Agent, route, model, tool and reason are also dimensions. */
 export class TelemetryFields {
-  public static readonly RECORD_TYPE = field('recordType', 'Which record this line is (ai_call, agent_session, retrieval, telemetry_rejection).', false);
+  public static readonly RECORD_TYPE = field('recordType', 'Which record this line is (ai_call, agent_session, retrieval, evaluation, telemetry_rejection).', false);
   public static readonly SCHEMA_VERSION = field('schemaVersion', 'Version of this contract the line was written with.', false);
   public static readonly AGENT = field('agent', 'Agent id from the client config.', true, 'gen_ai.agent.name');
   public static readonly ROUTE = field('route', 'Route id (the agent\'s entry point or task) from the client config.', true);
@@ -171,6 +205,11 @@ export class TelemetryFields {
   public static readonly TOTAL_TOKENS = field('totalTokens', 'All tokens of the call (input, output, cache read and write), for ranking tenants by tokens.', false, 'gen_ai.usage.input_tokens + gen_ai.usage.output_tokens');
   public static readonly TOP_K = field('k', 'The k of recall@k and precision@k.', false);
   public static readonly DETAIL = field('detail', 'Human-readable explanation of a repaired record.', false);
+  public static readonly VARIANT = field('variant', 'The model/prompt bundle that served the evaluated call (a rollout\'s baseline or candidate), where the caller names one.', false);
+  public static readonly EVALUATOR = field('evaluator', 'Evaluator id (a judge rubric, an assertion, a feedback widget): the accuracy SLOs\' evaluators[].id.', true, 'gen_ai.evaluation.name');
+  public static readonly EVALUATOR_VERSION = field('evaluatorVersion', 'Version of the evaluator; a judge\'s changed rubric or prompt is a new version.', false);
+  public static readonly EVALUATION_SOURCE = field('evaluationSource', 'Where the verdict came from (judge, assertion, human, feedback, agentcore).', false);
+  public static readonly SAMPLE_WEIGHT = field('sampleWeight', 'Calls this evaluation stands for (1 / sampling rate of its stratum), for weighted estimates; default 1.', false);
 
   /** Every non-metric field of the records. */
   public static all(): FieldDefinition[] {
@@ -179,6 +218,8 @@ export class TelemetryFields {
       TelemetryFields.MODEL, TelemetryFields.TOOL, TelemetryFields.REASON, TelemetryFields.TENANT,
       TelemetryFields.PROVIDER, TelemetryFields.OPERATION, TelemetryFields.OUTCOME, TelemetryFields.PRICE_VERSION,
       TelemetryFields.SESSION_ID, TelemetryFields.REQUEST_ID, TelemetryFields.TOTAL_TOKENS, TelemetryFields.TOP_K, TelemetryFields.DETAIL,
+      TelemetryFields.VARIANT, TelemetryFields.EVALUATOR, TelemetryFields.EVALUATOR_VERSION, TelemetryFields.EVALUATION_SOURCE,
+      TelemetryFields.SAMPLE_WEIGHT,
     ];
   }
 }
@@ -215,6 +256,11 @@ export class TelemetryMetrics {
   public static readonly RETRIEVAL_INDEX_AGE_HOURS = metric('retrievalIndexAgeHours', MetricUnit.NONE, 'Hours since the searched index was last refreshed.');
   public static readonly RETRIEVAL_CACHE_HITS = metric('retrievalCacheHits', MetricUnit.COUNT, 'Retrievals answered from a retrieval cache (0 or 1 per record).');
 
+  // Per evaluation.
+  public static readonly EVALUATION_COUNT = metric('evaluationCount', MetricUnit.COUNT, 'Evaluations with a verdict or a score (1 per record).');
+  public static readonly EVALUATION_PASSED = metric('evaluationPassed', MetricUnit.COUNT, 'The verdict, 1 passed or 0 failed (records with a verdict only): Average is the pass rate, SampleCount the verdicts.');
+  public static readonly EVALUATION_SCORE = metric('evaluationScore', MetricUnit.NONE, 'The score between 0 and 1 (records with a score only): Average is the mean score, SampleCount the scores.', 'gen_ai.evaluation.score.value');
+
   // About the telemetry itself.
   public static readonly TELEMETRY_REJECTED = metric('telemetryRejected', MetricUnit.COUNT, 'Records the helper had to repair, by reason.');
 
@@ -235,6 +281,9 @@ const CALL_METRICS = [
   M.CALLS, M.MODEL_ERRORS, M.APP_ERRORS, M.THROTTLES, M.LATENCY_MS, M.TIME_TO_FIRST_TOKEN_MS,
   M.INPUT_TOKENS, M.OUTPUT_TOKENS, M.CACHE_READ_TOKENS, M.CACHE_WRITE_TOKENS, M.COST_USD,
 ];
+
+/** Every metric of an evaluation, under both of its dimension sets (one directive per line). */
+const EVALUATION_METRICS = [M.EVALUATION_COUNT, M.EVALUATION_PASSED, M.EVALUATION_SCORE];
 
 /** The dimension sets. Series count per set = metrics x the count of its scope. */
 export class TelemetryDimensionSets {
@@ -302,6 +351,22 @@ export class TelemetryDimensionSets {
     ],
     scope: CardinalityScope.RETRIEVAL_AGENT,
   };
+  /** Per route and evaluator: the accuracy SLO alarms, dashboards and the monthly report. */
+  public static readonly EVALUATIONS_BY_ROUTE: DimensionSetDefinition = {
+    id: 'evaluationsByRoute',
+    recordType: RecordType.EVALUATION,
+    dimensions: [F.AGENT.name, F.ROUTE.name, F.EVALUATOR.name],
+    metrics: EVALUATION_METRICS,
+    scope: CardinalityScope.ROUTE_EVALUATOR,
+  };
+  /** Per agent, model and evaluator: accuracy by model over time, the evidence for model swaps. */
+  public static readonly EVALUATIONS_BY_AGENT_MODEL: DimensionSetDefinition = {
+    id: 'evaluationsByAgentModel',
+    recordType: RecordType.EVALUATION,
+    dimensions: [F.AGENT.name, F.MODEL.name, F.EVALUATOR.name],
+    metrics: EVALUATION_METRICS,
+    scope: CardinalityScope.AGENT_MODEL_EVALUATOR,
+  };
   public static readonly REJECTIONS_BY_REASON: DimensionSetDefinition = {
     id: 'rejectionsByReason',
     recordType: RecordType.TELEMETRY_REJECTION,
@@ -315,7 +380,8 @@ export class TelemetryDimensionSets {
     const S = TelemetryDimensionSets;
     return [
       S.CALLS_BY_ROUTE, S.CALLS_BY_AGENT_MODEL, S.CALLS_BY_AGENT, S.CALLS_BY_MODEL, S.CALLS_TOTAL,
-      S.SESSIONS_BY_AGENT, S.TOOL_CALLS_BY_AGENT_TOOL, S.RETRIEVALS_BY_AGENT, S.REJECTIONS_BY_REASON,
+      S.SESSIONS_BY_AGENT, S.TOOL_CALLS_BY_AGENT_TOOL, S.RETRIEVALS_BY_AGENT, S.EVALUATIONS_BY_ROUTE, S.EVALUATIONS_BY_AGENT_MODEL,
+      S.REJECTIONS_BY_REASON,
     ];
   }
 
@@ -334,6 +400,13 @@ export class TelemetryContract {
    * holds the helper's output within 15% of it.
    */
   public static readonly CALL_LINE_BYTES = 1150;
+  /**
+   * Size of a typical evaluation's line (all fields present), for log-ingestion estimates; a test
+   * holds the helper's output within 15% of it.
+   */
+  public static readonly EVALUATION_LINE_BYTES = 710;
+  /** The evaluator id `recordFeedback` writes when the caller names none. */
+  public static readonly FEEDBACK_EVALUATOR = 'user-feedback';
   /** Written to every record's `schemaVersion`; bump on any breaking change of this file. */
   public static readonly SCHEMA_VERSION = '1';
 
@@ -353,6 +426,8 @@ export class TelemetryContract {
       [CardinalityScope.RETRIEVAL_AGENT]: shape.retrievalAgents ?? 0,
       [CardinalityScope.AGENT_TOOL]: shape.agentToolPairs ?? 0,
       [CardinalityScope.REJECTION_REASON]: shape.rejectionReasons ?? 0,
+      [CardinalityScope.ROUTE_EVALUATOR]: shape.routeEvaluators ?? 0,
+      [CardinalityScope.AGENT_MODEL_EVALUATOR]: shape.agentModelEvaluators ?? 0,
     };
     let total = 0;
     for (const set of TelemetryDimensionSets.all()) {

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MetricDefinition, TelemetryFields, TelemetryMetrics } from './contract';
+import { MetricDefinition, TelemetryContract, TelemetryFields, TelemetryMetrics } from './contract';
 
 /*
  * CloudWatch metrics and derived series (rates, ratios) over the telemetry contract, defined once
@@ -16,6 +16,7 @@ export interface SeriesDimensions {
   readonly route?: string;
   readonly model?: string;
   readonly tool?: string;
+  readonly evaluator?: string;
 }
 
 /** Options of one series. */
@@ -31,7 +32,9 @@ export interface SeriesOptions {
  * graph or alarm, and a graph holds the same expression for many agents or routes.
  */
 function mathId(role: string, dimensions: SeriesDimensions, period: Duration): string {
-  const key = JSON.stringify([dimensions.agent, dimensions.route, dimensions.model, dimensions.tool, period.toSeconds()]);
+  // The evaluator joins the key only when set, so the ids of series without one stay as they were.
+  const key = JSON.stringify([dimensions.agent, dimensions.route, dimensions.model, dimensions.tool, period.toSeconds(),
+    ...(dimensions.evaluator !== undefined ? [dimensions.evaluator] : [])]);
   let hash = 7;
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) % 2147483647;
   return `${role}_${hash.toString(36)}`;
@@ -129,6 +132,57 @@ export class TelemetryMetricFactory {
     });
   }
 
+  /**
+   * The upper bound of a pass rate (or mean score), percent, at one-sided confidence z: 100 x (1
+   * minus the Wilson score interval's lower bound of the failure share 1 - mean), from the series'
+   * Average (the rate) and SampleCount (the evidence). A window with fewer than `minimumEvidence`
+   * samples yields no datapoint: not enough evidence is neither healthy nor breaching. `series`
+   * is any metric whose values are 0/1 verdicts or scores in [0, 1]; `dimensions` name it.
+   */
+  public passRateUpperBoundPercent(
+    series: cloudwatch.Metric, role: string, dimensions: SeriesDimensions, minimumEvidence: number, z: number, options: SeriesOptions = {},
+  ): cloudwatch.MathExpression {
+    const period = options.period ?? this.period;
+    const [m, n] = this.ids(dimensions, options, `${role}Mean`, `${role}Count`);
+    const exact = (x: number) => Number(x.toPrecision(10));
+    const failure = `(1 - ${m})`;
+    const lower = `(${failure} + ${exact(z * z / 2)} / ${n} - ${z} * (${failure} * ${m} / ${n} + ${exact(z * z / 4)} / (${n} * ${n})) ^ 0.5) / (1 + ${exact(z * z)} / ${n})`;
+    return new cloudwatch.MathExpression({
+      expression: `IF(${n} >= ${minimumEvidence}, 100 * (1 - ${lower}))`,
+      usingMetrics: {
+        [m]: series.with({ statistic: cloudwatch.Stats.AVERAGE, period }),
+        [n]: series.with({ statistic: cloudwatch.Stats.SAMPLE_COUNT, period }),
+      },
+      label: options.label ?? 'upper 95% bound (%)',
+      period,
+    });
+  }
+
+  /** A rate or score in [0, 1] as a percent: 100 x the series. */
+  public percent(series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, options: SeriesOptions = {}): cloudwatch.MathExpression {
+    const [id] = this.ids(dimensions, options, role);
+    return new cloudwatch.MathExpression({
+      expression: `100 * ${id}`,
+      usingMetrics: { [id]: series },
+      label: options.label ?? `${role} (%)`,
+      period: options.period ?? this.period,
+    });
+  }
+
+  /** Feedback rate: 100 x evaluations under the feedback evaluator / calls, of a route or agent. */
+  public feedbackRatePercent(dimensions: SeriesDimensions, options: SeriesOptions = {}): cloudwatch.MathExpression {
+    const [feedback, calls] = this.ids(dimensions, options, 'feedbackSum', 'callsSum');
+    return new cloudwatch.MathExpression({
+      expression: `100 * ${feedback} / ${calls}`,
+      usingMetrics: {
+        [feedback]: this.sum(M.EVALUATION_COUNT, { ...dimensions, evaluator: TelemetryContract.FEEDBACK_EVALUATOR }, options),
+        [calls]: this.sum(M.CALLS, dimensions, options),
+      },
+      label: options.label ?? 'feedback rate (% of calls)',
+      period: options.period ?? this.period,
+    });
+  }
+
   /** The anomaly band CloudWatch learns for a series, `stdDevs` wide, for band graphs. */
   public anomalyBand(
     series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, stdDevs: number, label: string,
@@ -172,6 +226,7 @@ export class TelemetryMetricFactory {
     if (dimensions.route !== undefined) map[F.ROUTE.name] = dimensions.route;
     if (dimensions.model !== undefined) map[F.MODEL.name] = dimensions.model;
     if (dimensions.tool !== undefined) map[F.TOOL.name] = dimensions.tool;
+    if (dimensions.evaluator !== undefined) map[F.EVALUATOR.name] = dimensions.evaluator;
     return map;
   }
 }

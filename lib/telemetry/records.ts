@@ -1,4 +1,4 @@
-import { CallOutcome } from './contract';
+import { CallOutcome, EvaluationSource } from './contract';
 
 /*
  * The records the runtime helper writes, one EMF log line each. Every key below is either a
@@ -79,4 +79,34 @@ export interface RetrievalRecord {
   readonly retrievalIndexAgeHours?: number;
   /** 1 when a retrieval cache answered, else 0. */
   readonly retrievalCacheHits?: number;
+}
+
+/**
+ * One verdict or score on one call (the monthly report reads these lines: keep their keys). At
+ * least one of the verdict and the score is present.
+ */
+export interface EvaluationRecord {
+  readonly timestamp: number;
+  readonly agent: string;
+  readonly route: string;
+  /** Model of the evaluated call. */
+  readonly model: string;
+  /** The model/prompt bundle that served the evaluated call, where the caller names one. */
+  readonly variant?: string;
+  /** The client's own customer; a property, never a dimension. */
+  readonly tenant: string;
+  readonly evaluator: string;
+  readonly evaluatorVersion?: string;
+  readonly evaluationSource?: EvaluationSource;
+  /** Always 1 (the line counts one scored evaluation). */
+  readonly evaluationCount: number;
+  /** 1 passed, 0 failed; only when a verdict was given. */
+  readonly evaluationPassed?: number;
+  /** Between 0 and 1; only when a score was given. */
+  readonly evaluationScore?: number;
+  /** Calls this evaluation stands for (1 / the sampling rate of its stratum); 1 by default. */
+  readonly sampleWeight: number;
+  /** The evaluated call's request id. */
+  readonly requestId?: string;
+  readonly sessionId?: string;
 }

@@ -17,7 +17,7 @@ describe('generated runbooks (npm run runbooks -- -c client=example)', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toContain(`wrote ${alarms.length} runbooks to ${outDir}`);
     // ... and the governance report's failed-run alarm.
-    expect(alarms.length).toBe(1 + 1 + 4 + 8 * 6 + 2 + 8 + 24 + 1);
+    expect(alarms.length).toBe(1 + 1 + 4 + 8 * 6 + 2 + 7 + 8 + 24 + 1);
     for (const alarm of alarms) expect(fs.existsSync(path.join(outDir, `${alarm.alarmName}.md`))).toBe(true);
     expect(fs.readFileSync(path.join(outDir, 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('| ['))).toHaveLength(alarms.length);
   });
@@ -30,6 +30,14 @@ describe('generated runbooks (npm run runbooks -- -c client=example)', () => {
     expect(text).toContain('Logs Insights over `/ecs/kb-retrieval-service`');
     expect(text).toMatch(/quotas; request an increase/);
     expect(text).toContain('## Rollback');
+  });
+
+  test('an accuracy runbook queries the evaluation records by evaluator version, model and variant', () => {
+    const text = fs.readFileSync(path.join(outDir, 'example-qa-review-score-reply-human-audit-accuracy-pass-rate.md'), 'utf8');
+    expect(text).toContain('**P3** for Example Support Co.');
+    expect(text).toContain('filter recordType = "evaluation" and agent = "qa-review" and route = "score-reply"');
+    expect(text).toMatch(/by evaluator, evaluatorVersion, model, variant, bin\(1h\)/);
+    expect(text).toMatch(/re-run its calibration|re-run the calibration audit set/);
   });
 
   test('every alarm description links to a runbook: its route\'s or agent\'s own, or the generated one', () => {

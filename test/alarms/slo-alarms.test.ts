@@ -1,8 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_SEVERITIES, SloAlarmKind } from '../../lib/alarms';
 import { Severity } from '../../lib/config';
+import { AiOpsStack } from '../../lib/facade';
 import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
-import { exampleStack } from '../support/example';
+import { exampleConfig, exampleStack, newApp } from '../support/example';
 import { agentTemplates, alarmsOf } from '../support/templates';
 
 const stack = exampleStack();
@@ -30,8 +31,9 @@ function severityOf(alarm: any): string {
 }
 
 describe('SLO alarms of the example client', () => {
-  test('six per route (latency p50/p95/p99, model-error, application-error and throttle rates), plus staleness and cache floor where configured', () => {
-    expect(Object.keys(alarms)).toHaveLength(8 * 6 + 2);
+  test('six per route (latency p50/p95/p99, model-error, application-error and throttle rates), plus staleness, cache floor and accuracy where configured', () => {
+    // accuracy: 3 objectives + 2 evaluators on draft-reply, 1 objective + 1 evaluator on score-reply
+    expect(Object.keys(alarms)).toHaveLength(8 * 6 + 2 + 7);
     expect(Object.keys(alarms).sort()).toEqual(expect.arrayContaining([
       'example-answer-draft-reply-latency-p50', 'example-answer-draft-reply-latency-p95', 'example-answer-draft-reply-latency-p99',
       'example-answer-draft-reply-model-error-rate', 'example-answer-draft-reply-app-error-rate', 'example-answer-draft-reply-throttle-rate',
@@ -205,5 +207,117 @@ describe('every route alarm of the example client, against its config', () => {
     expect(severityOf(alarm)).toBe(severity);
     expect(JSON.stringify(alarm.AlarmDescription)).toContain(`[${severity}] `);
     expect(JSON.stringify(alarm.AlarmDescription)).toContain(`Owner: team ${team}`);
+  });
+});
+
+describe('accuracy alarms of the example client', () => {
+  const E = TelemetryFields.EVALUATOR.name;
+  const judge = alarms['example-answer-draft-reply-grounded-answer-judge-accuracy-pass-rate'];
+  const queries = (alarm: any) => Object.fromEntries(alarm.Metrics.filter((m: any) => m.MetricStat)
+    .map((m: any) => [m.MetricStat.Stat, m.MetricStat]));
+
+  test('per evaluator and objective a drift alarm, and per evaluator a no-scores alarm', () => {
+    expect(Object.keys(alarms).filter((name) => name.includes('-accuracy-')).sort()).toEqual([
+      'example-answer-draft-reply-grounded-answer-judge-accuracy-mean-score',
+      'example-answer-draft-reply-grounded-answer-judge-accuracy-no-scores',
+      'example-answer-draft-reply-grounded-answer-judge-accuracy-pass-rate',
+      'example-answer-draft-reply-reply-schema-accuracy-no-scores',
+      'example-answer-draft-reply-reply-schema-accuracy-pass-rate',
+      'example-qa-review-score-reply-human-audit-accuracy-no-scores',
+      'example-qa-review-score-reply-human-audit-accuracy-pass-rate',
+    ]);
+  });
+
+  test('the pass rate\'s upper 95% bound (1 - the Wilson lower bound of the failure share) against the objective, over a day', () => {
+    expect(judge).toEqual(expect.objectContaining({ Threshold: 90, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 }));
+    const { Average: mean, SampleCount: count } = queries(judge);
+    for (const stat of [mean, count]) {
+      expect(stat.Period).toBe(86400);
+      expect(stat.Metric.MetricName).toBe(TelemetryMetrics.EVALUATION_PASSED.name);
+      expect(stat.Metric.Dimensions).toHaveLength(3);
+      expect(stat.Metric.Dimensions).toEqual(expect.arrayContaining([
+        { Name: TelemetryFields.AGENT.name, Value: 'answer' }, { Name: TelemetryFields.ROUTE.name, Value: 'draft-reply' }, { Name: E, Value: 'grounded-answer-judge' },
+      ]));
+    }
+    const expression = judge.Metrics.find((m: any) => m.Expression).Expression;
+    const m = 'passRateMean_\\w+';
+    const n = 'passRateCount_\\w+';
+    expect(expression).toMatch(new RegExp(`^IF\\(${n} >= 30, 100 \\* \\(1 - \\(\\(1 - ${m}\\) \\+ 1\\.3530125 / ${n} - 1\\.645 \\* \\(\\(1 - ${m}\\) \\* ${m} / ${n} \\+ 0\\.67650625 / \\(${n} \\* ${n}\\)\\) \\^ 0\\.5\\) / \\(1 \\+ 2\\.706025 / ${n}\\)\\)\\)$`));
+  });
+
+  test('the minimum-evidence guard: a thin window yields no datapoint, and missing data keeps the alarm\'s state (neither healthy nor breaching)', () => {
+    for (const name of Object.keys(alarms).filter((n) => /-accuracy-(pass-rate|mean-score)$/.test(n))) {
+      expect({ name, missing: alarms[name].TreatMissingData }).toEqual({ name, missing: 'ignore' });
+      // IF without an else: below the minimum the expression has no value
+      expect(alarms[name].Metrics.find((x: any) => x.Expression).Expression).toMatch(/^IF\(\w+ >= \d+, 100 \* \(1 - .*\)\)$/);
+    }
+    expect(alarms['example-qa-review-score-reply-human-audit-accuracy-pass-rate'].Metrics.find((x: any) => x.Expression).Expression).toMatch(/^IF\(\w+ >= 20, /);
+    expect(JSON.stringify(judge.AlarmDescription)).toContain('a window with fewer than 30 evaluations is not enough evidence and keeps the alarm\'s state');
+  });
+
+  test('a mean-score objective is in percent of the score, over the score metric', () => {
+    const alarm = alarms['example-answer-draft-reply-grounded-answer-judge-accuracy-mean-score'];
+    expect(alarm.Threshold).toBe(80);
+    expect(queries(alarm).Average.Metric.MetricName).toBe(TelemetryMetrics.EVALUATION_SCORE.name);
+  });
+
+  test('no scores at all for a day (or the window, when longer) is a P3, missing data breaching', () => {
+    const alarm = alarms['example-answer-draft-reply-grounded-answer-judge-accuracy-no-scores'];
+    expect(alarm).toEqual(expect.objectContaining({
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      MetricName: TelemetryMetrics.EVALUATION_COUNT.name,
+      Statistic: 'Sum',
+      Period: 86400,
+    }));
+    expect(severityOf(alarm)).toBe(Severity.P3);
+    expect(alarms['example-qa-review-score-reply-human-audit-accuracy-no-scores'].Period).toBe(72 * 3600);
+  });
+
+  test('severities: P2 by default, the route\'s accuracy.severity when set; routed, described and linked like every alarm', () => {
+    expect(severityOf(judge)).toBe(Severity.P2);
+    expect(DEFAULT_SEVERITIES[SloAlarmKind.ACCURACY_PASS_RATE]).toBe(Severity.P2);
+    expect(severityOf(alarms['example-qa-review-score-reply-human-audit-accuracy-pass-rate'])).toBe(Severity.P3);
+    const description = JSON.stringify(judge.AlarmDescription);
+    expect(description).toContain('[P2] the pass rate of route answer/draft-reply under evaluator grounded-answer-judge is below its objective.');
+    expect(description).toContain('Runbook: https://runbooks.example.com/support/answer');
+    expect(description).toContain('#dashboards/dashboard/example-ai-ops-agent-answer');
+    expect(JSON.stringify(alarms['example-qa-review-score-reply-human-audit-accuracy-no-scores'].AlarmDescription))
+      .toContain('Runbook: https://runbooks.example.com/cdk-ai-ops/example/example-qa-review-score-reply-human-audit-accuracy-no-scores.md');
+  });
+});
+
+describe('accuracy read from AgentCore Evaluations', () => {
+  const config = exampleConfig();
+  const scoreReply = config.agents[3].routes[0];
+  const agentCore = { namespace: 'Example/AgentCoreEvaluations', metricName: 'Score', evaluatorDimension: 'EvaluatorName', dimensions: { OnlineEvaluationConfig: 'qa-review-online' } };
+  const changed = {
+    ...config,
+    agents: config.agents.map((agent, a) => (a !== 3 ? agent : {
+      ...agent,
+      routes: [{ ...scoreReply, slo: { ...scoreReply.slo, accuracy: { evaluators: [{ id: 'Builtin.Correctness', minMeanScore: 0.75 }], agentCore } } }, agent.routes[1]],
+    })),
+  };
+  const custom = new AiOpsStack(newApp(), 'Custom', { config: changed });
+  const qa = alarmsOf(agentTemplates(custom.aiOps)['qa-review']);
+
+  test('the drift alarm reads the AgentCore metric (mean and sample count) by evaluator and the configured dimensions', () => {
+    const alarm = qa['example-qa-review-score-reply-Builtin.Correctness-accuracy-mean-score'];
+    expect(alarm.Threshold).toBe(75);
+    const stats = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat);
+    expect(stats.map((s: any) => s.Stat).sort()).toEqual(['Average', 'SampleCount']);
+    for (const stat of stats) {
+      expect(stat.Metric).toEqual({
+        Namespace: 'Example/AgentCoreEvaluations',
+        MetricName: 'Score',
+        Dimensions: [{ Name: 'EvaluatorName', Value: 'Builtin.Correctness' }, { Name: 'OnlineEvaluationConfig', Value: 'qa-review-online' }],
+      });
+    }
+  });
+
+  test('the no-scores alarm counts the AgentCore scores', () => {
+    const alarm = qa['example-qa-review-score-reply-Builtin.Correctness-accuracy-no-scores'];
+    expect(alarm).toEqual(expect.objectContaining({ Namespace: 'Example/AgentCoreEvaluations', MetricName: 'Score', Statistic: 'SampleCount', TreatMissingData: 'breaching' }));
   });
 });

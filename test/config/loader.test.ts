@@ -40,6 +40,65 @@ describe('the example client', () => {
   });
 });
 
+describe('accuracy objectives', () => {
+  const draftReply = (c: any) => c.agents[1].routes[0].slo.accuracy;
+
+  test('the example\'s two routes load with their evaluators; unset window, evidence and severity stay unset (defaults live with the alarms)', () => {
+    const config = ClientConfigLoader.fromFile(EXAMPLE_FILE);
+    const withAccuracy = config.agents.flatMap((a) => a.routes.filter((r) => r.slo.accuracy).map((r) => `${a.id}/${r.id}`));
+    expect(withAccuracy).toEqual(['answer/draft-reply', 'qa-review/score-reply']);
+    expect(config.agents[1].routes[0].slo.accuracy).toEqual({
+      evaluators: [{ id: 'grounded-answer-judge', minPassRatePercent: 90, minMeanScore: 0.8 }, { id: 'reply-schema', minPassRatePercent: 98 }],
+    });
+  });
+
+  test('an evaluator without an objective', () => {
+    const error = errorOf(exampleWith((c) => { draftReply(c).evaluators[1] = { id: 'reply-schema' }; }));
+    expect(error.problems).toEqual([expect.objectContaining({
+      path: '$.agents[1].routes[0].slo.accuracy.evaluators[1]',
+      expected: 'minPassRatePercent or minMeanScore (an evaluator with neither sets no objective)',
+    })]);
+  });
+
+  test('a pass rate of 100% (one failure would be a breach) and a score above 1', () => {
+    const error = errorOf(exampleWith((c) => {
+      draftReply(c).evaluators[0].minPassRatePercent = 100;
+      draftReply(c).evaluators[0].minMeanScore = 8;
+    }));
+    expect(error.problems.map((p) => p.path)).toEqual([
+      '$.agents[1].routes[0].slo.accuracy.evaluators[0].minPassRatePercent',
+      '$.agents[1].routes[0].slo.accuracy.evaluators[0].minMeanScore',
+    ]);
+  });
+
+  test('an evaluator twice on one route', () => {
+    const error = errorOf(exampleWith((c) => { draftReply(c).evaluators[1].id = 'grounded-answer-judge'; }));
+    expect(error.problems).toEqual([expect.objectContaining({
+      path: '$.agents[1].routes[0].slo.accuracy.evaluators[1].id',
+      expected: 'an evaluator id used once in route \'draft-reply\'',
+    })]);
+  });
+
+  test('a pass-rate objective on AgentCore Evaluations, which publishes scores only', () => {
+    const error = errorOf(exampleWith((c) => {
+      c.agents[3].routes[0].slo.accuracy.agentCore = { namespace: 'Example/AgentCore', metricName: 'Score', evaluatorDimension: 'Evaluator' };
+    }));
+    expect(error.problems).toEqual([expect.objectContaining({
+      path: '$.agents[3].routes[0].slo.accuracy.evaluators[0].minPassRatePercent',
+      expected: 'minMeanScore only (AgentCore Evaluations publishes scores, not pass/fail verdicts)',
+    })]);
+  });
+
+  test('a window longer than a week, an evidence minimum of 0 and an unknown severity', () => {
+    const error = errorOf(exampleWith((c) => { Object.assign(draftReply(c), { windowHours: 200, minScoredCalls: 0, severity: 'P4' }); }));
+    expect(error.problems.map((p) => p.path)).toEqual([
+      '$.agents[1].routes[0].slo.accuracy.windowHours',
+      '$.agents[1].routes[0].slo.accuracy.minScoredCalls',
+      '$.agents[1].routes[0].slo.accuracy.severity',
+    ]);
+  });
+});
+
 describe('rejected configs name the file, the JSON path, what was expected and what was found', () => {
   test('an unknown key, with its line and a suggestion', () => {
     const error = errorOf([
@@ -62,7 +121,7 @@ describe('rejected configs name the file, the JSON path, what was expected and w
     const error = errorOf(exampleWith((c) => { c.agents[1].routes[0].slo.latencyMs = 5; }));
     expect(error.problems).toEqual([expect.objectContaining({
       path: '$.agents[1].routes[0].slo.latencyMs',
-      expected: 'one of the keys latency, errorRatePercent, throttleRatePercent, severityOverrides',
+      expected: 'one of the keys latency, errorRatePercent, throttleRatePercent, severityOverrides, accuracy',
     })]);
   });
 

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { DashboardLimits } from '../../lib/dashboards';
 import { metricsIn } from '../../lib/dashboards/pages';
-import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
+import { TelemetryContract, TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 import { exampleStack } from '../support/example';
 import { agentTemplates, dashboardsOf } from '../support/templates';
 
@@ -89,12 +89,26 @@ describe('the overview dashboard of the example client', () => {
   test('an alarm-status widget with every alarm of the client, and a text naming each agent\'s owner and runbook', () => {
     const status = widget(overview.body, 'Alarms of Example Support Co.');
     expect(status.type).toBe('alarm');
-    // production down, undelivered alerts, 4 agent-down composites, 6 per route, staleness, cache floor, 32 spend guards, the report's failed runs
-    expect(status.properties.alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 32 + 1);
+    // production down, undelivered alerts, 4 agent-down composites, 6 per route, staleness, cache floor, 7 accuracy, 32 spend guards, the report's failed runs
+    expect(status.properties.alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 7 + 32 + 1);
     expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-production-down');
     const text = overview.body.widgets.find((w: any) => w.type === 'text').properties.markdown;
     expect(text).toContain('| Answer drafting | support-ai | `support-answer-fn` | [example-ai-ops-agent-answer](#dashboards:name=example-ai-ops-agent-answer) | [runbook](https://runbooks.example.com/support/answer) |');
     expect(text).toContain('| Knowledge retrieval | search | `kb-retrieval-service` |');
+  });
+
+  test('a quality row: every accuracy objective at the alarms\' bound, evaluations by evaluator, feedback rate by route', () => {
+    const bound = expressionsIn(widget(overview.body, 'Quality: accuracy by route at the alarms\' upper 95% bound (%)'));
+    expect(bound).toHaveLength(4);
+    for (const expression of bound) expect(expression).toMatch(/^IF\((passRate|meanScore)Count_\w+ >= (30|20), 100 \* \(1 - /);
+    expect(seriesIn(widget(overview.body, 'Quality: evaluations per hour by route and evaluator'))).toEqual([
+      `CdkAiOps/${M.EVALUATION_COUNT.name}{${F.AGENT.name}=answer,${F.EVALUATOR.name}=grounded-answer-judge,${F.ROUTE.name}=draft-reply}:Sum`,
+      `CdkAiOps/${M.EVALUATION_COUNT.name}{${F.AGENT.name}=answer,${F.EVALUATOR.name}=reply-schema,${F.ROUTE.name}=draft-reply}:Sum`,
+      `CdkAiOps/${M.EVALUATION_COUNT.name}{${F.AGENT.name}=qa-review,${F.EVALUATOR.name}=human-audit,${F.ROUTE.name}=score-reply}:Sum`,
+    ]);
+    const feedback = widget(overview.body, 'Quality: feedback rate by route (% of calls)');
+    expect(expressionsIn(feedback)).toEqual([expect.stringMatching(/^100 \* feedbackSum_\w+ \/ callsSum_\w+$/), expect.stringMatching(/^100 \* feedbackSum_\w+ \/ callsSum_\w+$/)]);
+    expect(seriesIn(feedback)).toContain(`CdkAiOps/${M.EVALUATION_COUNT.name}{${F.AGENT.name}=answer,${F.EVALUATOR.name}=${TelemetryContract.FEEDBACK_EVALUATOR},${F.ROUTE.name}=draft-reply}:Sum`);
   });
 
   test('spend band graphs: total and per model, with the detectors\' anomaly band (3 standard deviations)', () => {
@@ -162,9 +176,42 @@ describe('the agent dashboards of the example client', () => {
       .toEqual([expect.stringMatching(/^100 \*/), expect.stringMatching(/^ANOMALY_DETECTION_BAND\(hitBand_\w+, 3\)$/)]);
   });
 
+  test('quality per route with an accuracy SLO: pass rate and mean score against the objectives, evaluations and feedback, accuracy by model', () => {
+    const body = agentDashboards.answer.body;
+    const passRate = widget(body, 'draft-reply: pass rate by evaluator (%, hourly and the alarms\' upper 95% bound)');
+    expect(passRate.properties.annotations.horizontal.map((a: any) => [a.value, a.label])).toEqual([
+      [90, 'grounded-answer-judge objective 90%'], [98, 'reply-schema objective 98%'],
+    ]);
+    expect(expressionsIn(passRate)).toHaveLength(4);
+    expect(widget(body, 'draft-reply: mean score by evaluator (%, hourly and the alarms\' upper 95% bound)').properties.annotations.horizontal[0].value).toBe(80);
+    const counts = widget(body, 'draft-reply: evaluations per hour by evaluator, and the feedback rate (% of calls)');
+    expect(seriesIn(counts).filter((s) => s.includes(M.EVALUATION_COUNT.name))).toHaveLength(3);
+    const byModel = widget(body, 'draft-reply: pass rate by model and evaluator (%, hourly, every route of the agent)');
+    expect(seriesIn(byModel)).toEqual(expect.arrayContaining([
+      `CdkAiOps/${M.EVALUATION_PASSED.name}{${F.AGENT.name}=answer,${F.EVALUATOR.name}=grounded-answer-judge,${F.MODEL.name}=anthropic.claude-haiku-4-5-20251001-v1:0}:Average`,
+    ]));
+    expect(seriesIn(byModel)).toHaveLength(2 * 2);
+    // no accuracy SLO on summarize-thread: no accuracy graphs of its own
+    expect(titles(body).filter((t) => t.startsWith('summarize-thread: pass rate'))).toEqual([]);
+  });
+
+  test('per variant and per evaluator outside the SLOs: a Logs Insights table and a search over the evaluator dimension', () => {
+    const body = agentDashboards.answer.body;
+    const table = widget(body, 'Accuracy by route, evaluator, model and variant (evaluation records of the time range)');
+    expect(table.type).toBe('log');
+    expect(table.properties.query).toContain('/aws/lambda/support-answer-fn');
+    expect(table.properties.query).toContain(`filter ${F.RECORD_TYPE.name} = "evaluation" and ${F.AGENT.name} = "answer"`);
+    expect(table.properties.query).toContain(`by ${F.ROUTE.name}, ${F.EVALUATOR.name}, ${F.MODEL.name}, ${F.VARIANT.name}`);
+    const overTime = widget(body, 'Pass rate by variant over time (%, hourly, every route and evaluator, from the evaluation records)');
+    expect(overTime.properties.view).toBe('timeSeries');
+    expect(overTime.properties.query).toContain(`by bin(1h), ${F.VARIANT.name}`);
+    expect(expressionsIn(widget(body, 'Evaluations per hour, every route and evaluator'))[0]).toContain(`MetricName="${M.EVALUATION_COUNT.name}" ${F.AGENT.name}="answer"`);
+    expect(body.widgets[0].properties.markdown).toContain('| grounded-answer-judge pass rate ≥ 90%, grounded-answer-judge mean score ≥ 0.8; reply-schema pass rate ≥ 98% |');
+  });
+
   test('the agent\'s alarms and its owner', () => {
-    // agent down, 6 per route, cache floor, spend and cache anomalies, spend rate and two burn rates, four session limits
-    expect(widget(agentDashboards.answer.body, 'Alarms of Answer drafting').properties.alarms).toHaveLength(1 + 2 * 6 + 1 + 5 + 4);
+    // agent down, 6 per route, cache floor, 5 accuracy, spend and cache anomalies, spend rate and two burn rates, four session limits
+    expect(widget(agentDashboards.answer.body, 'Alarms of Answer drafting').properties.alarms).toHaveLength(1 + 2 * 6 + 1 + 5 + 5 + 4);
     expect(agentDashboards.answer.body.widgets[0].properties.markdown).toContain('Owner: team **support-ai**, service `support-answer-fn`.');
   });
 

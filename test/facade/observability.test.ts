@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ClientCardinality } from '../../lib/config';
 import { AiOpsStack, MonitoringCostReport } from '../../lib/facade';
 import { CloudWatchListPrices } from '../../lib/pricing';
+import { minimumMonthlyEvaluations } from '../../lib/quality';
 import { TelemetryContract, TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 import { AiTelemetry, serializeEmf } from '../../lib/telemetry/runtime';
 import { exampleConfig, exampleStack, newApp } from '../support/example';
@@ -67,10 +68,13 @@ describe('the price of watching', () => {
     const report = JSON.parse(fs.readFileSync(path.join(app.synth().directory, MonitoringCostReport.fileName('example')), 'utf8'));
     const quantity = (item: string) => report.items.find((i: any) => i.item === item).quantity;
     expect(quantity('custom metrics')).toBe(TelemetryContract.customMetricCount(ClientCardinality.of(exampleConfig())));
-    expect(quantity('custom metrics')).toBe(11 * (8 + 6 + 4 + 3 + 1) + 6 + 6);
+    // calls; sessions and retrievals of one agent each; 3 evaluation metrics per (route, evaluator) of the SLOs (3)
+    // and per (agent, model, evaluator) (answer: 2 models x 2 evaluators, qa-review: 2 models x 1)
+    expect(quantity('custom metrics')).toBe(11 * (8 + 6 + 4 + 3 + 1) + 6 + 6 + 3 * 3 + 3 * (4 + 2));
     // 8 routes: 3 latency alarms of 2 metrics (value + call guard), 3 rate alarms of 2; staleness 1; cache floor 4; dead letters 1;
-    // spend rate and two burn rates for 4 agents and the client; 4 session limits; tenant share 1; the report's failed runs 1
-    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 1);
+    // spend rate and two burn rates for 4 agents and the client; 4 session limits; tenant share 1;
+    // 4 accuracy drift alarms of 2 metrics (mean + sample count) and 3 no-scores alarms of 1; the report's failed runs 1
+    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3 + 1);
     // The report reads 2 months a monthly run and 9 a quarterly one (a third a month), 5 scans each.
     expect(quantity('governance report: Logs Insights GB scanned')).toBeCloseTo(((1_500_000 * TelemetryContract.CALL_LINE_BYTES) / 1e9) * (2 + 3) * 5, 3);
     expect(quantity('governance report: Cost Explorer requests')).toBeCloseTo(2 + 5 / 3, 3);
@@ -80,10 +84,19 @@ describe('the price of watching', () => {
     expect(quantity('dashboards')).toBe(5);
     expect(quantity('Contributor Insights rules')).toBe(2);
     expect(quantity('Contributor Insights matched events')).toBe(2 * 1_500_000);
-    expect(quantity('telemetry log ingestion (GB)')).toBeCloseTo((1_500_000 * TelemetryContract.CALL_LINE_BYTES) / 1e9, 3);
+    expect(quantity('telemetry log ingestion (GB)')).toBeCloseTo((1_500_000 * TelemetryContract.CALL_LINE_BYTES + 90_000 * TelemetryContract.EVALUATION_LINE_BYTES) / 1e9, 3);
     const customMetricsUsd = report.items[0].monthlyUsd;
     expect(customMetricsUsd).toBeCloseTo(quantity('custom metrics') * CloudWatchListPrices.CUSTOM_METRIC_TIERS[0].usd, 2);
     expect(report.totalMonthlyUsd).toBeCloseTo(report.items.reduce((sum: number, i: any) => sum + i.monthlyUsd, 0), 2);
+  });
+
+  test('without expectedMonthlyEvaluations, the evaluation lines are the minimum evidence the accuracy SLOs need', () => {
+    const { expectedMonthlyEvaluations, ...config } = exampleConfig();
+    expect(expectedMonthlyEvaluations).toBe(90_000);
+    // draft-reply: 2 evaluators x 30 a day; score-reply: 1 x 20 per 72 h
+    expect(minimumMonthlyEvaluations(config)).toBe(Math.ceil(2 * 30 * (730 / 24) + 20 * (730 / 72)));
+    const estimate = MonitoringCostReport.estimate(exampleStack().aiOps, config);
+    expect(estimate.inventory.monthlyEvaluations).toBe(minimumMonthlyEvaluations(config));
   });
 
   test('the estimate grows with agents, routes and models, and has no tenant input at all', () => {

@@ -1,6 +1,6 @@
-import { ClientConfig } from '../../lib/config';
-import { PriceCatalog } from '../../lib/pricing/price-catalog';
+import { AccuracySlo, ClientConfig } from '../../lib/config';
 import { BUILT_IN_PRICES } from '../../lib/pricing/catalog';
+import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { DailyUsage, emptyUsage, EvaluationSums, PeriodAggregates, ReportSource, SourceStatus } from '../../lib/reporting/aggregates';
 import { buildReport } from '../../lib/reporting/core';
 import { parsePeriod } from '../../lib/reporting/period';
@@ -13,7 +13,7 @@ const SEPTEMBER = parsePeriod('2026-09');
 const COMPLETE = Object.fromEntries(Object.values(ReportSource).map((s) => [s, { complete: true }])) as Record<ReportSource, SourceStatus>;
 const catalog = PriceCatalog.builtIn();
 
-/** A day of one route on one model: `calls` calls of `input` uncached + `cacheRead` tokens in, `output` out, priced by the catalog. */
+/** A day of one route on one model: so many calls of so many uncached, cache-read and output tokens, priced by the catalog. */
 function day(dayId: string, agent: string, route: string, model: string, calls: number, input: number, output: number, cacheRead = 0): DailyUsage {
   const cost = catalog.costOf({ modelId: model, timestamp: new Date(dayId), inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead }).costUsd * calls;
   return { ...emptyUsage(), day: dayId, agent, route, model, provider: model.startsWith('gpt') ? 'openai' : 'aws.bedrock', calls, costUsd: cost, inputTokens: input * calls, outputTokens: output * calls, cacheReadTokens: cacheRead * calls };
@@ -99,16 +99,19 @@ test('anomalies: spend alarms of the month with duration and cost impact; SLO al
   expect(report.anomalies[0].text).toMatch(/^spend-anomaly \(answer\) from 2026-10-05 00:00 UTC for 12 h/);
 });
 
-function accuracyConfig(minPassRatePercent: number): ClientConfig {
+/** The example with draft-reply's accuracy SLO replaced (or removed). */
+function withDraftReplyAccuracy(accuracy: AccuracySlo | undefined): ClientConfig {
   const config = exampleConfig();
   return {
     ...config,
     agents: config.agents.map((a) => (a.id !== 'answer' ? a : {
       ...a,
-      routes: a.routes.map((r) => (r.id !== 'draft-reply' ? r : { ...r, slo: { ...r.slo, accuracy: { evaluators: [{ id: 'rubric-judge', minPassRatePercent }], minScoredCalls: 100 } } })),
+      routes: a.routes.map((r) => (r.id !== 'draft-reply' ? r : { ...r, slo: { ...r.slo, accuracy } })),
     })),
-  } as ClientConfig;
+  };
 }
+
+const accuracyConfig = (minPassRatePercent: number) => withDraftReplyAccuracy({ evaluators: [{ id: 'rubric-judge', minPassRatePercent }], minScoredCalls: 100 });
 
 const haikuEvidence = (verdicts: number, passes: number): EvaluationSums => ({
   agent: 'answer', route: 'draft-reply', model: HAIKU, evaluator: 'rubric-judge', verdicts, weightedVerdicts: verdicts, weightedPasses: passes, scores: 0, weightedScoreSum: 0, weightedScoreWeight: 0,
@@ -120,7 +123,7 @@ describe('model swaps', () => {
 
   test('backed by evaluation when the cheaper model\'s lower bound clears the route\'s bar', () => {
     const swap = swapOf(accuracyConfig(90), [haikuEvidence(620, 602)]);
-    expect(swap.evidence).toMatch(/^backed by evaluation: rubric-judge: pass rate 97\.1% \(95% lower bound 95\.5%\) >= 90% bar over 620 scored calls/);
+    expect(swap.evidence).toMatch(/^backed by evaluation: rubric-judge: pass rate 97\.1% \(one-sided 95% lower bound 95\.8%\) >= 90% bar over 620 scored calls/);
     // Haiku 4.5 costs a third of Sonnet 4.5 for every token kind.
     const sonnetCost = aggregates().daily[0].costUsd;
     expect(swap.monthlySavingsUsd).toBeCloseTo((sonnetCost * 2) / 3, 2);
@@ -129,8 +132,8 @@ describe('model swaps', () => {
 
   test('a candidate needing a shadow evaluation when the evidence is short, below the bar, or the route has no bar', () => {
     expect(swapOf(accuracyConfig(90), [haikuEvidence(50, 50)]).evidence).toMatch(/^candidate: needs a shadow evaluation: rubric-judge: 50 scored calls of claude-haiku-4-5, fewer than the 100 needed/);
-    expect(swapOf(accuracyConfig(99), [haikuEvidence(620, 602)]).evidence).toMatch(/^candidate: needs a shadow evaluation: rubric-judge: pass rate 97\.1% \(95% lower bound 95\.5%\) < 99% bar/);
-    expect(swapOf(exampleConfig(), [haikuEvidence(620, 602)]).evidence).toBe('candidate: needs a shadow evaluation (the route has no accuracy bar in its config)');
+    expect(swapOf(accuracyConfig(99), [haikuEvidence(620, 602)]).evidence).toMatch(/^candidate: needs a shadow evaluation: rubric-judge: pass rate 97\.1% \(one-sided 95% lower bound 95\.8%\) < 99% bar/);
+    expect(swapOf(withDraftReplyAccuracy(undefined), [haikuEvidence(620, 602)]).evidence).toBe('candidate: needs a shadow evaluation (the route has no accuracy bar in its config)');
   });
 });
 

@@ -8,9 +8,23 @@ const at = (iso: string) => Date.parse(iso);
 function call(overrides: Record<string, unknown> = {}): string {
   return JSON.stringify({
     _aws: { Timestamp: at('2026-10-05T10:00:00Z'), CloudWatchMetrics: [] },
-    recordType: 'ai_call', agent: 'answer', route: 'draft-reply', model: 'm', provider: 'aws.bedrock', tenant: 't1',
-    calls: 1, inputTokens: 100, outputTokens: 10, cacheReadTokens: 5, cacheWriteTokens: 0, costUsd: 0.01, latencyMs: 100,
-    modelErrors: 0, appErrors: 0, throttles: 0, ...overrides,
+    recordType: 'ai_call',
+    agent: 'answer',
+    route: 'draft-reply',
+    model: 'm',
+    provider: 'aws.bedrock',
+    tenant: 't1',
+    calls: 1,
+    inputTokens: 100,
+    outputTokens: 10,
+    cacheReadTokens: 5,
+    cacheWriteTokens: 0,
+    costUsd: 0.01,
+    latencyMs: 100,
+    modelErrors: 0,
+    appErrors: 0,
+    throttles: 0,
+    ...overrides,
   });
 }
 
@@ -39,8 +53,17 @@ test('evaluation lines: verdicts and scores, weighted', () => {
   agg.add(evaluation({ evaluationScore: 0.5, sampleWeight: 2 }));
   agg.add(evaluation({ evaluationScore: 7 }));
   expect(agg.result().current.evaluations).toEqual([{
-    agent: 'a', route: 'r', model: 'm', variant: undefined, evaluator: 'judge',
-    verdicts: 2, weightedVerdicts: 4, weightedPasses: 3, scores: 1, weightedScoreSum: 1, weightedScoreWeight: 2,
+    agent: 'a',
+    route: 'r',
+    model: 'm',
+    variant: undefined,
+    evaluator: 'judge',
+    verdicts: 2,
+    weightedVerdicts: 4,
+    weightedPasses: 3,
+    scores: 1,
+    weightedScoreSum: 1,
+    weightedScoreWeight: 2,
   }]);
 });
 

@@ -11,8 +11,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import { main } from '../../lib/cli/main';
 import { REPORT_SCHEMA_FILE, reportJsonSchema } from '../../lib/reporting/json-schema';
 import { GovernanceReportData, reportSchema } from '../../lib/reporting/report-schema';
+import { TelemetryFields } from '../../lib/telemetry/contract';
 import { PROJECT_ROOT } from '../support/example';
-import { DRAFT_REPLY, syntheticTelemetry } from '../support/report-telemetry';
+import { DRAFT_REPLY, HAIKU, JUDGE, SCHEMA_CHECK, SONNET, syntheticTelemetry } from '../support/report-telemetry';
 
 /** Exact sums of the October lines, in picodollars (BigInt), by key. */
 interface Expected {
@@ -113,7 +114,7 @@ test('why spend moved: draft-reply +20% volume and a halved cache hit rate, each
   const volume = (n1 - n0) * perCallBefore;
   const cache = n1 * DRAFT_REPLY.prompt * (0.8 - h1) * (3 - 0.3) / 1e6;
 
-  const move = report.movement.find((m) => m.scope === 'route' && m.key === 'answer/draft-reply')!;
+  const move = report.movement.find((m) => m.scope === TelemetryFields.ROUTE.name && m.key === 'answer/draft-reply')!;
   const part = (factor: string) => move.parts.find((p) => p.factor === factor)!;
   expect(part('volume').usd).toBeCloseTo(volume, 2);
   expect(part('cacheHitRate').usd).toBeCloseTo(cache, 2);
@@ -134,7 +135,7 @@ test('an agent\'s parts are its routes\' parts; steady routes moved by less than
   const draftVolume = (DRAFT_REPLY.octoberCallsPerDay * 31 - DRAFT_REPLY.septemberCallsPerDay * 30) * perCallBefore;
   // summarize-thread: 50 calls more in October's extra day, at 4,000 input + 300 output tokens of Haiku 4.5 ($1 / $5 per M).
   const summarizeVolume = 50 * (4000 * 1 + 300 * 5) / 1e6;
-  const answer = report.movement.find((m) => m.scope === 'agent' && m.key === 'answer')!;
+  const answer = report.movement.find((m) => m.scope === TelemetryFields.AGENT.name && m.key === 'answer')!;
   expect(answer.parts.find((p) => p.factor === 'volume')!.usd).toBeCloseTo(draftVolume + summarizeVolume, 2);
   expect(answer.parts.reduce((s, p) => s + p.usd, 0)).toBeCloseTo(answer.changeUsd, 2);
   expect(report.movement.map((m) => m.key).sort()).toEqual(['answer', 'answer/draft-reply']);
@@ -176,4 +177,14 @@ describe('docs/report.schema.json', () => {
     delete json.totals.costUsd;
     expect(validate(json)).toBe(false);
   });
+});
+
+test('the model swap on draft-reply is backed by its recorded accuracy: Haiku clears both of the route\'s bars', () => {
+  const swap = report.recommendations.find((r) => r.id === `model-swap:answer/draft-reply:${SONNET}`)!;
+  expect(swap.evidence).toMatch(new RegExp(`^backed by evaluation: ${JUDGE}: pass rate 97\\.1% .* >= 90% bar over 620 scored calls; `
+    + `${JUDGE}: mean score 0\\.883 >= 0\\.8 bar over 620 scored calls; ${SCHEMA_CHECK}: pass rate 99\\.7% .* >= 98% bar over 620 scored calls$`));
+  // 602 passes at 0.9 and 18 failures at 0.3 over 620 verdicts: a mean of 0.883. Haiku 4.5 costs a third of Sonnet 4.5 for every token kind.
+  expect(swap.monthlySavingsUsd).toBeCloseTo((usd(expected.byRoute.get('answer/draft-reply')!) * 2) / 3, 2);
+  const judged = report.accuracy.filter((a) => a.route === 'answer/draft-reply' && a.evaluator === JUDGE);
+  expect(judged.map((a) => [a.model, a.verdicts, a.meetsBar])).toEqual([[HAIKU, 620, true], [SONNET, 620, true]]);
 });

@@ -23,8 +23,10 @@ describe('apportionCents', () => {
 describe('wilsonLowerBound', () => {
   test('matches the formula of the evaluation facts for known values', () => {
     // p = 0.95, n = 200, z = 1.95996: (0.95 + 0.0096036 - 1.95996 * sqrt(0.0002375 + 0.0000240091)) / 1.0192073 = 0.910422
-    expect(wilsonLowerBound(0.95, 200)).toBeCloseTo(0.910422, 5);
-    expect(wilsonLowerBound(1, 10)).toBeCloseTo(0.7225, 4);
+    expect(wilsonLowerBound(0.95, 200, 1.959964)).toBeCloseTo(0.910422, 5);
+    // One-sided 95% (z = 1.645), the accuracy alarms' confidence, is the default.
+    expect(wilsonLowerBound(0.95, 200)).toBeCloseTo(wilsonLowerBound(0.95, 200, 1.645), 12);
+    expect(wilsonLowerBound(1, 10, 1.959964)).toBeCloseTo(0.7225, 4);
     expect(wilsonLowerBound(0.5, 0)).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { AiCallInput } from '../../lib/telemetry/runtime';
+import { AiCallInput, EvaluationInput, EvaluationSource } from '../../lib/telemetry/runtime';
 
 /** A typical model call with every field set: the docs' example, the benchmark's record. */
 export const TYPICAL_CALL: AiCallInput = {
@@ -15,4 +15,21 @@ export const TYPICAL_CALL: AiCallInput = {
   timeToFirstTokenMs: 640,
   sessionId: 'c0ffee-42',
   requestId: 'req_01J9',
+};
+
+/** A typical judge verdict on the typical call, every field set. */
+export const TYPICAL_EVALUATION: EvaluationInput = {
+  agent: 'answer',
+  route: 'draft-reply',
+  model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  variant: 'sonnet-4-5-prompt-v7',
+  tenant: 'tenant-4711',
+  evaluator: 'grounded-answer-judge',
+  evaluatorVersion: '2026-11-03',
+  source: EvaluationSource.JUDGE,
+  passed: true,
+  score: 0.875,
+  requestId: 'req_01J9',
+  sessionId: 'c0ffee-42',
+  sampleWeight: 20,
 };

@@ -4,12 +4,15 @@
  * and, from October 12, half its prompt-cache hit rate (80% -> 40%). Every other route is steady.
  * Deterministic: the same options give the same lines.
  */
-import { AiTelemetry, serializeEmf } from '../../lib/telemetry/runtime';
 import { TelemetryContract } from '../../lib/telemetry/contract';
+import { AiTelemetry, serializeEmf } from '../../lib/telemetry/runtime';
 
 export const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 export const GPT5_MINI = 'gpt-5-mini';
+/** The evaluators of draft-reply's accuracy SLO in clients/example.yaml. */
+export const JUDGE = 'grounded-answer-judge';
+export const SCHEMA_CHECK = 'reply-schema';
 
 /** One route's steady traffic: calls a day and the tokens of every call. */
 interface RouteTraffic {
@@ -37,9 +40,18 @@ export const STEADY_ROUTES: RouteTraffic[] = [
 
 /** The route with the built-in change. */
 export const DRAFT_REPLY = {
-  agent: 'answer', route: 'draft-reply', model: SONNET, provider: 'aws.bedrock',
-  septemberCallsPerDay: 200, octoberCallsPerDay: 240, prompt: 10_000, output: 400, latencyMs: 4000,
-  hitRateBefore: 0.8, hitRateAfter: 0.4, changeDay: '2026-10-12',
+  agent: 'answer',
+  route: 'draft-reply',
+  model: SONNET,
+  provider: 'aws.bedrock',
+  septemberCallsPerDay: 200,
+  octoberCallsPerDay: 240,
+  prompt: 10_000,
+  output: 400,
+  latencyMs: 4000,
+  hitRateBefore: 0.8,
+  hitRateAfter: 0.4,
+  changeDay: '2026-10-12',
 };
 
 export interface SyntheticOptions {
@@ -49,7 +61,7 @@ export interface SyntheticOptions {
   readonly tenants?: number;
   /** First day written. @default 2026-09-01 (September is the previous month of the report). */
   readonly from?: string;
-  /** Also write evaluation lines (draft-reply scored by `rubric-judge` on Sonnet and on a Haiku shadow). @default true */
+  /** Also write evaluation lines (draft-reply's two evaluators on Sonnet and on a Haiku shadow). @default true */
   readonly evaluations?: boolean;
 }
 
@@ -66,7 +78,7 @@ function random(seed: number): () => number {
 }
 
 const DAY = 86_400_000;
-/** Evaluation verdicts a day for each of the two models on draft-reply. */
+/** Evaluations a day, per evaluator, for each of the two models on draft-reply. */
 export const EVALUATIONS_PER_DAY = 20;
 const NOVEMBER = Date.UTC(2026, 10, 1);
 
@@ -110,7 +122,11 @@ export function syntheticTelemetry(onLine: (line: string) => void, options: Synt
         const throttled = r.throttleEvery !== undefined && i % r.throttleEvery === 0;
         const cacheRead = Math.round(r.prompt * r.hit);
         telemetry.recordAiCall({
-          agent: r.agent, route: r.route, model: r.model, provider: r.provider, tenant: tenantOf(),
+          agent: r.agent,
+          route: r.route,
+          model: r.model,
+          provider: r.provider,
+          tenant: tenantOf(),
           inputTokens: throttled ? 0 : r.prompt - cacheRead,
           cacheReadTokens: throttled ? 0 : cacheRead,
           outputTokens: throttled ? 0 : r.output,
@@ -121,23 +137,18 @@ export function syntheticTelemetry(onLine: (line: string) => void, options: Synt
       }
     }
     if (options.evaluations ?? true) {
-      // Sonnet fails one verdict in 50 (98%), the Haiku shadow one in 33 (about 97%).
-      for (const [model, failEvery] of [[SONNET, 50], [HAIKU, 33]] as const) {
+      // Both evaluators of draft-reply's accuracy SLO, on Sonnet (serving) and a Haiku shadow: the
+      // judge fails one verdict in 50 on Sonnet and one in 33 on Haiku; the schema check one in 400.
+      for (const [model, judgeFailEvery] of [[SONNET, 50], [HAIKU, 33]] as const) {
         for (let i = 0; i < EVALUATIONS_PER_DAY; i++) {
-          lines++;
-          onLine(evaluationLine(day + i * 3_600_000, model, (evaluationCount[model] = (evaluationCount[model] ?? 0) + 1) % failEvery === 0 ? 0 : 1));
+          now = day + i * 3_600_000;
+          const n = (evaluationCount[model] = (evaluationCount[model] ?? 0) + 1);
+          const call = { agent: DRAFT_REPLY.agent, route: DRAFT_REPLY.route, model, tenant: tenantOf(), evaluatorVersion: '1' };
+          telemetry.recordEvaluation({ ...call, evaluator: JUDGE, source: 'judge', passed: n % judgeFailEvery !== 0, score: n % judgeFailEvery !== 0 ? 0.9 : 0.3 });
+          telemetry.recordEvaluation({ ...call, evaluator: SCHEMA_CHECK, source: 'assertion', passed: n % 400 !== 0 });
         }
       }
     }
   }
   return lines;
-}
-
-/** An evaluation line as the contract's `evaluation` record lays it out (see docs/telemetry.md). */
-function evaluationLine(timestamp: number, model: string, passed: 0 | 1): string {
-  return JSON.stringify({
-    _aws: { Timestamp: timestamp, CloudWatchMetrics: [{ Namespace: TelemetryContract.DEFAULT_NAMESPACE, Dimensions: [['agent', 'route']], Metrics: [{ Name: 'evaluationPassed', Unit: 'Count' }] }] },
-    recordType: 'evaluation', agent: DRAFT_REPLY.agent, route: DRAFT_REPLY.route, model, evaluator: 'rubric-judge', evaluatorVersion: '1',
-    evaluationSource: 'judge', tenant: 'tenant-1', evaluationPassed: passed,
-  });
 }

@@ -1,5 +1,6 @@
 import {
-  AgentSessionRecord, AiCallRecord, CallOutcome, CardinalityScope, MetricUnit, RecordType, RetrievalRecord, ToolCallsRecord,
+  AgentSessionRecord, AiCallRecord, CallOutcome, CardinalityScope, EvaluationRecord, EvaluationSource, MetricUnit, RecordType, RetrievalRecord,
+  ToolCallsRecord,
   TelemetryContract, TelemetryDimensionSets, TelemetryFields, TelemetryMetrics,
 } from '../../lib/telemetry';
 
@@ -93,8 +94,25 @@ describe('the telemetry contract', () => {
       retrievalIndexAgeHours: 1,
       retrievalCacheHits: 0,
     };
+    const evaluation: Required<EvaluationRecord> = {
+      timestamp: 0,
+      agent: 'a',
+      route: 'r',
+      model: 'm',
+      variant: 'v',
+      tenant: 't',
+      evaluator: 'e',
+      evaluatorVersion: '1',
+      evaluationSource: EvaluationSource.JUDGE,
+      evaluationCount: 1,
+      evaluationPassed: 1,
+      evaluationScore: 0.5,
+      sampleWeight: 1,
+      requestId: 'q',
+      sessionId: 's',
+    };
     // `timestamp` travels as the EMF `_aws.Timestamp`.
-    for (const sample of [record, session, toolCalls, retrieval]) {
+    for (const sample of [record, session, toolCalls, retrieval, evaluation]) {
       const keys = Object.keys(sample).filter((key) => key !== 'timestamp');
       expect(keys.filter((key) => !metricNames.includes(key) && !fieldNames.includes(key))).toEqual([]);
     }
@@ -113,6 +131,12 @@ describe('TelemetryContract.customMetricCount', () => {
     for (const set of TelemetryDimensionSets.forRecord(RecordType.AI_CALL)) {
       expect(set.metrics).toHaveLength(11);
     }
+  });
+
+  test('counts evaluation series per (route, evaluator) and per (agent, model, evaluator), never per tenant or variant', () => {
+    const base = { agents: 4, routes: 8, models: 3, agentModelPairs: 6 };
+    const withEvaluations = TelemetryContract.customMetricCount({ ...base, routeEvaluators: 3, agentModelEvaluators: 4 });
+    expect(withEvaluations - TelemetryContract.customMetricCount(base)).toBe(3 * 3 + 3 * 4);
   });
 
   test('counts session, tool, retrieval and rejection series when they are recorded', () => {

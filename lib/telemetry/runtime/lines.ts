@@ -5,10 +5,10 @@
  */
 import { PriceCatalog } from '../../pricing/price-catalog';
 import {
-  CallOutcome, DimensionSetDefinition, MetricDefinition, RecordType, RejectionReason, TelemetryContract,
+  CallOutcome, DimensionSetDefinition, EvaluationSource, MetricDefinition, RecordType, RejectionReason, TelemetryContract,
   TelemetryDimensionSets, TelemetryFields, TelemetryMetrics,
 } from '../contract';
-import { AgentSessionInput, AiCallInput, Instant, RetrievalInput } from './types';
+import { AgentSessionInput, AiCallInput, EvaluationInput, Instant, RetrievalInput } from './types';
 
 /** One EMF log line, before serialization: one directive, its dimension sets, metrics and properties. */
 export interface EmfLine {
@@ -41,10 +41,16 @@ const MAX_AHEAD_MS = 2 * 3600 * 1000;
 // Printable ASCII; CloudWatch allows 1,024 characters, dashboards and alarm names want far fewer.
 const DIMENSION_VALUE = /^[\x20-\x7e]{1,250}$/;
 const OUTCOMES = new Set<string>(Object.values(CallOutcome));
+const SOURCES = new Set<string>(Object.values(EvaluationSource));
+// A weight is 1 / a sampling rate; a million covers one call judged in a million.
+const MAX_SAMPLE_WEIGHT = 1_000_000;
+// Ids and versions, not content: an evaluation line stays a few kilobytes whatever the caller passes.
+const MAX_EVALUATION_TEXT = 1_024;
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
 const CALL_DIMENSION_SETS = TelemetryDimensionSets.forRecord(RecordType.AI_CALL);
+const EVALUATION_DIMENSION_SETS = TelemetryDimensionSets.forRecord(RecordType.EVALUATION);
 
 /** Collects rejections while reading one input. */
 class Reader {
@@ -66,8 +72,8 @@ class Reader {
     return value;
   }
 
-  /** An optional string property; anything else is dropped with a rejection. */
-  public text(field: string, required = false): string | undefined {
+  /** An optional string property of at most `maxLength` characters; anything else is dropped with a rejection. */
+  public text(field: string, required = false, maxLength = Number.POSITIVE_INFINITY): string | undefined {
     const value = this.input[field];
     if (value === undefined || value === null || value === '') {
       if (required) this.reject(RejectionReason.MISSING_FIELD, `${field} is missing`);
@@ -75,6 +81,10 @@ class Reader {
     }
     if (typeof value !== 'string') {
       this.reject(RejectionReason.MISSING_FIELD, `${field} must be a string`);
+      return undefined;
+    }
+    if (value.length > maxLength) {
+      this.reject(RejectionReason.MISSING_FIELD, `${field} must be at most ${maxLength} characters`);
       return undefined;
     }
     return value;
@@ -307,4 +317,70 @@ export function buildRetrievalLines(input: RetrievalInput, now: number): BuiltLi
     ]),
   };
   return { lines: [line, ...rejectionLines(read.rejections, RecordType.RETRIEVAL, agent, timestamp)], rejections: read.rejections };
+}
+
+/**
+ * The line of one evaluation. A record with neither a valid verdict nor a valid score says
+ * nothing about accuracy: it writes no evaluation line (so it never counts as a scored call),
+ * only its rejection.
+ */
+export function buildEvaluationLines(input: EvaluationInput, now: number): BuiltLines {
+  const raw = asRecord(input);
+  const read = new Reader(raw, now);
+  const agent = read.dimension(F.AGENT.name);
+  const route = read.dimension(F.ROUTE.name);
+  const model = read.dimension(F.MODEL.name);
+  const evaluator = read.dimension(F.EVALUATOR.name);
+  const timestamp = read.timestamp();
+
+  let passed: number | undefined;
+  if (raw.passed !== undefined && raw.passed !== null) {
+    if (typeof raw.passed === 'boolean') passed = Number(raw.passed);
+    else read.reject(RejectionReason.INVALID_VERDICT, 'passed must be true or false');
+  }
+  const score = read.number('score', { max: 1 });
+  if (passed === undefined && score === undefined && raw.passed === undefined && raw.score === undefined) {
+    read.reject(RejectionReason.INVALID_VERDICT, 'an evaluation needs passed (true or false) or score (0 to 1)');
+  }
+
+  let source: string | undefined;
+  if (raw.source === undefined || raw.source === null || raw.source === '') {
+    read.reject(RejectionReason.MISSING_FIELD, 'source is missing');
+  } else if (typeof raw.source === 'string' && SOURCES.has(raw.source)) {
+    source = raw.source;
+  } else {
+    read.reject(RejectionReason.INVALID_SOURCE, `source must be one of ${[...SOURCES].join(', ')}`);
+  }
+
+  let sampleWeight = read.number('sampleWeight', { max: MAX_SAMPLE_WEIGHT }) ?? 1;
+  if (sampleWeight === 0) {
+    read.reject(RejectionReason.INVALID_NUMBER, 'sampleWeight must be above 0; 1 was used');
+    sampleWeight = 1;
+  }
+
+  const lines: EmfLine[] = [];
+  if (passed !== undefined || score !== undefined) {
+    const values = { [F.AGENT.name]: agent, [F.ROUTE.name]: route, [F.MODEL.name]: model, [F.EVALUATOR.name]: evaluator };
+    lines.push({
+      timestamp,
+      dimensionSets: EVALUATION_DIMENSION_SETS.map((set) => dimensionValues(set, values)),
+      metrics: metricsOf([
+        [M.EVALUATION_COUNT, 1],
+        [M.EVALUATION_PASSED, passed],
+        [M.EVALUATION_SCORE, score],
+      ]),
+      properties: propertiesOf([
+        [F.RECORD_TYPE.name, RecordType.EVALUATION],
+        [F.SCHEMA_VERSION.name, TelemetryContract.SCHEMA_VERSION],
+        [F.TENANT.name, read.text(F.TENANT.name, true, MAX_EVALUATION_TEXT)],
+        [F.VARIANT.name, read.text(F.VARIANT.name, false, MAX_EVALUATION_TEXT)],
+        [F.EVALUATOR_VERSION.name, read.text(F.EVALUATOR_VERSION.name, true, MAX_EVALUATION_TEXT)],
+        [F.EVALUATION_SOURCE.name, source],
+        [F.SAMPLE_WEIGHT.name, sampleWeight],
+        [F.REQUEST_ID.name, read.text(F.REQUEST_ID.name, false, MAX_EVALUATION_TEXT)],
+        [F.SESSION_ID.name, read.text(F.SESSION_ID.name, false, MAX_EVALUATION_TEXT)],
+      ]),
+    });
+  }
+  return { lines: [...lines, ...rejectionLines(read.rejections, RecordType.EVALUATION, agent, timestamp)], rejections: read.rejections };
 }

@@ -1,10 +1,10 @@
 import { PriceCatalog } from '../../pricing/price-catalog';
 import { PriceOverride } from '../../pricing/types';
-import { CallOutcome, RejectionReason, TelemetryContract, TelemetryMetrics } from '../contract';
+import { CallOutcome, EvaluationSource, RejectionReason, TelemetryContract, TelemetryMetrics } from '../contract';
 import { outcomeOfError } from './adapters';
 import { stdoutEmfWriter } from './emf';
-import { BuiltLines, buildAgentSessionLines, buildAiCallLines, buildRetrievalLines, EmfLine } from './lines';
-import { AgentSessionInput, AiCallInput, CallContext, ProviderUsage, RetrievalInput } from './types';
+import { BuiltLines, buildAgentSessionLines, buildAiCallLines, buildEvaluationLines, buildRetrievalLines, EmfLine } from './lines';
+import { AgentSessionInput, AiCallInput, CallContext, EvaluationInput, FeedbackInput, ProviderUsage, RetrievalInput } from './types';
 
 /** Environment variables the helper reads when no option is given. */
 export const TELEMETRY_ENV = {
@@ -32,7 +32,7 @@ export interface AiTelemetryOptions {
 const INTERNAL_FAILURE = 'internal';
 
 /**
- * Records model calls, agent sessions and retrievals as CloudWatch EMF lines, one per record,
+ * Records model calls, agent sessions, retrievals and evaluations as CloudWatch EMF lines, one per record,
  * written at once (nothing is buffered, so a handler that throws afterwards loses nothing).
  * It never throws into the caller: a bad record is written with what is valid, counted in the
  * rejection metric by reason, and warned about once per reason.
@@ -66,6 +66,20 @@ export class AiTelemetry {
   /** Records one retrieval step. */
   public recordRetrieval(retrieval: RetrievalInput): void {
     this.emit(() => buildRetrievalLines(retrieval, this.clock()));
+  }
+
+  /**
+   * Records one verdict or score on one call, from a judge, an assertion, a human review or
+   * AgentCore Evaluations. A record with neither a valid verdict nor a valid score is only counted
+   * as rejected: it must not count as a scored call.
+   */
+  public recordEvaluation(evaluation: EvaluationInput): void {
+    this.emit(() => buildEvaluationLines(evaluation, this.clock()));
+  }
+
+  /** Records an end user's thumbs up or down: an evaluation from the `feedback` source. */
+  public recordFeedback(feedback: FeedbackInput): void {
+    this.emit(() => buildEvaluationLines(feedbackEvaluation(feedback), this.clock()));
   }
 
   /**
@@ -129,6 +143,19 @@ export class AiTelemetry {
   }
 }
 
+/** Feedback as an evaluation: thumbs up passes. Odd input is passed through for the core to count. */
+function feedbackEvaluation(feedback: FeedbackInput): EvaluationInput {
+  const raw = (typeof feedback === 'object' && feedback !== null ? feedback : {}) as Partial<FeedbackInput>;
+  const { positive, ...call } = raw;
+  return {
+    ...call,
+    evaluator: raw.evaluator ?? TelemetryContract.FEEDBACK_EVALUATOR,
+    evaluatorVersion: raw.evaluatorVersion ?? '1',
+    source: EvaluationSource.FEEDBACK,
+    passed: positive,
+  } as EvaluationInput;
+}
+
 let shared: AiTelemetry | undefined;
 /** The instance behind the module-level functions, configured from the environment on first use. */
 function sharedTelemetry(): AiTelemetry {
@@ -149,6 +176,16 @@ export function recordAgentSession(session: AgentSessionInput): void {
 /** Records one retrieval step with the shared instance. */
 export function recordRetrieval(retrieval: RetrievalInput): void {
   sharedTelemetry().recordRetrieval(retrieval);
+}
+
+/** Records one evaluation with the shared instance (see `AiTelemetry.recordEvaluation`). */
+export function recordEvaluation(evaluation: EvaluationInput): void {
+  sharedTelemetry().recordEvaluation(evaluation);
+}
+
+/** Records one end user's feedback with the shared instance (see `AiTelemetry.recordFeedback`). */
+export function recordFeedback(feedback: FeedbackInput): void {
+  sharedTelemetry().recordFeedback(feedback);
 }
 
 /** Runs, times and records one model call with the shared instance (see `AiTelemetry.trackAiCall`). */

@@ -1,4 +1,4 @@
-import type { CallOutcome } from '../contract';
+import type { CallOutcome, EvaluationSource } from '../contract';
 
 /** A timestamp as a Date or epoch milliseconds. */
 export type Instant = Date | number;
@@ -97,4 +97,49 @@ export interface RetrievalInput {
   readonly cacheHit?: boolean;
   /** Default: now. */
   readonly timestamp?: Instant;
+}
+
+/** Which call was evaluated: the dimensions and ids an evaluation is attributed to. */
+export interface EvaluatedCall {
+  readonly agent: string;
+  readonly route: string;
+  /** Model id of the evaluated call, as sent to the provider. */
+  readonly model: string;
+  /** The model/prompt bundle that served the call (a rollout's baseline or candidate). A property, never a dimension. */
+  readonly variant?: string;
+  /** The client's own customer; never a dimension. */
+  readonly tenant: string;
+  /** The evaluated call's request id, to join the verdict to the call's own line. */
+  readonly requestId?: string;
+  readonly sessionId?: string;
+  /**
+   * Calls this evaluation stands for: 1 / the sampling rate of its stratum (e.g. 20 when one call
+   * in 20 of the tenant's traffic is judged). Default 1.
+   */
+  readonly sampleWeight?: number;
+  /** When the verdict was given. Default: now (CloudWatch accepts up to 14 days back). */
+  readonly timestamp?: Instant;
+}
+
+/** One verdict or score on one call. Give `passed`, `score`, or both. */
+export interface EvaluationInput extends EvaluatedCall {
+  /** Evaluator id: the accuracy SLO's `evaluators[].id`. A dimension: keep evaluator ids a fixed set. */
+  readonly evaluator: string;
+  /** Version of the evaluator; a judge's changed rubric or prompt is a new version. */
+  readonly evaluatorVersion: string;
+  readonly source: EvaluationSource | `${EvaluationSource}`;
+  /** The verdict. */
+  readonly passed?: boolean;
+  /** A score between 0 and 1 (rescale a 1-5 rubric as (x - 1) / 4). */
+  readonly score?: number;
+}
+
+/** An end user's thumbs up or down on one call. */
+export interface FeedbackInput extends EvaluatedCall {
+  /** True for thumbs up. */
+  readonly positive: boolean;
+  /** Evaluator id. Default `user-feedback` (`TelemetryContract.FEEDBACK_EVALUATOR`). */
+  readonly evaluator?: string;
+  /** Version of the feedback widget or question. Default `1`. */
+  readonly evaluatorVersion?: string;
 }

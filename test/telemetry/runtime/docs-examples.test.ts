@@ -58,6 +58,18 @@ describe('the examples of docs/telemetry.md run as written', () => {
     expect(lines[0][TelemetryMetrics.COST_USD.name]).toBeCloseTo(0.019569, 9);
   });
 
+  test('the evaluation example records an assertion, a judge verdict and feedback as valid EMF evaluation lines', async () => {
+    const { scoreReply } = loadExample('evaluation');
+    const lines = await captureEmf(() => scoreReply({ tenantId: 'tenant-1', requestId: 'r-1', reply: 'See [kb-12].', judged: { passed: false, score: 0.4 } }));
+    lines.forEach(expectValidEmf);
+    expect(lines.map((l) => [l.recordType, l.evaluator, l.evaluationSource, l[TelemetryMetrics.EVALUATION_PASSED.name], l.sampleWeight])).toEqual([
+      [RecordType.EVALUATION, 'cites-a-source', 'assertion', 1, 1],
+      [RecordType.EVALUATION, 'grounded-answer-judge', 'judge', 0, 20],
+      [RecordType.EVALUATION, 'user-feedback', 'feedback', 0, 1],
+    ]);
+    expect(shapeOf(lines[1]).dimensions).toEqual(TelemetryDimensionSets.forRecord(RecordType.EVALUATION).map((set) => set.dimensions));
+  });
+
   test('the container worker records a failed call as throttled and rethrows', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
     bedrock.on(ConverseCommand).rejects(throttled);
