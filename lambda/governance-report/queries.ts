@@ -14,14 +14,14 @@ export const LOGS_INSIGHTS = {
   MAX_ROWS: 10_000,
 } as const;
 
-/** The record type and fields of evaluation records (written by the quality helper's `recordEvaluation`). */
+/** The record type and fields of evaluation records (`recordEvaluation`), from the contract. */
 export const EVALUATION = {
-  RECORD_TYPE: 'evaluation',
-  VARIANT: 'variant',
-  EVALUATOR: 'evaluator',
-  SAMPLE_WEIGHT: 'sampleWeight',
-  PASSED: 'evaluationPassed',
-  SCORE: 'evaluationScore',
+  RECORD_TYPE: RecordType.EVALUATION,
+  VARIANT: F.VARIANT.name,
+  EVALUATOR: F.EVALUATOR.name,
+  SAMPLE_WEIGHT: F.SAMPLE_WEIGHT.name,
+  PASSED: M.EVALUATION_PASSED.name,
+  SCORE: M.EVALUATION_SCORE.name,
 } as const;
 
 /** The key of a missing agent, route, model or tenant: the same word the local command uses, so both paths report alike. */
@@ -59,7 +59,7 @@ function quote(value: string): string {
   return JSON.stringify(value);
 }
 
-function callFilter(slice: TimeSlice, recordType: string = RecordType.AI_CALL): string {
+function callFilter(slice: TimeSlice, recordType: RecordType = RecordType.AI_CALL): string {
   return `filter ${F.RECORD_TYPE.name} = ${quote(recordType)} and toMillis(@timestamp) >= ${slice.startMs} and toMillis(@timestamp) < ${slice.endMs}`;
 }
 
