@@ -22,8 +22,13 @@ const REPORT_MEMORY_GB = 1;
 /** Report files of one period (Markdown, HTML, JSON, CSV of 50,000 tenants), kept with one older version. */
 const REPORT_FILES_GB = 0.02;
 
-/** What the governance report consumes a month for this config, or undefined without a report. */
-function governanceReportInventory(config: ClientConfig, monthlyCalls: number): GovernanceReportInventory | undefined {
+/**
+ * What the governance report consumes a month for this config, or undefined without a report.
+ * Logs Insights bills every byte of the queried log groups in the time range, so a month's
+ * telemetry (call and evaluation lines) is the least each query scans; other lines the agents
+ * write to the same log groups add to it.
+ */
+function governanceReportInventory(config: ClientConfig, monthlyTelemetryBytes: number): GovernanceReportInventory | undefined {
   if (!config.reports) return undefined;
   const settings = reportSettings(config.reports);
   const monthsRead = monthsReadPerMonth(settings.quarterlyReview);
@@ -34,7 +39,7 @@ function governanceReportInventory(config: ClientConfig, monthlyCalls: number): 
   const bedrockModels = new Set(config.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK).map((m) => m.modelId)).size;
   const round3 = (n: number) => Math.round(n * 1000) / 1000;
   return {
-    logsInsightsGbScanned: round3(((monthlyCalls * TelemetryContract.CALL_LINE_BYTES) / 1e9) * monthsRead * LOGS_INSIGHTS_SCANS_PER_PERIOD),
+    logsInsightsGbScanned: round3((monthlyTelemetryBytes / 1e9) * monthsRead * LOGS_INSIGHTS_SCANS_PER_PERIOD),
     metricDataMetricsRequested: round3(bedrockModels * periods),
     costExplorerRequests: round3(periods),
     lambdaGbSeconds: round3(runs * REPORT_RUN_SECONDS * REPORT_MEMORY_GB),
@@ -91,6 +96,7 @@ export class MonitoringCostReport extends Construct {
       }
     }
     const monthlyCalls = config.expectedMonthlyCalls ?? DEFAULT_MONTHLY_CALLS;
+    const monthlyEvaluations = config.expectedMonthlyEvaluations ?? minimumMonthlyEvaluations(config);
     const inventory: MonitoringInventory = {
       customMetrics: TelemetryContract.customMetricCount(ClientCardinality.of(config)),
       standardAlarmMetrics,
@@ -102,9 +108,9 @@ export class MonitoringCostReport extends Construct {
       contributorInsightsMatchedEvents: contributorInsightsRules > 0 ? monthlyCalls * TENANT_RULE_KINDS : 0,
       monthlyCalls,
       bytesPerCall: TelemetryContract.CALL_LINE_BYTES,
-      monthlyEvaluations: config.expectedMonthlyEvaluations ?? minimumMonthlyEvaluations(config),
+      monthlyEvaluations,
       bytesPerEvaluation: TelemetryContract.EVALUATION_LINE_BYTES,
-      governanceReport: governanceReportInventory(config, monthlyCalls),
+      governanceReport: governanceReportInventory(config, monthlyCalls * TelemetryContract.CALL_LINE_BYTES + monthlyEvaluations * TelemetryContract.EVALUATION_LINE_BYTES),
     };
     return estimateMonitoringCost(inventory);
   }

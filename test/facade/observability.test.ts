@@ -75,8 +75,8 @@ describe('the price of watching', () => {
     // spend rate and two burn rates for 4 agents and the client; 4 session limits; tenant share 1;
     // 4 accuracy drift alarms of 2 metrics (mean + sample count) and 3 no-scores alarms of 1; the report's failed runs 1
     expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3 + 1);
-    // The report reads 2 months a monthly run and 9 a quarterly one (a third a month), 5 scans each.
-    expect(quantity('governance report: Logs Insights GB scanned')).toBeCloseTo(((1_500_000 * TelemetryContract.CALL_LINE_BYTES) / 1e9) * (2 + 3) * 5, 3);
+    // The report reads 2 months of telemetry a monthly run and 9 a quarterly one (a third a month), 5 scans each.
+    expect(quantity('governance report: Logs Insights GB scanned')).toBeCloseTo(quantity('telemetry log ingestion (GB)') * (2 + 3) * 5, 1);
     expect(quantity('governance report: Cost Explorer requests')).toBeCloseTo(2 + 5 / 3, 3);
     // spend per agent, per model and in total; cache hit rate per agent
     expect(quantity('anomaly-detection alarms')).toBe(4 + 3 + 1 + 4);
