@@ -110,7 +110,8 @@ export class MonitoringCostReport extends Construct {
       bytesPerCall: TelemetryContract.CALL_LINE_BYTES,
       monthlyEvaluations,
       bytesPerEvaluation: TelemetryContract.EVALUATION_LINE_BYTES,
-      governanceReport: governanceReportInventory(config, monthlyCalls * TelemetryContract.CALL_LINE_BYTES + monthlyEvaluations * TelemetryContract.EVALUATION_LINE_BYTES),
+      governanceReport: governanceReportInventory(config,
+        monthlyCalls * TelemetryContract.CALL_LINE_BYTES + monthlyEvaluations * TelemetryContract.EVALUATION_LINE_BYTES),
     };
     return estimateMonitoringCost(inventory);
   }
