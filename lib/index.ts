@@ -5,6 +5,7 @@ export * from './routing';
 export * from './alarms';
 export * from './dashboards';
 export * from './governance';
+export * from './reporting';
 export * from './quality';
 export * from './facade';
 export * from './acknowledge';

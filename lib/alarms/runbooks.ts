@@ -39,6 +39,7 @@ const MITIGATIONS: Record<SloAlarmKind, string[]> = {
   [SloAlarmKind.SESSION_TOKENS]: ['Sessions grow their context without bound: trim history, summarise, cap tokens per session.'],
   [SloAlarmKind.SESSION_COST]: ['Find the session by its id in the telemetry logs; stop it and cap the agent\'s spend per session.'],
   [SloAlarmKind.TENANT_SHARE]: ['Find the tenant on the overview\'s top tenants; check for abuse or a runaway integration; rate-limit it.'],
+  [SloAlarmKind.GOVERNANCE_REPORT_FAILED]: ['Read the report function\'s last ERROR line: the bucket, key, topic or SES identity it could not use, or a timeout.', 'Fix it and invoke the function with {"period": "YYYY-MM"}; add "force": true to notify again.'],
   [SloAlarmKind.UNDELIVERED_ALERTS]: ['Read the queued notifications and page by hand for any P1 or P2.', 'Fix the integration key secret, the endpoint or wait out PagerDuty\'s incident; redrive the queue.'],
   [SloAlarmKind.ACCURACY_PASS_RATE]: [
     'Split the failing verdicts by model, variant and evaluatorVersion (query above): a new model, prompt or tool since the drop is the usual cause; roll it back behind its flag.',

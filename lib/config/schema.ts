@@ -18,6 +18,8 @@ const email = () => z.email({ error: 'an email address' });
 const positiveUsd = (description: string) => z.number().positive().max(100_000_000).describe(description);
 const milliseconds = (description: string) => z.number().int().positive().max(900_000).describe(description);
 const severity = () => z.enum(Severity);
+const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);
+const isIanaTimeZone = (value: string) => TIME_ZONES.has(value);
 const isoDay = () => z.iso.date({ error: 'a date written YYYY-MM-DD' });
 
 const latencySlo = z.strictObject({
@@ -194,9 +196,16 @@ export const clientConfigSchema = z.strictObject({
   expectedMonthlyEvaluations: z.number().int().min(0).max(1e12).optional()
     .describe('Evaluation records (verdicts, scores, feedback) a month, for the monitoring-cost estimate (default: the minimum evidence the accuracy SLOs need).'),
   reports: z.strictObject({
-    recipients: z.array(email()).min(1),
+    recipients: z.array(email()).min(1).describe('Addresses that receive the report\'s summary (each confirms its SNS subscription once).'),
     dayOfMonth: z.number().int().min(1).max(28).optional().describe('Day the previous month\'s report is produced (default 1).'),
-    hourUtc: z.number().int().min(0).max(23).optional().describe('Hour, UTC, the report is produced (default 8).'),
+    hour: z.number().int().min(0).max(23).optional().describe('Hour of that day, in timeZone, the report is produced (default 8).'),
+    timeZone: z.string().refine(isIanaTimeZone, 'an IANA time zone such as Europe/Paris or America/New_York (or UTC)').optional()
+      .describe('IANA time zone of dayOfMonth and hour (default UTC); the schedule follows its daylight saving time.'),
+    quarterlyReview: z.boolean().optional()
+      .describe('Also produce the quarterly architecture review in January, April, July and October (default true).'),
+    sesFromAddress: email().optional()
+      .describe('Send the HTML report by email through SES from this address (the address or its domain must be a verified SES identity).'),
+    retentionDays: z.number().int().min(30).max(3650).optional().describe('Days the report files are kept (default 730).'),
   }).optional().describe('The monthly governance report.'),
   priceOverrides: z.array(priceOverride).optional().describe('Negotiated prices, applied on top of the price catalog.'),
   runbookBaseUrl: httpsUrl().optional().describe('Where the generated runbooks are published; alarms link to <base>/<alarm name>.md.'),

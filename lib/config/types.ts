@@ -286,7 +286,7 @@ export interface EscalationConfig {
 
 /** The monthly governance report. */
 export interface ReportConfig {
-  /** Email addresses that receive the report. */
+  /** Email addresses that receive the report's summary (through an SNS topic: each confirms once). */
   readonly recipients: string[];
   /**
    * Day of the month the report for the previous month is produced (1 to 28).
@@ -294,10 +294,32 @@ export interface ReportConfig {
    */
   readonly dayOfMonth?: number;
   /**
-   * Hour (UTC) the report is produced.
+   * Hour of that day (0 to 23) the report is produced, in `timeZone`.
    * @default 8
    */
-  readonly hourUtc?: number;
+  readonly hour?: number;
+  /**
+   * IANA time zone of `dayOfMonth` and `hour` (`Europe/Paris`); the schedule follows its daylight saving time.
+   * @default UTC
+   */
+  readonly timeZone?: string;
+  /**
+   * Also produce the quarterly architecture review (the previous quarter's three months), on
+   * `dayOfMonth` and `hour` of January, April, July and October.
+   * @default true
+   */
+  readonly quarterlyReview?: boolean;
+  /**
+   * Also send the HTML report itself by email through Amazon SES, from this address; the address
+   * or its domain must be a verified SES identity of the account and region.
+   * @default - no HTML email; the summary names where the report lies
+   */
+  readonly sesFromAddress?: string;
+  /**
+   * Days the report files are kept in the bucket (older versions 30 days).
+   * @default 730
+   */
+  readonly retentionDays?: number;
 }
 
 /** A period the spend anomaly models must not learn from (a known launch). */

@@ -13,6 +13,7 @@ import { ReadOnlyAccess } from '../dashboards/read-only-access';
 import { TopTenantsRules } from '../dashboards/top-tenants';
 import { ClientSpendGuards, governanceSettings } from '../governance/spend-guards';
 import { PriceCatalog } from '../pricing';
+import { GovernanceReport } from '../reporting/governance-report';
 import { IncidentRouter } from '../routing/incident-router';
 import { IAlarmRouter } from '../routing/router';
 import { TelemetryContract } from '../telemetry';
@@ -75,6 +76,11 @@ export class AiOps extends Construct {
   public readonly readOnlyAccess: ReadOnlyAccess;
   /** Client-wide spend guards: anomaly detectors, budget burn, tenant share, AWS Budgets, Cost Anomaly Detection. */
   public readonly spendGuards: ClientSpendGuards;
+  /**
+   * The monthly governance report and quarterly review.
+   * @default - none when the config has no `reports` section
+   */
+  public readonly report?: GovernanceReport;
 
   public constructor(scope: Construct, id: string, props: AiOpsProps) {
     super(scope, id);
@@ -135,6 +141,14 @@ export class AiOps extends Construct {
       dashboardUrl: AiOpsNames.dashboardUrl(AiOpsNames.overviewDashboard(clientId)),
       tenantsByCost: this.tenantRules.byCost,
     });
+    if (this.config.reports) {
+      this.report = new GovernanceReport(this, 'GovernanceReport', {
+        config: this.config,
+        encryptionKey: this.encryptionKey,
+        alarmRouter: this.alarmRouter,
+        priceCatalog: basePrices,
+      });
+    }
     this.overview = new OverviewDashboard(this, 'Overview', {
       config: this.config,
       metrics,
@@ -173,6 +187,7 @@ export class AiOps extends Construct {
       this.productionDown.alarm,
       ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetter] : []),
       ...this.spendGuards.alarms,
+      ...(this.report ? [this.report.failedRun] : []),
       ...this.agents.flatMap((agent) => agent.allAlarms()),
     ];
   }

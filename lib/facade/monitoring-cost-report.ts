@@ -5,13 +5,42 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { ClientCardinality } from '../config/cardinality';
 import { ClientConfig } from '../config/types';
-import { estimateMonitoringCost, MonitoringCostEstimate, MonitoringInventory } from '../pricing/monitoring-cost';
+import { estimateMonitoringCost, GovernanceReportInventory, MonitoringCostEstimate, MonitoringInventory } from '../pricing/monitoring-cost';
+import { ModelProvider } from '../pricing/price-catalog';
 import { minimumMonthlyEvaluations } from '../quality/settings';
+import { reportSettings } from '../reporting/governance-report';
+import { LOGS_INSIGHTS_SCANS_PER_PERIOD, monthsReadPerMonth } from '../reporting/report-function';
 import { TelemetryContract } from '../telemetry/contract';
 
 const DEFAULT_MONTHLY_CALLS = 1_000_000;
 /** Contributor Insights rule kinds: every call line is matched once by each kind. */
 const TENANT_RULE_KINDS = 2;
+
+/** A report run's duration assumed for its Lambda cost (Logs Insights queries dominate it). */
+const REPORT_RUN_SECONDS = 300;
+const REPORT_MEMORY_GB = 1;
+/** Report files of one period (Markdown, HTML, JSON, CSV of 50,000 tenants), kept with one older version. */
+const REPORT_FILES_GB = 0.02;
+
+/** What the governance report consumes a month for this config, or undefined without a report. */
+function governanceReportInventory(config: ClientConfig, monthlyCalls: number): GovernanceReportInventory | undefined {
+  if (!config.reports) return undefined;
+  const settings = reportSettings(config.reports);
+  const monthsRead = monthsReadPerMonth(settings.quarterlyReview);
+  // Runs a month: the monthly one, and a third of the quarterly one.
+  const runs = 1 + (settings.quarterlyReview ? 1 / 3 : 0);
+  // Periods queried a month: 2 a monthly run, 5 a quarterly run.
+  const periods = 2 + (settings.quarterlyReview ? 5 / 3 : 0);
+  const bedrockModels = new Set(config.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK).map((m) => m.modelId)).size;
+  const round3 = (n: number) => Math.round(n * 1000) / 1000;
+  return {
+    logsInsightsGbScanned: round3(((monthlyCalls * TelemetryContract.CALL_LINE_BYTES) / 1e9) * monthsRead * LOGS_INSIGHTS_SCANS_PER_PERIOD),
+    metricDataMetricsRequested: round3(bedrockModels * periods),
+    costExplorerRequests: round3(periods),
+    lambdaGbSeconds: round3(runs * REPORT_RUN_SECONDS * REPORT_MEMORY_GB),
+    storedGb: round3(REPORT_FILES_GB * 2 * (settings.retentionDays / 30.4) * runs),
+  };
+}
 
 /** Properties of `MonitoringCostReport`. */
 export interface MonitoringCostReportProps {
@@ -75,6 +104,7 @@ export class MonitoringCostReport extends Construct {
       bytesPerCall: TelemetryContract.CALL_LINE_BYTES,
       monthlyEvaluations: config.expectedMonthlyEvaluations ?? minimumMonthlyEvaluations(config),
       bytesPerEvaluation: TelemetryContract.EVALUATION_LINE_BYTES,
+      governanceReport: governanceReportInventory(config, monthlyCalls),
     };
     return estimateMonitoringCost(inventory);
   }

@@ -31,6 +31,27 @@ export class CloudWatchListPrices {
   public static readonly CONTRIBUTOR_INSIGHTS_USD_PER_MILLION_EVENTS = 0.02;
 }
 
+/** List prices of what the governance report uses besides CloudWatch metrics and alarms (us-east-1, 2026). */
+export class ReportListPrices {
+  public static readonly LOGS_INSIGHTS_USD_PER_GB_SCANNED = 0.005;
+  public static readonly METRIC_DATA_USD_PER_1000_METRICS = 0.01;
+  public static readonly COST_EXPLORER_USD_PER_REQUEST = 0.01;
+  /** Lambda on Arm (Graviton), per GB-second. */
+  public static readonly LAMBDA_ARM_USD_PER_GB_SECOND = 0.0000133334;
+  public static readonly S3_STANDARD_USD_PER_GB_MONTH = 0.023;
+}
+
+/** What the governance report's runs consume in a month (averaged over a quarter). */
+export interface GovernanceReportInventory {
+  /** GB of telemetry Logs Insights scans: each period is scanned once per query kind. */
+  readonly logsInsightsGbScanned: number;
+  readonly metricDataMetricsRequested: number;
+  readonly costExplorerRequests: number;
+  readonly lambdaGbSeconds: number;
+  /** Report files kept in the bucket (all versions). */
+  readonly storedGb: number;
+}
+
 /** What the monitoring of one client consists of. */
 export interface MonitoringInventory {
   readonly customMetrics: number;
@@ -57,6 +78,11 @@ export interface MonitoringInventory {
    * @default 0
    */
   readonly bytesPerEvaluation?: number;
+  /**
+   * The governance report's own consumption.
+   * @default - no report
+   */
+  readonly governanceReport?: GovernanceReportInventory;
 }
 
 /** One priced item. */
@@ -89,6 +115,18 @@ function customMetricsUsd(count: number): number {
 
 const round = (usd: number) => Math.round(usd * 100) / 100;
 
+function reportItems(report: GovernanceReportInventory | undefined): MonitoringCostItem[] {
+  if (!report) return [];
+  const P = ReportListPrices;
+  return [
+    { item: 'governance report: Logs Insights GB scanned', quantity: Math.round(report.logsInsightsGbScanned * 1000) / 1000, monthlyUsd: report.logsInsightsGbScanned * P.LOGS_INSIGHTS_USD_PER_GB_SCANNED },
+    { item: 'governance report: GetMetricData metrics', quantity: report.metricDataMetricsRequested, monthlyUsd: (report.metricDataMetricsRequested / 1000) * P.METRIC_DATA_USD_PER_1000_METRICS },
+    { item: 'governance report: Cost Explorer requests', quantity: report.costExplorerRequests, monthlyUsd: report.costExplorerRequests * P.COST_EXPLORER_USD_PER_REQUEST },
+    { item: 'governance report: Lambda GB-seconds', quantity: report.lambdaGbSeconds, monthlyUsd: report.lambdaGbSeconds * P.LAMBDA_ARM_USD_PER_GB_SECOND },
+    { item: 'governance report: S3 storage (GB)', quantity: report.storedGb, monthlyUsd: report.storedGb * P.S3_STANDARD_USD_PER_GB_MONTH },
+  ];
+}
+
 /** Prices an inventory at us-east-1 list prices. */
 export function estimateMonitoringCost(inventory: MonitoringInventory): MonitoringCostEstimate {
   const P = CloudWatchListPrices;
@@ -108,6 +146,7 @@ export function estimateMonitoringCost(inventory: MonitoringInventory): Monitori
       monthlyUsd: (inventory.contributorInsightsMatchedEvents / 1e6) * P.CONTRIBUTOR_INSIGHTS_USD_PER_MILLION_EVENTS,
     },
     { item: 'telemetry log ingestion (GB)', quantity: Math.round(ingestedGb * 1000) / 1000, monthlyUsd: ingestedGb * P.LOG_INGESTION_USD_PER_GB },
+    ...reportItems(inventory.governanceReport),
   ].map((line) => ({ ...line, monthlyUsd: round(line.monthlyUsd) }));
   return {
     items,

@@ -16,7 +16,8 @@ describe('generated runbooks (npm run runbooks -- -c client=example)', () => {
   test('one per alarm of the example client, and an index', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toContain(`wrote ${alarms.length} runbooks to ${outDir}`);
-    expect(alarms.length).toBe(1 + 1 + 4 + 8 * 6 + 2 + 7 + 8 + 24);
+    // ... and the governance report's failed-run alarm.
+    expect(alarms.length).toBe(1 + 1 + 4 + 8 * 6 + 2 + 7 + 8 + 24 + 1);
     for (const alarm of alarms) expect(fs.existsSync(path.join(outDir, `${alarm.alarmName}.md`))).toBe(true);
     expect(fs.readFileSync(path.join(outDir, 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('| ['))).toHaveLength(alarms.length);
   });

@@ -89,8 +89,8 @@ describe('the overview dashboard of the example client', () => {
   test('an alarm-status widget with every alarm of the client, and a text naming each agent\'s owner and runbook', () => {
     const status = widget(overview.body, 'Alarms of Example Support Co.');
     expect(status.type).toBe('alarm');
-    // production down, undelivered alerts, 4 agent-down composites, 6 per route, staleness, cache floor, 7 accuracy, 32 spend guards
-    expect(status.properties.alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 7 + 32);
+    // production down, undelivered alerts, 4 agent-down composites, 6 per route, staleness, cache floor, 7 accuracy, 32 spend guards, the report's failed runs
+    expect(status.properties.alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 7 + 32 + 1);
     expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-production-down');
     const text = overview.body.widgets.find((w: any) => w.type === 'text').properties.markdown;
     expect(text).toContain('| Answer drafting | support-ai | `support-answer-fn` | [example-ai-ops-agent-answer](#dashboards:name=example-ai-ops-agent-answer) | [runbook](https://runbooks.example.com/support/answer) |');

@@ -73,8 +73,11 @@ describe('the price of watching', () => {
     expect(quantity('custom metrics')).toBe(11 * (8 + 6 + 4 + 3 + 1) + 6 + 6 + 3 * 3 + 3 * (4 + 2));
     // 8 routes: 3 latency alarms of 2 metrics (value + call guard), 3 rate alarms of 2; staleness 1; cache floor 4; dead letters 1;
     // spend rate and two burn rates for 4 agents and the client; 4 session limits; tenant share 1;
-    // 4 accuracy drift alarms of 2 metrics (mean + sample count) and 3 no-scores alarms of 1
-    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3);
+    // 4 accuracy drift alarms of 2 metrics (mean + sample count) and 3 no-scores alarms of 1; the report's failed runs 1
+    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3 + 1);
+    // The report reads 2 months a monthly run and 9 a quarterly one (a third a month), 5 scans each.
+    expect(quantity('governance report: Logs Insights GB scanned')).toBeCloseTo(((1_500_000 * TelemetryContract.CALL_LINE_BYTES) / 1e9) * (2 + 3) * 5, 3);
+    expect(quantity('governance report: Cost Explorer requests')).toBeCloseTo(2 + 5 / 3, 3);
     // spend per agent, per model and in total; cache hit rate per agent
     expect(quantity('anomaly-detection alarms')).toBe(4 + 3 + 1 + 4);
     expect(quantity('composite alarms')).toBe(5);

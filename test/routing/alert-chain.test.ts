@@ -72,8 +72,9 @@ describe('the alert chain, for every alarm of the example client', () => {
   beforeEach(() => standIn.reset());
 
   test('every alarm has actions: to a severity topic, or for the dead-letter alarm to its own; the agent-down composites feed production-down', () => {
-    // production down, undelivered alerts, 4 agent-down, 6 per route, staleness, cache floor, 7 accuracy, 8 client and 24 agent spend guards
-    expect(alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 7 + 8 + 24);
+    // production down, undelivered alerts, 4 agent-down, 6 per route, staleness, cache floor, 7 accuracy, 8 client and 24 agent spend guards,
+    // and the governance report's failed-run alarm
+    expect(alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 7 + 8 + 24 + 1);
     expect(alarms.filter((a) => a.actions && !a.severity).map((a) => a.name)).toEqual(['example-undelivered-alerts']);
     const withoutActions = alarms.filter((a) => !a.actions).map((a) => a.name).sort();
     expect(withoutActions).toEqual(['example-answer-agent-down', 'example-qa-review-agent-down', 'example-retrieval-agent-down', 'example-triage-agent-down']);

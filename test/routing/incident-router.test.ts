@@ -98,6 +98,9 @@ describe('the incident router of the example client', () => {
       'AiOpsAlertsDeadLetterAlerts oncall@example.com',
       'AiOpsAlertsDigestTopic support-ai@example.com',
       'AiOpsAlertsP1Topic oncall@example.com',
+      // Not an alert: the governance report's summary to its recipients.
+      'AiOpsGovernanceReportTopic finance@example.com',
+      'AiOpsGovernanceReportTopic support-ai@example.com',
     ]);
   });
 
@@ -123,9 +126,10 @@ describe('the incident router of the example client', () => {
   });
 
   test('function logs are encrypted with the client key and kept a year', () => {
+    // The forwarder's, the digest's and the governance report's.
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', {
       KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AiOpsEncryptionKey'), 'Arn'] }, RetentionInDays: 365,
-    }, 2);
+    }, 3);
   });
 });
 
