@@ -81,7 +81,9 @@ export function buildReport(input: ReportInput): GovernanceReportData {
   const extraReasons = new Map<SectionId, string[]>();
   const note = (id: SectionId, reason: string) => extraReasons.set(id, [...(extraReasons.get(id) ?? []), reason]);
 
-  if (!before || input.previous!.daily.length === 0) note('movement', `no telemetry for the previous period (${previousPeriod(current.period).id}): changes cannot be computed`);
+  if (!before || input.previous!.daily.length === 0) {
+    note('movement', `no telemetry for the previous period (${previousPeriod(current.period).id}): changes cannot be computed`);
+  }
   if (!config) {
     for (const id of ['slo', 'accuracy'] as SectionId[]) note(id, 'no client config was given, so objectives and accuracy bars are unknown');
   }
@@ -90,9 +92,26 @@ export function buildReport(input: ReportInput): GovernanceReportData {
   const budgetUsd = config ? config.budgets.monthlyUsd * Math.round(months) : null;
   const prev = (map: Map<string, UsageSums> | undefined, key: string) => map?.get(key);
 
-  const byModel = sortedByCost([...now.byModel.entries()]).map(([model, s]) => ({ model, provider: s.provider, ...usage(s), ...change(s, prev(before?.byModel, model), before), sharePercent: percent(s.costUsd, now.total.costUsd) ?? 0 }));
-  const byAgent = sortedByCost([...now.byAgent.entries()]).map(([agent, s]) => ({ agent, ...usage(s), ...change(s, prev(before?.byAgent, agent), before), budgetUsd: config?.budgets.perAgentMonthlyUsd?.[agent] ?? null }));
-  const byRoute = sortedByCost([...now.byRoute.entries()]).map(([route, s]) => ({ route, agent: s.agent, ...usage(s), ...change(s, prev(before?.byRoute, route), before), cacheHitRatePercent: pct(cacheHitRate(s)) }));
+  const byModel = sortedByCost([...now.byModel.entries()]).map(([model, s]) => ({
+    model,
+    provider: s.provider,
+    ...usage(s),
+    ...change(s, prev(before?.byModel, model), before),
+    sharePercent: percent(s.costUsd, now.total.costUsd) ?? 0,
+  }));
+  const byAgent = sortedByCost([...now.byAgent.entries()]).map(([agent, s]) => ({
+    agent,
+    ...usage(s),
+    ...change(s, prev(before?.byAgent, agent), before),
+    budgetUsd: config?.budgets.perAgentMonthlyUsd?.[agent] ?? null,
+  }));
+  const byRoute = sortedByCost([...now.byRoute.entries()]).map(([route, s]) => ({
+    route,
+    agent: s.agent,
+    ...usage(s),
+    ...change(s, prev(before?.byRoute, route), before),
+    cacheHitRatePercent: pct(cacheHitRate(s)),
+  }));
   for (const rows of [byModel, byAgent, byRoute]) apportion(rows, now.total.costUsd);
 
   const tenantRows = [...current.tenants].sort((a, b) => b.costUsd - a.costUsd || compareText(a.tenant, b.tenant));
@@ -100,13 +119,20 @@ export function buildReport(input: ReportInput): GovernanceReportData {
   const tenantCalls = tenantRows.reduce((s, t) => s + t.calls, 0);
   const tenantsMatch = Math.abs(tenantTotal - now.total.costUsd) < 0.005 && tenantCalls === now.total.calls;
   if (current.sources[ReportSource.TENANTS].complete && !tenantsMatch) {
-    note('tenants', `tenant sums (${tenantCalls} calls, $${cents(tenantTotal)}) differ from the period's totals (${now.total.calls} calls, $${totalCents}): shares are of the tenant sums`);
+    note('tenants', `tenant sums (${tenantCalls} calls, $${cents(tenantTotal)}) differ from the period's totals `
+      + `(${now.total.calls} calls, $${totalCents}): shares are of the tenant sums`);
   }
   const tenantCents = apportionCents(tenantRows.map((t) => t.costUsd), tenantsMatch ? now.total.costUsd : tenantTotal);
   let cumulative = 0;
   const byTenant = tenantRows.map((t, i) => {
     cumulative += t.costUsd;
-    return { tenant: t.tenant, ...usage(t), costUsd: tenantCents[i], sharePercent: percent(t.costUsd, tenantTotal) ?? 0, cumulativeSharePercent: percent(cumulative, tenantTotal) ?? 0 };
+    return {
+      tenant: t.tenant,
+      ...usage(t),
+      costUsd: tenantCents[i],
+      sharePercent: percent(t.costUsd, tenantTotal) ?? 0,
+      cumulativeSharePercent: percent(cumulative, tenantTotal) ?? 0,
+    };
   });
 
   const movement = before ? explainMovement(now, before, input.catalog, new Date(input.previous!.period.start)) : [];
@@ -200,7 +226,7 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
     const prices = mixedPrices(before.modelsOfRoute(key).length ? before.modelsOfRoute(key) : now.modelsOfRoute(key), catalog, priceDate);
     const parts = decompose(was, is, prices);
     routeParts.set(key, parts);
-    const days = [...(before.routeDays.get(key) ?? new Map()).entries(), ...(now.routeDays.get(key) ?? new Map()).entries()].sort(([a], [b]) => compareText(a, b));
+    const days = daysOfBoth(before.routeDays.get(key), now.routeDays.get(key));
     movements.push(movementOf(TelemetryFields.ROUTE.name, key, was, is, parts, days, now));
   }
   const agents = new Set([...now.byAgent.keys(), ...before.byAgent.keys()]);
@@ -210,7 +236,7 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
     const agentShape = decompose(was, is, { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
     // An agent's parts are the sums of its routes' parts; from/to describe the agent as a whole.
     const parts = agentShape.map((p, i) => ({ ...p, usd: ofAgent.reduce((s, route) => s + route[i].usd, 0) }));
-    const days = [...(before.agentDays.get(agent) ?? new Map()).entries(), ...(now.agentDays.get(agent) ?? new Map()).entries()].sort(([a], [b]) => compareText(a, b));
+    const days = daysOfBoth(before.agentDays.get(agent), now.agentDays.get(agent));
     movements.push(movementOf(TelemetryFields.AGENT.name, agent, was, is, parts, days, now));
   }
   return movements
@@ -219,10 +245,28 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
 }
 
 function zero(): Sums {
-  return { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, modelErrors: 0, appErrors: 0, throttles: 0, failedCostUsd: 0 };
+  return {
+    calls: 0,
+    costUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    modelErrors: 0,
+    appErrors: 0,
+    throttles: 0,
+    failedCostUsd: 0,
+  };
 }
 
-function movementOf(scope: Movement['scope'], key: string, was: UsageSums, is: UsageSums, parts: FactorPart[], days: Array<[string, Sums]>, now: PeriodViews): Movement {
+/** The days of a key in the previous and this period, in order. */
+function daysOfBoth(before: Map<string, Sums> | undefined, now: Map<string, Sums> | undefined): Array<[string, Sums]> {
+  return [...(before ?? new Map()).entries(), ...(now ?? new Map()).entries()].sort(([a], [b]) => compareText(a, b));
+}
+
+function movementOf(
+  scope: Movement['scope'], key: string, was: UsageSums, is: UsageSums, parts: FactorPart[], days: Array<[string, Sums]>, now: PeriodViews,
+): Movement {
   const inPeriod = (day: string | undefined) => (day && day >= now.aggregates.period.start.slice(0, 10) ? day : null);
   const cacheSeries: DailyPoint[] = days.map(([day, s]) => ({ day, value: (cacheHitRate(s) ?? 0) * 100, weight: s.calls }));
   const meanCalls = days.length ? days.reduce((s, [, d]) => s + d.calls, 0) / days.length : 0;
@@ -242,7 +286,9 @@ function movementOf(scope: Movement['scope'], key: string, was: UsageSums, is: U
     since: since[p.factor],
     text: partText(p, since[p.factor]),
   }));
-  const told = [...withText].filter((p) => Math.abs(p.usd) >= 0.01 && Math.abs(p.usd) >= Math.abs(changeUsd) * 0.05).sort((a, b) => Math.abs(b.usd) - Math.abs(a.usd));
+  const told = [...withText]
+    .filter((p) => Math.abs(p.usd) >= 0.01 && Math.abs(p.usd) >= Math.abs(changeUsd) * 0.05)
+    .sort((a, b) => Math.abs(b.usd) - Math.abs(a.usd));
   return {
     scope,
     key,
@@ -305,7 +351,8 @@ function describeAnomaly(a: AlarmEpisode, now: PeriodViews, periodEnd: string): 
     end: a.end ?? null,
     durationMinutes,
     costImpactUsd,
-    text: `${a.kind} (${scope}) from ${a.start.slice(0, 16).replace('T', ' ')} UTC for ${hours}${a.end ? '' : ' (still in alarm at the period\'s end)'}${costImpactUsd ? `, ${signedUsd(costImpactUsd)} above a usual day` : ''}`,
+    text: `${a.kind} (${scope}) from ${a.start.slice(0, 16).replace('T', ' ')} UTC for ${hours}`
+      + `${a.end ? '' : ' (still in alarm at the period\'s end)'}${costImpactUsd ? `, ${signedUsd(costImpactUsd)} above a usual day` : ''}`,
   };
 }
 
@@ -323,7 +370,9 @@ function sloAttainment(now: PeriodViews, current: PeriodAggregates, routes: Conf
     const appErr = s && calls ? (s.appErrors / calls) * 100 : null;
     const throttle = s && calls ? (s.throttles / calls) * 100 : null;
     const throttleSlo = slo.throttleRatePercent ?? DEFAULT_THROTTLE_SLO_PERCENT;
-    const latency = { p50: p(d?.latencyP50Ms, slo.latency.p50Ms), p95: p(d?.latencyP95Ms, slo.latency.p95Ms), p99: p(d?.latencyP99Ms, slo.latency.p99Ms) };
+    const latency = {
+      p50: p(d?.latencyP50Ms, slo.latency.p50Ms), p95: p(d?.latencyP95Ms, slo.latency.p95Ms), p99: p(d?.latencyP99Ms, slo.latency.p99Ms),
+    };
     const errorBudget = modelErr === null || appErr === null ? null : Math.round(((modelErr + appErr) / slo.errorRatePercent) * 1000) / 10;
     const checks = [latency.p50.met, latency.p95.met, latency.p99.met,
       modelErr === null ? null : modelErr <= slo.errorRatePercent, appErr === null ? null : appErr <= slo.errorRatePercent,
@@ -378,7 +427,8 @@ export function accuracyEvidence(current: PeriodAggregates, routes: ConfigRoutes
       barMeanScore: bar?.minMeanScore ?? null,
       meetsBar: meets,
     };
-  }).sort((a, b) => compareText(a.route, b.route) || compareText(a.model, b.model) || compareText(a.evaluator, b.evaluator) || compareText(a.variant ?? '', b.variant ?? ''));
+  }).sort((a, b) => compareText(a.route, b.route) || compareText(a.model, b.model)
+    || compareText(a.evaluator, b.evaluator) || compareText(a.variant ?? '', b.variant ?? ''));
 }
 
 function coverageOf(now: PeriodViews, current: PeriodAggregates, routes: ConfigRoutes): GovernanceReportData['coverage'] {
@@ -400,38 +450,56 @@ function coverageOf(now: PeriodViews, current: PeriodAggregates, routes: ConfigR
     unconfiguredRoutes: routes.size ? seen.filter((k) => !routes.has(k)).sort() : [],
     silentRoutes: [...routes.keys()].filter((k) => !now.byRoute.has(k)).sort(),
     alarmsPerRoute: current.alarmNames && routes.size
-      ? Math.round((current.alarmNames.filter((name) => [...routes.keys()].some((k) => name.includes(`-${k.replace('/', '-')}-`))).length / routes.size) * 10) / 10
+      ? Math.round((current.alarmNames.filter((name) => [...routes.keys()].some((k) => name.includes(`-${k.replace('/', '-')}-`))).length
+        / routes.size) * 10) / 10
       : null,
   };
 }
 
-function reconcile(now: PeriodViews, current: PeriodAggregates, catalog: PriceCatalog, coverage: GovernanceReportData['coverage']['bedrock']): GovernanceReportData['reconciliation'] {
+function reconcile(
+  now: PeriodViews, current: PeriodAggregates, catalog: PriceCatalog, coverage: GovernanceReportData['coverage']['bedrock'],
+): GovernanceReportData['reconciliation'] {
   const telemetry = [...now.byModel.values()].filter((s) => s.provider === 'aws.bedrock').reduce((s, m) => s + m.costUsd, 0);
   const billed = current.billed?.bedrockUsd;
-  if (billed === undefined) return { telemetryBedrockUsd: cents(telemetry), billedBedrockUsd: null, gapPercent: null, flagged: false, likelyCauses: [] };
+  if (billed === undefined) {
+    return { telemetryBedrockUsd: cents(telemetry), billedBedrockUsd: null, gapPercent: null, flagged: false, likelyCauses: [] };
+  }
   const gap = billed > 0 ? ((billed - telemetry) / billed) * 100 : telemetry > 0 ? -100 : 0;
   const flagged = Math.abs(gap) > RECONCILIATION_GAP_PERCENT;
   const causes: string[] = [];
   if (flagged && gap > 0) {
     const uncovered = coverage.filter((c) => c.coveragePercent !== null && c.coveragePercent < 99);
-    for (const c of uncovered) causes.push(`uninstrumented calls: ${c.model} shows ${c.telemetryCalls.toLocaleString('en-US')} recorded calls against ${c.bedrockInvocations!.toLocaleString('en-US')} Bedrock invocations`);
+    for (const c of uncovered) {
+      causes.push(`uninstrumented calls: ${c.model} shows ${c.telemetryCalls.toLocaleString('en-US')} recorded calls `
+        + `against ${c.bedrockInvocations!.toLocaleString('en-US')} Bedrock invocations`);
+    }
     for (const [model, s] of now.byModel) {
       if (s.provider !== 'aws.bedrock') continue;
       const price = catalog.latest(model);
-      if (!price) causes.push(`unpriced model: ${model} has no catalog price, so its calls were recorded at $0`);
-      else if (s.cacheWriteTokens > 0 && price.prices.cacheWrite5m === undefined) causes.push(`missing cache-write price: ${model} wrote ${s.cacheWriteTokens.toLocaleString('en-US')} cache tokens priced as plain input`);
-      else if (Date.parse(price.effectiveFrom) < Date.parse(current.period.start) - 365 * 86_400_000) causes.push(`stale price: ${model}'s catalog price dates from ${price.effectiveFrom}; check it against the current price list`);
+      if (!price) {
+        causes.push(`unpriced model: ${model} has no catalog price, so its calls were recorded at $0`);
+      } else if (s.cacheWriteTokens > 0 && price.prices.cacheWrite5m === undefined) {
+        causes.push(`missing cache-write price: ${model} wrote ${s.cacheWriteTokens.toLocaleString('en-US')} cache tokens priced as plain input`);
+      } else if (Date.parse(price.effectiveFrom) < Date.parse(current.period.start) - 365 * 86_400_000) {
+        causes.push(`stale price: ${model}'s catalog price dates from ${price.effectiveFrom}; check it against the current price list`);
+      }
     }
-    if (causes.length === 0) causes.push('calls billed to this account that the telemetry helper does not see (other applications using Bedrock, or agents not yet instrumented)');
+    if (causes.length === 0) {
+      causes.push('calls billed to this account that the telemetry helper does not see (other applications, or agents not yet instrumented)');
+    }
   } else if (flagged) {
     causes.push('recorded cost above the bill: a negotiated discount missing from priceOverrides, or telemetry from calls billed to another account');
   }
-  return { telemetryBedrockUsd: cents(telemetry), billedBedrockUsd: cents(billed), gapPercent: Math.round(gap * 10) / 10, flagged, likelyCauses: causes };
+  return {
+    telemetryBedrockUsd: cents(telemetry), billedBedrockUsd: cents(billed), gapPercent: Math.round(gap * 10) / 10, flagged, likelyCauses: causes,
+  };
 }
 
 function charts(now: PeriodViews, current: PeriodAggregates): GovernanceReportData['charts'] {
   const days = daysOf(current.period);
-  const dailyByModel = [...now.modelDays.keys()].sort().flatMap((model) => days.map((day) => ({ day, model, costUsd: cents(now.modelDays.get(model)!.get(day)?.costUsd ?? 0) })));
+  const dailyByModel = [...now.modelDays.keys()].sort().flatMap((model) => days.map((day) => ({
+    day, model, costUsd: cents(now.modelDays.get(model)!.get(day)?.costUsd ?? 0),
+  })));
   const dailyCacheHitRate = [...now.routeDays.keys()].sort().flatMap((route) => days.map((day) => {
     const s = now.routeDays.get(route)!.get(day);
     return { day, route, cacheHitRatePercent: s ? pct(cacheHitRate(s)) : null };

@@ -50,7 +50,9 @@ export function kindPricesAt(catalog: PriceCatalog, modelId: string, at: Date): 
 
 /** The route's price per token kind, mixed over its models by each kind's tokens (by calls where a kind has none). */
 export function mixedPrices(models: RouteModelSums[], catalog: PriceCatalog, at: Date): KindPrices {
-  const priced = models.map((m) => ({ m, p: kindPricesAt(catalog, m.model, at) })).filter((x): x is { m: RouteModelSums; p: KindPrices } => x.p !== undefined);
+  const priced = models
+    .map((m) => ({ m, p: kindPricesAt(catalog, m.model, at) }))
+    .filter((x): x is { m: RouteModelSums; p: KindPrices } => x.p !== undefined);
   const mix = (kind: keyof KindPrices, tokens: (s: UsageSums) => number): number => {
     const weight = priced.reduce((s, x) => s + tokens(x.m), 0);
     if (weight > 0) return priced.reduce((s, x) => s + tokens(x.m) * x.p[kind], 0) / weight;

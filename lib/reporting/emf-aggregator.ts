@@ -137,7 +137,19 @@ class PeriodAccumulator {
     const key = `${agent}\u0000${route}\u0000${model}\u0000${variant ?? ''}\u0000${evaluator}`;
     let e = this.evaluations.get(key);
     if (!e) {
-      e = { agent, route, model, variant, evaluator, verdicts: 0, weightedVerdicts: 0, weightedPasses: 0, scores: 0, weightedScoreSum: 0, weightedScoreWeight: 0 };
+      e = {
+        agent,
+        route,
+        model,
+        variant,
+        evaluator,
+        verdicts: 0,
+        weightedVerdicts: 0,
+        weightedPasses: 0,
+        scores: 0,
+        weightedScoreSum: 0,
+        weightedScoreWeight: 0,
+      };
       this.evaluations.set(key, e);
     }
     const weight = finite(r.sampleWeight) && (r.sampleWeight as number) > 0 ? (r.sampleWeight as number) : 1;
@@ -228,9 +240,15 @@ const OFFLINE: Record<ReportSource, SourceStatus> = {
   [ReportSource.TENANTS]: { complete: true },
   [ReportSource.DISTRIBUTIONS]: { complete: true },
   [ReportSource.EVALUATIONS]: { complete: true },
-  [ReportSource.ALARMS]: { complete: false, reason: 'alarm history is not part of exported telemetry (pass --alarm-history with the output of aws cloudwatch describe-alarm-history)' },
+  [ReportSource.ALARMS]: {
+    complete: false,
+    reason: 'alarm history is not part of exported telemetry (pass --alarm-history with the output of aws cloudwatch describe-alarm-history)',
+  },
   [ReportSource.BILLING]: { complete: false, reason: 'Cost Explorer is not read by the local command: billed spend is not reconciled' },
-  [ReportSource.BEDROCK_METRICS]: { complete: false, reason: 'AWS/Bedrock metrics are not read by the local command: coverage of Bedrock calls is unknown' },
+  [ReportSource.BEDROCK_METRICS]: {
+    complete: false,
+    reason: 'AWS/Bedrock metrics are not read by the local command: coverage of Bedrock calls is unknown',
+  },
 };
 
 /** Sums EMF lines, one `add` per line, into the periods' aggregates. */

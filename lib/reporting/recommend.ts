@@ -68,14 +68,17 @@ function promptCaching({ now, catalog, routes, generatedAt, months }: RecommendI
     ];
     const evidence = repeats.length
       ? `prompts repeat: ${repeats.join(' and ')}`
-      : 'unverified: the route reads nothing like the target from the cache yet; the shared prefix (system prompt, tool definitions) must be marked cacheable';
+      : 'unverified: the route reads nothing like the target from the cache yet; '
+        + 'the shared prefix (system prompt, tool definitions) must be marked cacheable';
     recs.push({
       id: `prompt-caching:${key}`,
       kind: 'prompt-caching',
       target: key,
       title: `Raise ${key}'s prompt-cache hit rate from ${pct(hit)} to ${pct(target)}`,
       monthlySavingsUsd: cents(saved),
-      arithmetic: `(${pct(target)} - ${pct(hit)}) x ${n(promptTokens(s) / months)} input-side tokens a month x (${perM(prices.input)} input - ${perM(prices.cacheRead)} cache read) = ${usd(saved)} a month; ${n(perCall)} tokens a call are above the ${MIN_CACHEABLE_PROMPT_TOKENS}-token caching minimum; cache writes not counted`,
+      arithmetic: `(${pct(target)} - ${pct(hit)}) x ${n(promptTokens(s) / months)} input-side tokens a month`
+        + ` x (${perM(prices.input)} input - ${perM(prices.cacheRead)} cache read) = ${usd(saved)} a month;`
+        + ` ${n(perCall)} tokens a call are above the ${MIN_CACHEABLE_PROMPT_TOKENS}-token caching minimum; cache writes not counted`,
       evidence,
     });
   }
@@ -103,8 +106,10 @@ function outputCaps({ now, current, catalog, generatedAt, months }: RecommendInp
       target: key,
       title: `Cap ${key}'s output at about ${n(cap)} tokens (its p99 is ${(d.outputTokensP99 / d.outputTokensP95).toFixed(1)}x its p95)`,
       monthlySavingsUsd: cents(saved),
-      arithmetic: `at least 1% of ${n(d.calls / months)} calls a month x (${n(d.outputTokensP99)} p99 - ${n(cap)} cap) tokens x ${perM(prices.output)} output = ${usd(saved)} a month (a lower bound: the longest answer was ${n(d.outputTokensMax)} tokens)`,
-      evidence: `output tokens p50 ${n(d.outputTokensP50)}, p95 ${n(d.outputTokensP95)}, p99 ${n(d.outputTokensP99)}, max ${n(d.outputTokensMax)}; check the longest answers before capping`,
+      arithmetic: `at least 1% of ${n(d.calls / months)} calls a month x (${n(d.outputTokensP99)} p99 - ${n(cap)} cap) tokens`
+        + ` x ${perM(prices.output)} output = ${usd(saved)} a month (a lower bound: the longest answer was ${n(d.outputTokensMax)} tokens)`,
+      evidence: `output tokens p50 ${n(d.outputTokensP50)}, p95 ${n(d.outputTokensP95)}, p99 ${n(d.outputTokensP99)},`
+        + ` max ${n(d.outputTokensMax)}; check the longest answers before capping`,
     });
   }
   return recs;
@@ -122,7 +127,9 @@ function retries({ now, months }: RecommendInput): Recommendation[] {
       target: key,
       title: `Stop paying for ${key}'s failed calls (${((s.failedCostUsd / s.costUsd) * 100).toFixed(1)}% of its spend)`,
       monthlySavingsUsd: cents(saved),
-      arithmetic: `${n(failed / months)} failed calls a month (${n(s.modelErrors / months)} model errors, ${n(s.appErrors / months)} application errors, ${n(s.throttles / months)} throttles) spent ${usd(saved)}; failing fast, capping retries and backing off on throttles saves up to that`,
+      arithmetic: `${n(failed / months)} failed calls a month (${n(s.modelErrors / months)} model errors,`
+        + ` ${n(s.appErrors / months)} application errors, ${n(s.throttles / months)} throttles) spent ${usd(saved)};`
+        + ' failing fast, capping retries and backing off on throttles saves up to that',
       evidence: 'recorded cost of calls whose outcome was not ok',
     });
   }
@@ -164,14 +171,20 @@ function modelSwaps({ now, current, catalog, routes, generatedAt, months }: Reco
       const backed = candidates.filter((x) => x.evidence.backed).sort((a, b) => b.saved - a.saved)[0];
       const choice = backed ?? candidates.sort((a, b) => a.saved - b.saved)[0];
       if (!choice) continue;
-      const shownId = now.byModel.has(choice.c.modelId) ? choice.c.modelId : [...now.byModel.keys()].find((m) => PriceCatalog.canonicalModelId(m) === choice.c.modelId) ?? choice.c.modelId;
+      // Name the candidate by the id the client already calls it with, where it does.
+      const shownId = now.byModel.has(choice.c.modelId)
+        ? choice.c.modelId
+        : [...now.byModel.keys()].find((m) => PriceCatalog.canonicalModelId(m) === choice.c.modelId) ?? choice.c.modelId;
+      const candidatePrices = kindPricesAt(catalog, choice.c.modelId, generatedAt)!;
       recs.push({
         id: `model-swap:${key}:${used.model}`,
         kind: 'model-swap',
         target: key,
         title: `Serve ${key} with ${choice.c.displayName} (${shownId}) instead of ${price.displayName}`,
         monthlySavingsUsd: cents(choice.saved),
-        arithmetic: `${n(used.calls / months)} calls a month on ${used.model} cost ${usd(currentCost / months)} at its prices; the same tokens at ${choice.c.displayName}'s prices (${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.input)} input, ${perM(kindPricesAt(catalog, choice.c.modelId, generatedAt)!.output)} output) cost ${usd(choice.projected / months)}: ${usd(choice.saved)} a month`,
+        arithmetic: `${n(used.calls / months)} calls a month on ${used.model} cost ${usd(currentCost / months)} at its prices;`
+          + ` the same tokens at ${choice.c.displayName}'s prices (${perM(candidatePrices.input)} input, ${perM(candidatePrices.output)} output)`
+          + ` cost ${usd(choice.projected / months)}: ${usd(choice.saved)} a month`,
         evidence: choice.evidence.text,
       });
     }
@@ -180,7 +193,9 @@ function modelSwaps({ now, current, catalog, routes, generatedAt, months }: Reco
 }
 
 /** Whether the route's recorded accuracy of `candidate` meets every bar of the route. */
-function swapEvidence(current: PeriodAggregates, key: string, route: Parameters<typeof accuracyBarsOf>[0], candidate: string): { backed: boolean; text: string } {
+function swapEvidence(
+  current: PeriodAggregates, key: string, route: Parameters<typeof accuracyBarsOf>[0], candidate: string,
+): { backed: boolean; text: string } {
   const { bars, minScoredCalls } = accuracyBarsOf(route);
   if (bars.length === 0) return { backed: false, text: 'candidate: needs a shadow evaluation (the route has no accuracy bar in its config)' };
   const rows = current.evaluations.filter((e) => routeKey(e.agent, e.route) === key && PriceCatalog.canonicalModelId(e.model) === candidate);
@@ -204,7 +219,8 @@ function swapEvidence(current: PeriodAggregates, key: string, route: Parameters<
       const lower = wilsonLowerBound(rate, verdicts) * 100;
       const ok = lower >= bar.minPassRatePercent;
       backed &&= ok;
-      findings.push(`${bar.id}: pass rate ${(rate * 100).toFixed(1)}% (one-sided 95% lower bound ${lower.toFixed(1)}%) ${ok ? '>=' : '<'} ${bar.minPassRatePercent}% bar over ${verdicts} scored calls`);
+      findings.push(`${bar.id}: pass rate ${(rate * 100).toFixed(1)}% (one-sided 95% lower bound ${lower.toFixed(1)}%)`
+        + ` ${ok ? '>=' : '<'} ${bar.minPassRatePercent}% bar over ${verdicts} scored calls`);
     }
     if (bar.minMeanScore !== undefined) {
       const mean = ww ? ws / ww : 0;
@@ -221,23 +237,32 @@ function endOfLife({ now, catalog, generatedAt }: RecommendInput): Recommendatio
   for (const model of now.byModel.keys()) {
     const price = catalog.latest(model);
     if (!price || !isRetiring(price, generatedAt)) continue;
-    const family = price.modelId.replace(/[\d.]+/g, '');
+    const family = familyOf(price);
     const successors = latestPrices(catalog)
       .filter((c) => c.vendor === price.vendor && c.modelId !== price.modelId && !isRetiring(c, generatedAt))
-      .sort((a, b) => Number(b.modelId.replace(/[\d.]+/g, '') === family) - Number(a.modelId.replace(/[\d.]+/g, '') === family) || compareText(b.effectiveFrom, a.effectiveFrom));
+      .sort((a, b) => Number(familyOf(b) === family) - Number(familyOf(a) === family) || compareText(b.effectiveFrom, a.effectiveFrom));
     const successor = successors[0];
     const days = Math.ceil((Date.parse(price.deprecationDate!) - generatedAt.getTime()) / 86_400_000);
     recs.push({
       id: `model-end-of-life:${model}`,
       kind: 'model-end-of-life',
       target: model,
-      title: `${price.displayName} (${model}) ${days >= 0 ? `reaches its end of life in ${days} days (${price.deprecationDate})` : `reached its end of life on ${price.deprecationDate}`}`,
+      title: `${price.displayName} (${model}) ${days >= 0
+        ? `reaches its end of life in ${days} days (${price.deprecationDate})`
+        : `reached its end of life on ${price.deprecationDate}`}`,
       monthlySavingsUsd: 0,
-      arithmetic: `${n(now.byModel.get(model)!.calls)} calls this period depend on it${successor ? `; suggested successor ${successor.displayName} (${successor.modelId})` : ''}`,
-      evidence: `price catalog: ${price.deprecationNote ?? `retirement date ${price.deprecationDate}`}; run the successor as a shadow evaluation before the date`,
+      arithmetic: `${n(now.byModel.get(model)!.calls)} calls this period depend on it`
+        + `${successor ? `; suggested successor ${successor.displayName} (${successor.modelId})` : ''}`,
+      evidence: `price catalog: ${price.deprecationNote ?? `retirement date ${price.deprecationDate}`};`
+        + ' run the successor as a shadow evaluation before the date',
     });
   }
   return recs;
+}
+
+/** A model's family: its id without version numbers (claude-sonnet-4-5 and claude-sonnet-4-6 are one family). */
+function familyOf(price: ModelPrice): string {
+  return price.modelId.replace(/[\d.]+/g, '');
 }
 
 function pct(ratio: number): string {

@@ -17,5 +17,6 @@ export function configRoutes(config: ClientConfig | undefined): ConfigRoutes {
 /** The route's accuracy bars (one per evaluator) and the evidence they need before they decide. */
 export function accuracyBarsOf(route: RouteConfig | undefined): { bars: AccuracyEvaluator[]; minScoredCalls: number } {
   const accuracy = route?.slo.accuracy;
-  return { bars: accuracy?.evaluators ?? [], minScoredCalls: accuracy ? accuracySettings(accuracy).minScoredCalls : ACCURACY_DEFAULTS.minScoredCalls };
+  const minScoredCalls = accuracy ? accuracySettings(accuracy).minScoredCalls : ACCURACY_DEFAULTS.minScoredCalls;
+  return { bars: accuracy?.evaluators ?? [], minScoredCalls };
 }

@@ -44,7 +44,7 @@ buildSync({ entryPoints: [path.join(__dirname, 'report-worker.ts')], bundle: tru
 
 interface Run { ms: number; maxRssMb: number; calls: number }
 function measure(variant: string): Run {
-  const child = spawnSync(process.execPath, [worker, variant, file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, [worker, variant, file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1_048_576 });
   if (child.status !== 0) throw new Error(`${variant} failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }

@@ -15,8 +15,21 @@ const catalog = PriceCatalog.builtIn();
 
 /** A day of one route on one model: so many calls of so many uncached, cache-read and output tokens, priced by the catalog. */
 function day(dayId: string, agent: string, route: string, model: string, calls: number, input: number, output: number, cacheRead = 0): DailyUsage {
-  const cost = catalog.costOf({ modelId: model, timestamp: new Date(dayId), inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead }).costUsd * calls;
-  return { ...emptyUsage(), day: dayId, agent, route, model, provider: model.startsWith('gpt') ? 'openai' : 'aws.bedrock', calls, costUsd: cost, inputTokens: input * calls, outputTokens: output * calls, cacheReadTokens: cacheRead * calls };
+  const usage = { modelId: model, timestamp: new Date(dayId), inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead };
+  const cost = catalog.costOf(usage).costUsd * calls;
+  return {
+    ...emptyUsage(),
+    day: dayId,
+    agent,
+    route,
+    model,
+    provider: model.startsWith('gpt') ? 'openai' : 'aws.bedrock',
+    calls,
+    costUsd: cost,
+    inputTokens: input * calls,
+    outputTokens: output * calls,
+    cacheReadTokens: cacheRead * calls,
+  };
 }
 
 function aggregates(period = OCTOBER, overrides: Partial<PeriodAggregates> = {}): PeriodAggregates {
@@ -35,13 +48,17 @@ function aggregates(period = OCTOBER, overrides: Partial<PeriodAggregates> = {})
 function withTenantsMatching(a: PeriodAggregates): PeriodAggregates {
   const cost = a.daily.reduce((s, d) => s + d.costUsd, 0);
   const calls = a.daily.reduce((s, d) => s + d.calls, 0);
-  return { ...a, tenants: [{ ...emptyUsage(), tenant: 'acme', calls, costUsd: cost * 0.75 }, { ...emptyUsage(), tenant: 'zeta', calls: 0, costUsd: cost * 0.25 }] };
+  return {
+    ...a,
+    tenants: [{ ...emptyUsage(), tenant: 'acme', calls, costUsd: cost * 0.75 }, { ...emptyUsage(), tenant: 'zeta', calls: 0, costUsd: cost * 0.25 }],
+  };
 }
 
 const generatedAt = new Date('2026-11-02T08:00:00Z');
 
 test('every report validates against the published schema', () => {
-  const report = buildReport({ config: exampleConfig(), catalog, current: withTenantsMatching(aggregates()), previous: aggregates(SEPTEMBER), generatedAt });
+  const current = withTenantsMatching(aggregates());
+  const report = buildReport({ config: exampleConfig(), catalog, current, previous: aggregates(SEPTEMBER), generatedAt });
   expect(() => reportSchema.parse(report)).not.toThrow();
   expect(report.sections.every((s) => s.complete)).toBe(true);
 });
@@ -54,7 +71,9 @@ test('partial data: each failed source marks its sections incomplete with the re
   };
   const report = buildReport({ config: exampleConfig(), catalog, current: aggregates(OCTOBER, { sources, tenants: [] }), generatedAt });
   const byId = Object.fromEntries(report.sections.map((s) => [s.id, s]));
-  expect(byId.reconciliation).toMatchObject({ complete: false, reasons: ['Cost Explorer: AccessDeniedException (the role lacks ce:GetCostAndUsage)'] });
+  expect(byId.reconciliation).toMatchObject({
+    complete: false, reasons: ['Cost Explorer: AccessDeniedException (the role lacks ce:GetCostAndUsage)'],
+  });
   expect(byId.tenants).toMatchObject({ complete: false, reasons: ['Logs Insights: throttled after 6 attempts'] });
   expect(byId.movement.complete).toBe(false);
   expect(byId.movement.reasons[0]).toMatch(/no telemetry for the previous period \(2026-09\)/);
@@ -78,24 +97,45 @@ test('reconciliation: a gap above 5% is flagged with the likely cause', () => {
   });
   const report = buildReport({ config: exampleConfig(), catalog, current, generatedAt });
   expect(report.reconciliation.flagged).toBe(true);
-  expect(report.reconciliation.likelyCauses[0]).toMatch(/uninstrumented calls: us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 shows 1,000 recorded calls against 2,000 Bedrock invocations/);
-  expect(report.coverage.bedrock.find((b) => b.model === SONNET)).toMatchObject({ telemetryCalls: 1000, bedrockInvocations: 2000, coveragePercent: 50 });
+  expect(report.reconciliation.likelyCauses[0]).toMatch(
+    /uninstrumented calls: us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 shows 1,000 recorded calls against 2,000 Bedrock invocations/,
+  );
+  expect(report.coverage.bedrock.find((b) => b.model === SONNET))
+    .toMatchObject({ telemetryCalls: 1000, bedrockInvocations: 2000, coveragePercent: 50 });
 });
 
 test('anomalies: spend alarms of the month with duration and cost impact; SLO alarms are not anomalies', () => {
-  const daily = [...Array(10).keys()].map((i) => day(`2026-10-${String(i + 1).padStart(2, '0')}`, 'answer', 'draft-reply', SONNET, i === 4 ? 3000 : 1000, 2000, 400));
+  const daily = [...Array(10).keys()]
+    .map((i) => day(`2026-10-${String(i + 1).padStart(2, '0')}`, 'answer', 'draft-reply', SONNET, i === 4 ? 3000 : 1000, 2000, 400));
   const current = aggregates(OCTOBER, {
     daily,
     alarms: [
-      { alarmName: 'example-answer-spend-anomaly', kind: 'spend-anomaly', severity: 'P2', agent: 'answer', start: '2026-10-05T00:00:00Z', end: '2026-10-05T12:00:00Z' },
-      { alarmName: 'example-answer-draft-reply-latency-p95', kind: 'latency-p95', severity: 'P2', agent: 'answer', route: 'draft-reply', start: '2026-10-06T00:00:00Z', end: '2026-10-06T01:00:00Z' },
+      {
+        alarmName: 'example-answer-spend-anomaly',
+        kind: 'spend-anomaly',
+        severity: 'P2',
+        agent: 'answer',
+        start: '2026-10-05T00:00:00Z',
+        end: '2026-10-05T12:00:00Z',
+      },
+      {
+        alarmName: 'example-answer-draft-reply-latency-p95',
+        kind: 'latency-p95',
+        severity: 'P2',
+        agent: 'answer',
+        route: 'draft-reply',
+        start: '2026-10-06T00:00:00Z',
+        end: '2026-10-06T01:00:00Z',
+      },
     ],
   });
   const report = buildReport({ config: exampleConfig(), catalog, current, generatedAt });
   expect(report.anomalies).toHaveLength(1);
   const perCall = daily[0].costUsd / 1000;
   // Half of the extra 2,000 calls' spend falls in the 12 hours in ALARM.
-  expect(report.anomalies[0]).toMatchObject({ kind: 'spend-anomaly', durationMinutes: 720, costImpactUsd: Math.round(0.5 * 2000 * perCall * 100) / 100 });
+  expect(report.anomalies[0]).toMatchObject({
+    kind: 'spend-anomaly', durationMinutes: 720, costImpactUsd: Math.round(0.5 * 2000 * perCall * 100) / 100,
+  });
   expect(report.anomalies[0].text).toMatch(/^spend-anomaly \(answer\) from 2026-10-05 00:00 UTC for 12 h/);
 });
 
@@ -111,34 +151,56 @@ function withDraftReplyAccuracy(accuracy: AccuracySlo | undefined): ClientConfig
   };
 }
 
-const accuracyConfig = (minPassRatePercent: number) => withDraftReplyAccuracy({ evaluators: [{ id: 'rubric-judge', minPassRatePercent }], minScoredCalls: 100 });
+const accuracyConfig = (minPassRatePercent: number) => withDraftReplyAccuracy({
+  evaluators: [{ id: 'rubric-judge', minPassRatePercent }], minScoredCalls: 100,
+});
 
 const haikuEvidence = (verdicts: number, passes: number): EvaluationSums => ({
-  agent: 'answer', route: 'draft-reply', model: HAIKU, evaluator: 'rubric-judge', verdicts, weightedVerdicts: verdicts, weightedPasses: passes, scores: 0, weightedScoreSum: 0, weightedScoreWeight: 0,
+  agent: 'answer',
+  route: 'draft-reply',
+  model: HAIKU,
+  evaluator: 'rubric-judge',
+  verdicts,
+  weightedVerdicts: verdicts,
+  weightedPasses: passes,
+  scores: 0,
+  weightedScoreSum: 0,
+  weightedScoreWeight: 0,
 });
 
 describe('model swaps', () => {
-  const swapOf = (config: ClientConfig, evaluations: EvaluationSums[]) => buildReport({ config, catalog, current: aggregates(OCTOBER, { evaluations }), generatedAt })
+  const swapOf = (config: ClientConfig, evaluations: EvaluationSums[]) => buildReport({
+    config, catalog, current: aggregates(OCTOBER, { evaluations }), generatedAt,
+  })
     .recommendations.find((r) => r.id === `model-swap:answer/draft-reply:${SONNET}`)!;
 
   test('backed by evaluation when the cheaper model\'s lower bound clears the route\'s bar', () => {
     const swap = swapOf(accuracyConfig(90), [haikuEvidence(620, 602)]);
-    expect(swap.evidence).toMatch(/^backed by evaluation: rubric-judge: pass rate 97\.1% \(one-sided 95% lower bound 95\.8%\) >= 90% bar over 620 scored calls/);
+    expect(swap.evidence).toMatch(
+      /^backed by evaluation: rubric-judge: pass rate 97\.1% \(one-sided 95% lower bound 95\.8%\) >= 90% bar over 620 scored calls/,
+    );
     // Haiku 4.5 costs a third of Sonnet 4.5 for every token kind.
     const sonnetCost = aggregates().daily[0].costUsd;
     expect(swap.monthlySavingsUsd).toBeCloseTo((sonnetCost * 2) / 3, 2);
-    expect(swap.arithmetic).toMatch(/1,000 calls a month on us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 cost \$[\d.]+ at its prices; the same tokens at Claude Haiku 4\.5's prices/);
+    expect(swap.arithmetic).toMatch(
+      /1,000 calls a month on us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 cost \$[\d.]+ at its prices; the same tokens at Claude Haiku 4\.5's prices/,
+    );
   });
 
   test('a candidate needing a shadow evaluation when the evidence is short, below the bar, or the route has no bar', () => {
-    expect(swapOf(accuracyConfig(90), [haikuEvidence(50, 50)]).evidence).toMatch(/^candidate: needs a shadow evaluation: rubric-judge: 50 scored calls of claude-haiku-4-5, fewer than the 100 needed/);
-    expect(swapOf(accuracyConfig(99), [haikuEvidence(620, 602)]).evidence).toMatch(/^candidate: needs a shadow evaluation: rubric-judge: pass rate 97\.1% \(one-sided 95% lower bound 95\.8%\) < 99% bar/);
-    expect(swapOf(withDraftReplyAccuracy(undefined), [haikuEvidence(620, 602)]).evidence).toBe('candidate: needs a shadow evaluation (the route has no accuracy bar in its config)');
+    expect(swapOf(accuracyConfig(90), [haikuEvidence(50, 50)]).evidence)
+      .toMatch(/^candidate: needs a shadow evaluation: rubric-judge: 50 scored calls of claude-haiku-4-5, fewer than the 100 needed/);
+    expect(swapOf(accuracyConfig(99), [haikuEvidence(620, 602)]).evidence)
+      .toMatch(/^candidate: needs a shadow evaluation: rubric-judge: pass rate 97\.1% \(one-sided 95% lower bound 95\.8%\) < 99% bar/);
+    expect(swapOf(withDraftReplyAccuracy(undefined), [haikuEvidence(620, 602)]).evidence)
+      .toBe('candidate: needs a shadow evaluation (the route has no accuracy bar in its config)');
   });
 });
 
 test('models reaching their end of life within 90 days are named, with a successor', () => {
-  const retiring = new PriceCatalog(BUILT_IN_PRICES.map((p) => (p.modelId === 'claude-haiku-4-5' ? { ...p, deprecationDate: '2026-12-15', deprecationNote: 'Retires 2026-12-15.' } : p)));
+  const retiring = new PriceCatalog(BUILT_IN_PRICES.map((p) => (p.modelId === 'claude-haiku-4-5'
+    ? { ...p, deprecationDate: '2026-12-15', deprecationNote: 'Retires 2026-12-15.' }
+    : p)));
   const report = buildReport({ config: exampleConfig(), catalog: retiring, current: aggregates(), generatedAt });
   const eol = report.recommendations.find((r) => r.kind === 'model-end-of-life')!;
   expect(eol).toMatchObject({ target: HAIKU, monthlySavingsUsd: 0 });
@@ -150,7 +212,18 @@ test('output caps and retries: long tails and failed spend, with the arithmetic'
   const failing = { ...day('2026-10-01', 'triage', 'classify-ticket', HAIKU, 5000, 1500, 50), modelErrors: 400, throttles: 100 };
   const current = aggregates(OCTOBER, {
     daily: [aggregates().daily[0], { ...failing, failedCostUsd: failing.costUsd / 2 }],
-    distributions: [{ agent: 'answer', route: 'draft-reply', calls: 10_000, latencyP50Ms: 1, latencyP95Ms: 1, latencyP99Ms: 1, outputTokensP50: 300, outputTokensP95: 800, outputTokensP99: 4000, outputTokensMax: 16000 }],
+    distributions: [{
+      agent: 'answer',
+      route: 'draft-reply',
+      calls: 10_000,
+      latencyP50Ms: 1,
+      latencyP95Ms: 1,
+      latencyP99Ms: 1,
+      outputTokensP50: 300,
+      outputTokensP95: 800,
+      outputTokensP99: 4000,
+      outputTokensMax: 16000,
+    }],
   });
   const report = buildReport({ config: exampleConfig(), catalog, current, generatedAt });
   const cap = report.recommendations.find((r) => r.kind === 'max-output-tokens')!;
@@ -165,7 +238,8 @@ test('output caps and retries: long tails and failed spend, with the arithmetic'
 test('a quarter: trends per month, budgets for three months', () => {
   const q = parsePeriod('2026-Q4');
   const months = ['2026-10', '2026-11', '2026-12'].map((m) => aggregates(parsePeriod(m)));
-  const report = buildReport({ config: exampleConfig(), catalog, current: aggregates(q, { daily: months.flatMap((m) => m.daily) }), months, generatedAt });
+  const current = aggregates(q, { daily: months.flatMap((m) => m.daily) });
+  const report = buildReport({ config: exampleConfig(), catalog, current, months, generatedAt });
   expect(report.periodKind).toBe('quarter');
   expect(report.previousPeriod).toBe('2026-Q3');
   expect(report.trends.map((t) => t.period)).toEqual(['2026-10', '2026-11', '2026-12']);

@@ -96,12 +96,23 @@ test('no input line makes the aggregator throw, and every line is accounted for'
   fc.assert(fc.property(fc.array(fc.oneof(
     fc.string(),
     fc.json(),
-    fc.record({ recordType: fc.constantFrom('ai_call', 'evaluation'), _aws: fc.record({ Timestamp: fc.oneof(fc.integer(), fc.double(), fc.constant(at('2026-10-05T00:00:00Z'))) }), costUsd: fc.anything(), agent: fc.anything(), tenant: fc.anything(), latencyMs: fc.anything(), evaluationPassed: fc.anything(), sampleWeight: fc.anything() }).map((o) => JSON.stringify(o)),
+    fc.record({
+      recordType: fc.constantFrom('ai_call', 'evaluation'),
+      _aws: fc.record({ Timestamp: fc.oneof(fc.integer(), fc.double(), fc.constant(at('2026-10-05T00:00:00Z'))) }),
+      costUsd: fc.anything(),
+      agent: fc.anything(),
+      tenant: fc.anything(),
+      latencyMs: fc.anything(),
+      evaluationPassed: fc.anything(),
+      sampleWeight: fc.anything(),
+    }).map((o) => JSON.stringify(o)),
   ), { maxLength: 50 }), (lines) => {
     const agg = new EmfAggregator(OCTOBER, previousPeriod(OCTOBER));
     for (const line of lines) agg.add(line);
     const result = agg.result();
-    const skipped = Object.entries(result.skipped).filter(([reason]) => reason !== SkipReason.REPAIRED_NUMBER).reduce((sum, [, n]) => sum + (n ?? 0), 0);
+    const skipped = Object.entries(result.skipped)
+      .filter(([reason]) => reason !== SkipReason.REPAIRED_NUMBER)
+      .reduce((sum, [, n]) => sum + (n ?? 0), 0);
     // Every line is summed (a call or an evaluation) or skipped with a reason: none vanishes.
     expect(result.summed.calls + result.summed.evaluations + skipped).toBe(lines.length);
     expect(result.lines).toBe(lines.length);

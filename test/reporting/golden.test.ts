@@ -7,12 +7,20 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import Ajv2020 from 'ajv/dist/2020';
+import { mockClient } from 'aws-sdk-client-mock';
+import { gatherPeriod } from '../../lambda/governance-report/sources';
 import { main } from '../../lib/cli/main';
+import { PriceCatalog } from '../../lib/pricing/price-catalog';
+import { buildReport } from '../../lib/reporting/core';
 import { REPORT_SCHEMA_FILE, reportJsonSchema } from '../../lib/reporting/json-schema';
+import { parsePeriod } from '../../lib/reporting/period';
 import { GovernanceReportData, reportSchema } from '../../lib/reporting/report-schema';
 import { TelemetryFields } from '../../lib/telemetry/contract';
-import { PROJECT_ROOT } from '../support/example';
+import { exampleConfig, PROJECT_ROOT } from '../support/example';
+import { FakeLogsInsights, FakeRecord } from '../support/fake-logs-insights';
 import { DRAFT_REPLY, HAIKU, JUDGE, SCHEMA_CHECK, SONNET, syntheticTelemetry } from '../support/report-telemetry';
 
 /** Exact sums of the October lines, in picodollars (BigInt), by key. */
@@ -187,4 +195,47 @@ test('the model swap on draft-reply is backed by its recorded accuracy: Haiku cl
   expect(swap.monthlySavingsUsd).toBeCloseTo((usd(expected.byRoute.get('answer/draft-reply')!) * 2) / 3, 2);
   const judged = report.accuracy.filter((a) => a.route === 'answer/draft-reply' && a.evaluator === JUDGE);
   expect(judged.map((a) => [a.model, a.verdicts, a.meetsBar])).toEqual([[HAIKU, 620, true], [SONNET, 620, true]]);
+});
+
+describe('the same month through the Lambda\'s data sources (Logs Insights stand-in) and core', () => {
+  let lambdaReport: GovernanceReportData;
+
+  beforeAll(async () => {
+    const config = exampleConfig();
+    const logGroupOf = new Map(config.agents.map((a) => [a.id, a.logGroups[0]]));
+    const records: FakeRecord[] = fs.readFileSync(path.join(dir, 'telemetry.jsonl'), 'utf8').trim().split('\n').map((line) => {
+      const r = JSON.parse(line);
+      return { ...r, logGroup: logGroupOf.get(r.agent)!, at: r._aws.Timestamp };
+    });
+    const logs = new FakeLogsInsights(records);
+    const cloudwatchClient = new CloudWatchClient({ region: 'us-east-1' });
+    const cloudwatch = mockClient(cloudwatchClient);
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [], CompositeAlarms: [] });
+    cloudwatch.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [] });
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    const costExplorerClient = new CostExplorerClient({ region: 'us-east-1' });
+    mockClient(costExplorerClient).on(GetCostAndUsageCommand).resolves({ ResultsByTime: [{ Total: { UnblendedCost: { Amount: '0', Unit: 'USD' } } }] });
+    const clients = { logs: logs.client, cloudwatch: cloudwatchClient, costExplorer: costExplorerClient };
+    const options = { sleep: async () => undefined, random: () => 0.5, now: () => new Date('2026-11-02T08:00:00Z'), deadlineMs: Date.parse('2026-11-02T08:14:00Z') };
+    const [current, previous] = await Promise.all([parsePeriod('2026-10'), parsePeriod('2026-09')].map((p) => gatherPeriod(clients, options, config, p)));
+    lambdaReport = buildReport({ config, catalog: PriceCatalog.builtIn().withOverrides(config.priceOverrides ?? []), current, previous, generatedAt: new Date('2026-11-02T08:00:00Z') });
+  }, 120_000);
+
+  test('every total by model, agent, route and tenant is the local command\'s, to the cent', () => {
+    expect(lambdaReport.totals.costUsd).toBe(report.totals.costUsd);
+    expect(lambdaReport.totals.calls).toBe(expected.calls);
+    const byKey = (rows: Array<{ costUsd: number; calls: number }>, key: (r: any) => string) => Object.fromEntries(rows.map((r) => [key(r), [r.costUsd, r.calls]]));
+    expect(byKey(lambdaReport.byModel, (r) => r.model)).toEqual(byKey(report.byModel, (r) => r.model));
+    expect(byKey(lambdaReport.byAgent, (r) => r.agent)).toEqual(byKey(report.byAgent, (r) => r.agent));
+    expect(byKey(lambdaReport.byRoute, (r) => r.route)).toEqual(byKey(report.byRoute, (r) => r.route));
+    expect(byKey(lambdaReport.byTenant, (r) => r.tenant)).toEqual(byKey(report.byTenant, (r) => r.tenant));
+  });
+
+  test('the constructed change and the backed model swap read the same', () => {
+    const move = (r: GovernanceReportData) => r.movement.find((m) => m.key === 'answer/draft-reply')!.text;
+    expect(move(lambdaReport)).toBe(move(report));
+    const swap = (r: GovernanceReportData) => r.recommendations.find((x) => x.id === `model-swap:answer/draft-reply:${SONNET}`)!;
+    expect(swap(lambdaReport)).toEqual(swap(report));
+    expect(lambdaReport.sections.filter((s) => ['totals', 'breakdowns', 'tenants', 'movement', 'accuracy'].includes(s.id)).every((s) => s.complete)).toBe(true);
+  });
 });

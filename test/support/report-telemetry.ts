@@ -65,15 +65,12 @@ export interface SyntheticOptions {
   readonly evaluations?: boolean;
 }
 
-/** A small fast generator (mulberry32): deterministic, so golden numbers never move. */
+/** A small generator (Park-Miller, arithmetic only): deterministic, so golden numbers never move. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
+  let state = seed % 2147483647;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 48271) % 2147483647;
+    return (state - 1) / 2147483646;
   };
 }
 
