@@ -224,7 +224,8 @@ describe('the same month through the Lambda\'s data sources (Logs Insights stand
   test('every total by model, agent, route and tenant is the local command\'s, to the cent', () => {
     expect(lambdaReport.totals.costUsd).toBe(report.totals.costUsd);
     expect(lambdaReport.totals.calls).toBe(expected.calls);
-    const byKey = (rows: Array<{ costUsd: number; calls: number }>, key: (r: any) => string) => Object.fromEntries(rows.map((r) => [key(r), [r.costUsd, r.calls]]));
+    const byKey = (rows: Array<{ costUsd: number; calls: number }>, key: (r: any) => string) =>
+      Object.fromEntries(rows.map((r) => [key(r), [r.costUsd, r.calls]]));
     expect(byKey(lambdaReport.byModel, (r) => r.model)).toEqual(byKey(report.byModel, (r) => r.model));
     expect(byKey(lambdaReport.byAgent, (r) => r.agent)).toEqual(byKey(report.byAgent, (r) => r.agent));
     expect(byKey(lambdaReport.byRoute, (r) => r.route)).toEqual(byKey(report.byRoute, (r) => r.route));
