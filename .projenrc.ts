@@ -162,6 +162,12 @@ project.addTask('report:screenshot', {
   exec: 'tsx test/support/report-screenshot.ts',
 });
 
+project.addTask('cli', {
+  description: 'Run the cdk-ai-ops command from source (npm run cli -- report --help)',
+  exec: 'tsx lib/cli/bin.ts',
+  receiveArgs: true,
+});
+
 project.addTask('runbooks', {
   description: 'Write one Markdown runbook per alarm of a client (-c client=<id>, --out <folder>)',
   exec: 'tsx bin/runbooks.ts',
