@@ -13,7 +13,7 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { notifiedMarkerKey, parseReportEvent, reportKey } from './core';
-import { gatherPeriod, SourceClients, SourceOptions } from './sources';
+import { gatherPeriod, PREVIOUS_PERIOD_SOURCES, SourceClients, SourceOptions, TREND_SOURCES } from './sources';
 import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { PeriodAggregates, ReportPeriod, ReportSource } from '../../lib/reporting/aggregates';
 import { buildReport } from '../../lib/reporting/core';
@@ -80,11 +80,12 @@ export function createHandler(deps: ReportDependencies) {
       deadlineMs: started.getTime() + (context ? context.getRemainingTimeInMillis() - WRITE_MARGIN_MS : 10 * 60_000),
     };
     // One period at a time: each runs up to four Logs Insights queries at once.
-    const gather = (period: ReportPeriod) => gatherPeriod(deps, options, config, period);
+    const gather = (period: ReportPeriod, needs?: ReadonlySet<ReportSource>) => gatherPeriod(deps, options, config, period, needs);
     const current = await gather(request.period);
-    const previous = await gather(request.previous);
+    // The period before and a quarter's months are read only for what the report uses of them.
+    const previous = await gather(request.previous, PREVIOUS_PERIOD_SOURCES);
     const months: PeriodAggregates[] = [];
-    for (const month of request.months) months.push(await gather(month));
+    for (const month of request.months) months.push(await gather(month, TREND_SOURCES));
 
     const report = buildReport({ config, catalog, current, previous, months: months.length ? months : undefined, generatedAt: started });
     const files = await renderReport(report);

@@ -232,8 +232,26 @@ function formatTotals(t: Totals): string {
   return `${t.calls.toLocaleString('en-US')} calls / $${t.costUsd.toFixed(2)}`;
 }
 
-/** Usage, tenants, distributions and evaluations from Logs Insights. */
-async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: ReportPeriod) {
+/** Every source: what the reported period needs. */
+export const ALL_SOURCES: ReadonlySet<ReportSource> = new Set(Object.values(ReportSource));
+
+/** The sources the period before needs: its daily usage, for month-over-month change and why spend moved. */
+export const PREVIOUS_PERIOD_SOURCES: ReadonlySet<ReportSource> = new Set([ReportSource.USAGE]);
+
+/** The sources a quarter's months need for the trends: cost, calls, p95, pass rate, Bedrock coverage. */
+export const TREND_SOURCES: ReadonlySet<ReportSource> = new Set([
+  ReportSource.USAGE, ReportSource.DISTRIBUTIONS, ReportSource.EVALUATIONS, ReportSource.BEDROCK_METRICS,
+]);
+
+const NOT_NEEDED: SourceStatus = { complete: false, reason: 'not read: this period\'s report does not use it' };
+
+/** Runs `read` when the source is needed; otherwise nothing is queried and nothing is paid for. */
+function ifNeeded<T>(needs: ReadonlySet<ReportSource>, source: ReportSource, read: () => Promise<T>, none: T): Promise<T> {
+  return needs.has(source) ? read() : Promise.resolve(none);
+}
+
+/** Usage, tenants, distributions and evaluations from Logs Insights (those `needs` names). */
+async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: ReportPeriod, needs: ReadonlySet<ReportSource>) {
   const slice = sliceOf(period);
   const batches = logGroupBatches(config.agents);
   const sources: Partial<Record<ReportSource, SourceStatus>> = {};
@@ -247,8 +265,8 @@ async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: Repor
   const usagePromise = Promise.all(batches.map((b) => splitByTime(g, b.logGroups, slice, usageQuery, 'the usage by agent, route, model and provider')))
     .then((results) => mergeUsage(results.flat().map(dailyUsageOf), usageKey));
 
-  const tenantsPromise = Promise.all(batches.map((b) => allTenants(g, b.logGroups, slice)))
-    .then((results) => mergeUsage(results.flat(), (row) => row.tenant));
+  const tenantsPromise = ifNeeded(needs, ReportSource.TENANTS, () => Promise.all(batches.map((b) => allTenants(g, b.logGroups, slice)))
+    .then((results) => mergeUsage(results.flat(), (row) => row.tenant)), []);
 
   const agentBatches = new Map<string, number>();
   batches.forEach((b) => {
@@ -257,13 +275,14 @@ async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: Repor
     }
   });
   const spread = config.agents.filter((a) => (agentBatches.get(a.id) ?? 0) > 1).map((a) => a.id);
-  const distributionsPromise = Promise.all(batches.map(async (b) => {
+  const distributionsPromise = ifNeeded(needs, ReportSource.DISTRIBUTIONS, () => Promise.all(batches.map(async (b) => {
     const agents = b.agents.filter((a) => !spread.includes(a));
     return agents.length === 0 ? [] : distributionsOf(g, b.logGroups, slice, agents);
-  })).then((results) => results.flat());
+  })).then((results) => results.flat()), []);
 
-  const evaluationsPromise = Promise.all(batches.map((b) => splitByTime(g, b.logGroups, slice, evaluationsQuery, 'the evaluation sums')))
-    .then((results) => mergeEvaluations(results.flat().map(evaluationOf)));
+  const evaluationsPromise = ifNeeded(needs, ReportSource.EVALUATIONS, () => Promise.all(
+    batches.map((b) => splitByTime(g, b.logGroups, slice, evaluationsQuery, 'the evaluation sums')),
+  ).then((results) => mergeEvaluations(results.flat().map(evaluationOf))), []);
 
   const [totals, usage, tenants, distributions, evaluations] = await Promise.allSettled([
     totalsPromise, usagePromise, tenantsPromise, distributionsPromise, evaluationsPromise,
@@ -311,6 +330,9 @@ async function fromLogsInsights(g: Gatherer, config: ClientConfig, period: Repor
     sources[ReportSource.EVALUATIONS] = { complete: true };
   } else {
     sources[ReportSource.EVALUATIONS] = failed(evaluations.reason);
+  }
+  for (const source of [ReportSource.TENANTS, ReportSource.DISTRIBUTIONS, ReportSource.EVALUATIONS]) {
+    if (!needs.has(source)) sources[source] = NOT_NEEDED;
   }
   return { daily, tenants: tenantRows, distributions: routeDistributions, evaluations: evaluationSums, sources };
 }
@@ -414,26 +436,35 @@ async function billedBedrock(g: Gatherer, clients: SourceClients, period: Report
   return { bedrockUsd };
 }
 
-/** Everything the report reads about one period, each source complete or marked with its reason. */
+/**
+ * What the report reads about one period, each source complete or marked with its reason. Only
+ * the sources in `needs` are queried (usage always is): the period before needs its usage alone.
+ */
 export async function gatherPeriod(
-  clients: SourceClients, options: SourceOptions, config: ClientConfig, period: ReportPeriod,
+  clients: SourceClients, options: SourceOptions, config: ClientConfig, period: ReportPeriod, needs: ReadonlySet<ReportSource> = ALL_SOURCES,
 ): Promise<PeriodAggregates> {
   const g = new Gatherer(clients, options);
   const [logs, invocations, alarms, billed] = await Promise.allSettled([
-    fromLogsInsights(g, config, period),
-    bedrockInvocations(g, clients, config, period),
-    alarmHistory(g, clients, config, period),
-    billedBedrock(g, clients, period),
+    fromLogsInsights(g, config, period, needs),
+    ifNeeded(needs, ReportSource.BEDROCK_METRICS, () => bedrockInvocations(g, clients, config, period), undefined),
+    ifNeeded(needs, ReportSource.ALARMS, () => alarmHistory(g, clients, config, period), undefined),
+    ifNeeded(needs, ReportSource.BILLING, () => billedBedrock(g, clients, period), undefined),
   ]);
   const logsResult = logs.status === 'fulfilled' ? logs.value : undefined;
   const logsFailure = logs.status === 'rejected' ? failed(logs.reason) : undefined;
 
   const historyFrom = options.now().getTime() - ALARM_HISTORY_DAYS * DAY_MS;
-  const alarmStatus: SourceStatus = alarms.status === 'rejected'
-    ? failed(alarms.reason)
-    : Date.parse(period.start) < historyFrom
-      ? { complete: false, reason: `CloudWatch keeps alarm history for ${ALARM_HISTORY_DAYS} days: episodes before ${new Date(historyFrom).toISOString().slice(0, 16)}Z are missing` }
-      : { complete: true };
+  const alarmStatus: SourceStatus = !needs.has(ReportSource.ALARMS)
+    ? NOT_NEEDED
+    : alarms.status === 'rejected'
+      ? failed(alarms.reason)
+      : Date.parse(period.start) < historyFrom
+        ? { complete: false, reason: `CloudWatch keeps alarm history for ${ALARM_HISTORY_DAYS} days: episodes before ${new Date(historyFrom).toISOString().slice(0, 16)}Z are missing` }
+        : { complete: true };
+  const statusOf = (source: ReportSource, result: PromiseSettledResult<unknown>): SourceStatus =>
+    (!needs.has(source) ? NOT_NEEDED : result.status === 'fulfilled' ? { complete: true } : failed(result.reason));
+  const value = <T>(result: PromiseSettledResult<T | undefined>): T | undefined => (result.status === 'fulfilled' ? result.value : undefined);
+  const [alarmEpisodesRead, billedRead, invocationsRead] = [value(alarms), value(billed), value(invocations)];
 
   const sources = {
     [ReportSource.USAGE]: logsResult?.sources[ReportSource.USAGE] ?? logsFailure!,
@@ -441,8 +472,8 @@ export async function gatherPeriod(
     [ReportSource.DISTRIBUTIONS]: logsResult?.sources[ReportSource.DISTRIBUTIONS] ?? logsFailure!,
     [ReportSource.EVALUATIONS]: logsResult?.sources[ReportSource.EVALUATIONS] ?? logsFailure!,
     [ReportSource.ALARMS]: alarmStatus,
-    [ReportSource.BILLING]: billed.status === 'fulfilled' ? { complete: true } : failed(billed.reason),
-    [ReportSource.BEDROCK_METRICS]: invocations.status === 'fulfilled' ? { complete: true } : failed(invocations.reason),
+    [ReportSource.BILLING]: statusOf(ReportSource.BILLING, billed),
+    [ReportSource.BEDROCK_METRICS]: statusOf(ReportSource.BEDROCK_METRICS, invocations),
   };
   return {
     period,
@@ -450,9 +481,9 @@ export async function gatherPeriod(
     tenants: logsResult?.tenants ?? [],
     distributions: logsResult?.distributions ?? [],
     evaluations: logsResult?.evaluations ?? [],
-    ...(alarms.status === 'fulfilled' ? { alarms: alarms.value } : {}),
-    ...(billed.status === 'fulfilled' ? { billed: billed.value } : {}),
-    ...(invocations.status === 'fulfilled' ? { bedrockInvocations: invocations.value } : {}),
+    ...(alarmEpisodesRead ? { alarms: alarmEpisodesRead } : {}),
+    ...(billedRead ? { billed: billedRead } : {}),
+    ...(invocationsRead ? { bedrockInvocations: invocationsRead } : {}),
     sources,
     queryCost: g.meter.cost(),
   };

@@ -8,7 +8,7 @@ import { alarmEpisodes, parseAlarmName } from '../../lambda/governance-report/co
 import {
   ALL_TENANTS, inTenantRange, logGroupBatches, NO_TENANT, splitTenantRange, TenantRange, tenantRangeRegex,
 } from '../../lambda/governance-report/queries';
-import { gatherPeriod, SourceClients, SourceOptions } from '../../lambda/governance-report/sources';
+import { gatherPeriod, PREVIOUS_PERIOD_SOURCES, SourceClients, SourceOptions } from '../../lambda/governance-report/sources';
 import { ClientConfig } from '../../lib/config/types';
 import { ModelProvider } from '../../lib/pricing';
 import { ReportSource } from '../../lib/reporting/aggregates';
@@ -351,5 +351,22 @@ describe('tenant ranges', () => {
     expect(batches.map((b) => b.agents)).toEqual([['a', 'c'], ['b'], ['big'], ['big'], ['big']]);
     expect(new Set(batches.flatMap((b) => b.logGroups)).size).toBe(60 + 1 + 120);
     expect(batches.flatMap((b) => b.logGroups)).toHaveLength(181);
+  });
+});
+
+describe('reading only what a period is used for', () => {
+  test('the period before: its usage alone (totals and usage queries), nothing from CloudWatch or Cost Explorer', async () => {
+    // GIVEN a month of calls
+    const h = harness([call({ at: OCT_START + HOUR }), call({ at: OCT_START + 30 * HOUR, tenant: 't-2' })]);
+    // WHEN the period is read as the previous one
+    const aggregates = await gatherPeriod(h.clients, h.options, exampleConfig(), OCTOBER, PREVIOUS_PERIOD_SOURCES);
+    // THEN its usage is there, and nothing else was queried or paid for
+    expect(aggregates.daily.reduce((s, d) => s + d.calls, 0)).toBe(2);
+    expect(aggregates.sources[ReportSource.USAGE]).toEqual({ complete: true });
+    expect(h.logs.started).toHaveLength(2);
+    expect(h.cloudwatch.calls()).toHaveLength(0);
+    expect(h.costExplorer.calls()).toHaveLength(0);
+    expect(aggregates.sources[ReportSource.BILLING]).toEqual({ complete: false, reason: 'not read: this period\'s report does not use it' });
+    expect(aggregates.tenants).toEqual([]);
   });
 });

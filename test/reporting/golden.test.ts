@@ -11,7 +11,7 @@ import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, G
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import Ajv2020 from 'ajv/dist/2020';
 import { mockClient } from 'aws-sdk-client-mock';
-import { gatherPeriod } from '../../lambda/governance-report/sources';
+import { gatherPeriod, PREVIOUS_PERIOD_SOURCES } from '../../lambda/governance-report/sources';
 import { main } from '../../lib/cli/main';
 import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { buildReport } from '../../lib/reporting/core';
@@ -217,7 +217,8 @@ describe('the same month through the Lambda\'s data sources (Logs Insights stand
     mockClient(costExplorerClient).on(GetCostAndUsageCommand).resolves({ ResultsByTime: [{ Total: { UnblendedCost: { Amount: '0', Unit: 'USD' } } }] });
     const clients = { logs: logs.client, cloudwatch: cloudwatchClient, costExplorer: costExplorerClient };
     const options = { sleep: async () => undefined, random: () => 0.5, now: () => new Date('2026-11-02T08:00:00Z'), deadlineMs: Date.parse('2026-11-02T08:14:00Z') };
-    const [current, previous] = await Promise.all([parsePeriod('2026-10'), parsePeriod('2026-09')].map((p) => gatherPeriod(clients, options, config, p)));
+    const current = await gatherPeriod(clients, options, config, parsePeriod('2026-10'));
+    const previous = await gatherPeriod(clients, options, config, parsePeriod('2026-09'), PREVIOUS_PERIOD_SOURCES);
     lambdaReport = buildReport({ config, catalog: PriceCatalog.builtIn().withOverrides(config.priceOverrides ?? []), current, previous, generatedAt: new Date('2026-11-02T08:00:00Z') });
   }, 120_000);
 
