@@ -1,11 +1,10 @@
 /*
  * The governance report function's pure parts: what an invocation asks for, where the files go,
- * alarm history into episodes, retry delays, and what the run's own queries cost.
+ * retry delays, and what the run's own queries cost (alarm history into episodes is in
+ * lib/reporting/alarm-history.ts, which the local command shares).
  */
-import { DEFAULT_SEVERITIES, OVERRIDE_OF, SloAlarmKind } from '../../lib/alarms/kinds';
-import { AgentConfig } from '../../lib/config/types';
 import { ReportListPrices } from '../../lib/pricing/monitoring-cost';
-import { AlarmEpisode, QueryCost, ReportPeriod } from '../../lib/reporting/aggregates';
+import { QueryCost, ReportPeriod } from '../../lib/reporting/aggregates';
 import { lastFullMonth, monthsOf, parsePeriod, previousPeriod, ReportPeriodError } from '../../lib/reporting/period';
 
 /** Thrown for an invocation event the function cannot act on. */
@@ -142,80 +141,3 @@ export function sumsMatch(parts: CallsAndCost[], total: CallsAndCost): boolean {
   return calls === total.calls && Math.abs(cost - total.costUsd) < 0.005;
 }
 
-/** One state change of an alarm, from its history. */
-export interface AlarmStateChange {
-  readonly at: Date;
-  readonly oldState: string;
-  readonly newState: string;
-}
-
-/** An alarm as DescribeAlarms describes it, with its history since the period's start. */
-export interface AlarmRecord {
-  readonly alarmName: string;
-  readonly description?: string;
-  /** Its state now. */
-  readonly state: string;
-  readonly changes: AlarmStateChange[];
-}
-
-// Longest first, so `budget-burn-warning` is not read as `budget-burn`.
-const KINDS_BY_LENGTH = Object.values(SloAlarmKind).sort((a, b) => b.length - a.length);
-
-/** Kind, agent and route of an alarm named `<client>-[<agent>-[<route>-]]<kind>`, as far as the config tells. */
-export function parseAlarmName(alarmName: string, clientId: string, agents: AgentConfig[]): { kind: string; agent?: string; route?: string } {
-  const rest = alarmName.startsWith(`${clientId}-`) ? alarmName.slice(clientId.length + 1) : alarmName;
-  const kind = KINDS_BY_LENGTH.find((k) => rest === k || rest.endsWith(`-${k}`));
-  if (!kind) return { kind: 'unknown' };
-  const middle = rest.slice(0, Math.max(0, rest.length - kind.length - 1));
-  for (const agent of agents) {
-    if (middle === agent.id) return { kind, agent: agent.id };
-    const route = agent.routes.find((r) => middle === `${agent.id}-${r.id}`);
-    if (route) return { kind, agent: agent.id, route: route.id };
-  }
-  return { kind };
-}
-
-/** The severity the alarm was deployed with: its description's `[Pn]`, else the defaults and route overrides. */
-export function severityOf(record: AlarmRecord, parsed: { kind: string; agent?: string; route?: string }, agents: AgentConfig[]): string | undefined {
-  const fromDescription = /^\[(P[123])\]/.exec(record.description ?? '');
-  if (fromDescription) return fromDescription[1];
-  const kind = parsed.kind as SloAlarmKind;
-  if (!(kind in DEFAULT_SEVERITIES)) return undefined;
-  const override = OVERRIDE_OF[kind];
-  const route = agents.find((a) => a.id === parsed.agent)?.routes.find((r) => r.id === parsed.route);
-  return (override && route?.slo.severityOverrides?.[override]) || DEFAULT_SEVERITIES[kind];
-}
-
-/**
- * The ALARM episodes of a period: each entry into ALARM until the next change out of it, clipped
- * to the period. The state at the period's start is the first change's old state (or, without a
- * change since then, the alarm's state now).
- */
-export function alarmEpisodes(record: AlarmRecord, period: ReportPeriod, clientId: string, agents: AgentConfig[]): AlarmEpisode[] {
-  const start = Date.parse(period.start);
-  const end = Date.parse(period.end);
-  const changes = [...record.changes].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const parsed = parseAlarmName(record.alarmName, clientId, agents);
-  const severity = severityOf(record, parsed, agents);
-  const base = {
-    alarmName: record.alarmName,
-    kind: parsed.kind,
-    ...(severity ? { severity } : {}),
-    ...(parsed.agent ? { agent: parsed.agent } : {}),
-    ...(parsed.route ? { route: parsed.route } : {}),
-  };
-  const episodes: AlarmEpisode[] = [];
-  let inAlarmSince: number | undefined = (changes.length > 0 ? changes[0].oldState : record.state) === 'ALARM' ? start : undefined;
-  for (const change of changes) {
-    const at = change.at.getTime();
-    if (at >= end) break;
-    if (change.newState === 'ALARM' && inAlarmSince === undefined) {
-      inAlarmSince = Math.max(at, start);
-    } else if (change.newState !== 'ALARM' && inAlarmSince !== undefined) {
-      if (at > start) episodes.push({ ...base, start: new Date(inAlarmSince).toISOString(), end: new Date(at).toISOString() });
-      inAlarmSince = undefined;
-    }
-  }
-  if (inAlarmSince !== undefined) episodes.push({ ...base, start: new Date(inAlarmSince).toISOString() });
-  return episodes;
-}

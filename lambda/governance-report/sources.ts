@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, GetQueryResultsCommand, QueryStatus, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
-import { AlarmRecord, AlarmStateChange, alarmEpisodes, backoffMs, describeError, isRetryable, QueryMeter, sumsMatch } from './core';
+import { backoffMs, describeError, isRetryable, QueryMeter, sumsMatch } from './core';
 import {
   ALL_TENANTS, dailyUsageOf, distributionOf, distributionsQuery, evaluationOf, evaluationsQuery, LOGS_INSIGHTS, logGroupBatches,
   mergeEvaluations, Row, splitTenantRange, TenantRange, tenantRangeRegex, tenantsQuery, tenantUsageOf, TimeSlice, totalsQuery, usageQuery,
@@ -20,6 +20,7 @@ import {
   addUsage, AlarmEpisode, BedrockInvocations, BilledSpend, DailyUsage, EvaluationSums, PeriodAggregates, ReportPeriod,
   ReportSource, RouteDistribution, SourceStatus, TenantUsage, UsageSums,
 } from '../../lib/reporting/aggregates';
+import { AlarmRecord, AlarmStateChange, alarmEpisodes } from '../../lib/reporting/alarm-history';
 
 /** The SDK clients the sources call (anything with `send`: real clients or mocks). */
 export interface SourceClients {

@@ -19,7 +19,7 @@ interface Io {
   readonly err: (text: string) => void;
 }
 
-const REPORT_OPTIONS = ['logs', 'period', 'quarter', 'client', 'clients-dir', 'config', 'out'];
+const REPORT_OPTIONS = ['logs', 'period', 'quarter', 'client', 'clients-dir', 'config', 'out', 'alarm-history'];
 
 /** Runs the command line `args` (without node and the script); resolves to the exit code. */
 export async function main(args: string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {

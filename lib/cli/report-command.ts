@@ -9,6 +9,8 @@ import { forEachLine, logFiles } from './lines';
 import { CliUsageError, Options } from './options';
 import { ClientConfigLoader } from '../config/loader';
 import { PriceCatalog } from '../pricing/price-catalog';
+import { AlarmEpisode, ReportPeriod, ReportSource } from '../reporting/aggregates';
+import { AlarmHistoryError, AlarmHistoryItem, alarmEpisodes, alarmRecordsFromHistory } from '../reporting/alarm-history';
 import { buildReport } from '../reporting/core';
 import { EmfAggregator, LocalAggregates } from '../reporting/emf-aggregator';
 import { monthsOf, parsePeriod, previousPeriod } from '../reporting/period';
@@ -17,10 +19,13 @@ import { GovernanceReportData } from '../reporting/report-schema';
 
 export const REPORT_USAGE = `Usage: cdk-ai-ops report --logs <file or folder> (--period YYYY-MM | --quarter YYYY-Qn)
                          [--client <id> [--clients-dir <folder>] | --config <file>] [--out <folder>]
+                         [--alarm-history <file>]
 
 Reads CloudWatch EMF lines (JSON lines, optionally gzip, optionally prefixed by an export
 timestamp) and writes report.md, report.html, report.json and one CSV per breakdown.
-Lines of the period before are used for month-over-month change.`;
+Lines of the period before are used for month-over-month change. --alarm-history takes the
+JSON output of aws cloudwatch describe-alarm-history (StateUpdate items of the period) for the
+anomalies section.`;
 
 /** What the command produced. */
 export interface ReportCommandResult {
@@ -45,6 +50,26 @@ export function configFromOptions(options: Options): ClientConfig | undefined {
   return config;
 }
 
+/** The alarm episodes of the period in a DescribeAlarmHistory JSON file. */
+function alarmEpisodesFromFile(file: string, config: ClientConfig, period: ReportPeriod): AlarmEpisode[] {
+  if (!fs.existsSync(file)) throw new CliUsageError(`--alarm-history ${file}: no such file`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new CliUsageError(`--alarm-history ${file}: not JSON (expected the output of aws cloudwatch describe-alarm-history --output json)`);
+  }
+  const items = Array.isArray(parsed) ? parsed : (parsed as { AlarmHistoryItems?: unknown })?.AlarmHistoryItems;
+  if (!Array.isArray(items)) throw new CliUsageError(`--alarm-history ${file}: expected an object with AlarmHistoryItems (a list), as describe-alarm-history writes`);
+  try {
+    return alarmRecordsFromHistory(items as AlarmHistoryItem[], config.clientId)
+      .flatMap((record) => alarmEpisodes(record, period, config.clientId, config.agents));
+  } catch (error) {
+    if (error instanceof AlarmHistoryError) throw new CliUsageError(`--alarm-history ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
 export async function reportCommand(options: Options, now: Date = new Date()): Promise<ReportCommandResult> {
   const logs = options.required('logs');
   const periodId = options.value('period');
@@ -57,15 +82,22 @@ export async function reportCommand(options: Options, now: Date = new Date()): P
   if (!fs.existsSync(logs)) throw new CliUsageError(`--logs ${logs}: no such file or folder`);
   const config = configFromOptions(options);
 
+  const historyFile = options.value('alarm-history');
+  if (historyFile && !config) throw new CliUsageError('--alarm-history needs --client or --config: alarm names are read against the config\'s agents and routes');
+  const alarms = historyFile ? alarmEpisodesFromFile(historyFile, config!, period) : undefined;
+
   const aggregator = new EmfAggregator(period, previousPeriod(period), period.kind === 'quarter' ? monthsOf(period) : []);
   for (const file of logFiles(logs)) await forEachLine(file, (line) => aggregator.add(line));
   const aggregates = aggregator.result();
+  const current = alarms
+    ? { ...aggregates.current, alarms, sources: { ...aggregates.current.sources, [ReportSource.ALARMS]: { complete: true } } }
+    : aggregates.current;
 
   const catalog = PriceCatalog.builtIn().withOverrides(config?.priceOverrides ?? []);
   const report = buildReport({
     config,
     catalog,
-    current: aggregates.current,
+    current,
     previous: aggregates.previous.daily.length ? aggregates.previous : undefined,
     months: aggregates.months,
     generatedAt: now,

@@ -9,7 +9,7 @@ import { estimateMonitoringCost, GovernanceReportInventory, MonitoringCostEstima
 import { ModelProvider } from '../pricing/price-catalog';
 import { minimumMonthlyEvaluations } from '../quality/settings';
 import { reportSettings } from '../reporting/governance-report';
-import { LOGS_INSIGHTS_SCANS_PER_PERIOD, monthsReadPerMonth } from '../reporting/report-function';
+import { monthScansPerMonth } from '../reporting/report-function';
 import { TelemetryContract } from '../telemetry/contract';
 
 const DEFAULT_MONTHLY_CALLS = 1_000_000;
@@ -31,17 +31,17 @@ const REPORT_FILES_GB = 0.02;
 function governanceReportInventory(config: ClientConfig, monthlyTelemetryBytes: number): GovernanceReportInventory | undefined {
   if (!config.reports) return undefined;
   const settings = reportSettings(config.reports);
-  const monthsRead = monthsReadPerMonth(settings.quarterlyReview);
   // Runs a month: the monthly one, and a third of the quarterly one.
   const runs = 1 + (settings.quarterlyReview ? 1 / 3 : 0);
-  // Periods queried a month: 2 a monthly run, 5 a quarterly run.
-  const periods = 2 + (settings.quarterlyReview ? 5 / 3 : 0);
+  // Cost Explorer is read for the reported period only; Bedrock invocations also for a quarter's 3 months (the trends).
+  const billedPeriods = runs;
+  const metricPeriods = 1 + (settings.quarterlyReview ? 4 / 3 : 0);
   const bedrockModels = new Set(config.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK).map((m) => m.modelId)).size;
   const round3 = (n: number) => Math.round(n * 1000) / 1000;
   return {
-    logsInsightsGbScanned: round3((monthlyTelemetryBytes / 1e9) * monthsRead * LOGS_INSIGHTS_SCANS_PER_PERIOD),
-    metricDataMetricsRequested: round3(bedrockModels * periods),
-    costExplorerRequests: round3(periods),
+    logsInsightsGbScanned: round3((monthlyTelemetryBytes / 1e9) * monthScansPerMonth(settings.quarterlyReview)),
+    metricDataMetricsRequested: round3(bedrockModels * metricPeriods),
+    costExplorerRequests: round3(billedPeriods),
     lambdaGbSeconds: round3(runs * REPORT_RUN_SECONDS * REPORT_MEMORY_GB),
     storedGb: round3(REPORT_FILES_GB * 2 * (settings.retentionDays / 30.4) * runs),
   };

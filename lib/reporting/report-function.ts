@@ -25,14 +25,25 @@ export interface StagedReportConfig {
 }
 
 /**
- * Logs Insights queries per period when nothing needs splitting: totals, usage, tenants, route
- * percentiles, evaluations. Each scans the period's telemetry once; the per-tenant query adds two
- * scans per 10,000 tenants beyond the first 10,000.
+ * Logs Insights queries of one month of telemetry when nothing needs splitting, by what the month
+ * is read for; each scans the month once (the per-tenant query adds two scans per 10,000 tenants
+ * beyond the first 10,000).
  */
-export const LOGS_INSIGHTS_SCANS_PER_PERIOD = 5;
+export const LOGS_INSIGHTS_SCANS = {
+  /** The reported period: totals, usage, tenants, route percentiles, evaluations. */
+  reported: 5,
+  /** The period before: totals and usage (for the change and why spend moved). */
+  previous: 2,
+  /** Each month of a quarterly review again, for the trends: totals, usage, percentiles, evaluations. */
+  trendMonth: 4,
+} as const;
 
-/** Periods read per run: the reported one and the one before; a quarter also reads its three months. */
-export function monthsReadPerMonth(quarterlyReview: boolean): number {
-  // A monthly run reads 2 months of telemetry; a quarterly one 3 + 3 + 3 = 9, once every 3 months.
-  return 2 + (quarterlyReview ? 9 / 3 : 0);
+/**
+ * Months of telemetry scanned a month: a monthly run scans its month 5 times and the one before
+ * twice; a quarterly run, once every 3 months, scans its 3 months 5 times, the 3 before twice and
+ * each of its months 4 more times for the trends.
+ */
+export function monthScansPerMonth(quarterlyReview: boolean): number {
+  const S = LOGS_INSIGHTS_SCANS;
+  return S.reported + S.previous + (quarterlyReview ? (3 * (S.reported + S.previous + S.trendMonth)) / 3 : 0);
 }

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
+import { lambdaApiCalls } from './report-api-calls';
 import { DRAFT_REPLY, STEADY_ROUTES, syntheticTelemetry } from '../support/report-telemetry';
 
 const ROUNDS = 3;
@@ -40,7 +41,9 @@ console.log(`wrote ${lines} lines (${megabytes.toFixed(0)} MB) to ${file}`);
 // Both variants run as one esbuild bundle, as the published command runs compiled JavaScript
 // (not through an on-the-fly TypeScript loader).
 const worker = path.join(dir, 'report-worker.js');
-buildSync({ entryPoints: [path.join(__dirname, 'report-worker.ts')], bundle: true, platform: 'node', target: 'node20', outfile: worker, logLevel: 'error' });
+buildSync({
+  entryPoints: [path.join(__dirname, 'report-worker.ts')], bundle: true, platform: 'node', target: 'node20', outfile: worker, logLevel: 'error',
+});
 
 interface Run { ms: number; maxRssMb: number; calls: number }
 function measure(variant: string): Run {
@@ -67,23 +70,45 @@ const peak = Math.max(...runs.command.map((r) => r.maxRssMb));
 const calls = runs.command[0].calls;
 const verdict = (ok: boolean) => (ok ? 'within target' : '**above target**');
 
-const section = [
-  BEGIN,
-  '## The local report command (`bench:report`)',
-  '',
-  `Command: \`npm run bench:report\`. One month of synthetic telemetry written by the runtime helper: ${calls.toLocaleString('en-US')} call records`,
-  `and ${(lines - calls).toLocaleString('en-US')} evaluation records from ${TENANTS.toLocaleString('en-US')} tenants (${megabytes.toFixed(0)} MB of EMF lines). ${ROUNDS} alternating runs`,
-  `of each variant, each in a fresh process running the same esbuild bundle; medians shown. Measured ${new Date().toISOString().slice(0, 10)} on Node.js ${process.versions.node}, ${os.cpus().length} cores, a shared machine.`,
-  '',
-  '| variant | time | peak memory (max RSS) |',
-  '|---|---|---|',
-  `| bare streaming JSON-lines sum of \`costUsd\` (the floor) | ${(bare / 1000).toFixed(2)} s | ${median(runs.bare.map((r) => r.maxRssMb)).toFixed(0)} MB |`,
-  `| \`cdk-ai-ops report --period 2026-10 --client example\` (every breakdown, every tenant, percentiles, all files written) | ${(command / 1000).toFixed(2)} s | ${peak.toFixed(0)} MB |`,
-  '',
-  `The command takes ${ratio.toFixed(2)}x the floor (target 3x: ${verdict(ratio <= 3)}); its peak memory is ${peak.toFixed(0)} MB (target < 512 MB: ${verdict(peak < 512)}).`,
-  END,
-].join('\n');
+const generated = new Date().toISOString().slice(0, 10);
+const count = (n: number) => n.toLocaleString('en-US');
 
-const doc = fs.readFileSync(DOC, 'utf8');
-fs.writeFileSync(DOC, doc.includes(BEGIN) ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*${END}`), section) : `${doc.trimEnd()}\n\n${section}\n`);
-console.log(section);
+async function main(): Promise<void> {
+  const api = await lambdaApiCalls();
+  const section = [
+    BEGIN,
+    '## The governance report (`bench:report`)',
+    '',
+    `Command: \`npm run bench:report\`. One month of synthetic telemetry written by the runtime helper: ${count(calls)} call records`,
+    `and ${count(lines - calls)} evaluation records from ${count(TENANTS)} tenants (${megabytes.toFixed(0)} MB of EMF lines).`,
+    `${ROUNDS} alternating runs of each variant, each in a fresh process running the same esbuild bundle; medians shown.`,
+    `Measured ${generated} on Node.js ${process.versions.node}, ${os.cpus().length} cores, a shared machine.`,
+    '',
+    '| variant | time | peak memory (max RSS) |',
+    '|---|---|---|',
+    `| bare streaming JSON-lines sum of the cost (the floor) | ${(bare / 1000).toFixed(2)} s | ${median(runs.bare.map((r) => r.maxRssMb)).toFixed(0)} MB |`,
+    `| \`cdk-ai-ops report --period 2026-10 --client example\` (every breakdown and tenant, percentiles, HTML, all files written) | ${(command / 1000).toFixed(2)} s | ${peak.toFixed(0)} MB |`,
+    '',
+    `The command takes ${ratio.toFixed(2)}x the floor (target 3x: ${verdict(ratio <= 3)});`,
+    `its peak memory is ${peak.toFixed(0)} MB (target < 512 MB: ${verdict(peak < 512)}).`,
+    '',
+    `The report function's API calls for a month of the example client (${api.alarms} alarms), through its data sources against stand-ins`,
+    `(a Logs Insights stand-in over the synthetic month at the example's volume, ${api.gbScanned.toFixed(3)} GB scanned; mocked CloudWatch and Cost Explorer):`,
+    '',
+    '| operation | calls made | fewest possible | why that many |',
+    '|---|---|---|---|',
+    ...api.counts.map((c) => `| \`${c.operation}\` | ${c.made} | ${c.minimum} | ${c.why} |`),
+    '',
+    `Calls made: ${api.counts.reduce((s, c) => s + c.made, 0)}; fewest possible: ${api.counts.reduce((s, c) => s + c.minimum, 0)}.`,
+    END,
+  ].join('\n');
+
+  const doc = fs.readFileSync(DOC, 'utf8');
+  fs.writeFileSync(DOC, doc.includes(BEGIN) ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*${END}`), section) : `${doc.trimEnd()}\n\n${section}\n`);
+  console.log(section);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

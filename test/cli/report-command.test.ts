@@ -62,3 +62,48 @@ test('as a process: a config mistake is a message with file and line, never a st
   expect(result.stderr).toMatch(/bad\.yaml:2:\d+ \$\.displayName/);
   expect(result.stderr).not.toMatch(/\n\s+at /);
 });
+
+describe('--alarm-history: the anomalies section from describe-alarm-history output', () => {
+  const state = (from: string, to: string) => JSON.stringify({ version: '1.0', oldState: { stateValue: from }, newState: { stateValue: to } });
+  const history = {
+    AlarmHistoryItems: [
+      { AlarmName: 'example-answer-spend-anomaly', Timestamp: '2026-10-12T04:00:00.000Z', HistoryItemType: 'StateUpdate', HistoryData: state('OK', 'ALARM') },
+      { AlarmName: 'example-answer-spend-anomaly', Timestamp: '2026-10-12T10:30:00.000Z', HistoryItemType: 'StateUpdate', HistoryData: state('ALARM', 'OK') },
+      { AlarmName: 'example-answer-spend-anomaly', Timestamp: '2026-10-12T10:30:00.000Z', HistoryItemType: 'ConfigurationUpdate', HistoryData: '{}' },
+      { AlarmName: 'other-client-spend-rate', Timestamp: '2026-10-13T00:00:00.000Z', HistoryItemType: 'StateUpdate', HistoryData: state('OK', 'ALARM') },
+    ],
+  };
+
+  test('episodes of the client\'s alarms become anomalies with duration and severity; the section is complete', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'logs.jsonl'), `${CALL}\n`);
+    fs.writeFileSync(path.join(dir, 'history.json'), JSON.stringify(history));
+    const { code, out } = await run(['report', '--logs', path.join(dir, 'logs.jsonl'), '--period', '2026-10', '--client', 'example',
+      '--clients-dir', path.join(PROJECT_ROOT, 'clients'), '--alarm-history', path.join(dir, 'history.json'), '--out', path.join(dir, 'out')]);
+    expect(code).toBe(0);
+    expect(out).not.toContain('anomalies,');
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'report.json'), 'utf8'));
+    expect(report.anomalies).toEqual([expect.objectContaining({
+      kind: 'spend-anomaly',
+      alarmName: 'example-answer-spend-anomaly',
+      severity: 'P2',
+      agent: 'answer',
+      durationMinutes: 390,
+      start: '2026-10-12T04:00:00.000Z',
+      end: '2026-10-12T10:30:00.000Z',
+    })]);
+    expect(report.sections.find((s: { id: string }) => s.id === 'anomalies').complete).toBe(true);
+  });
+
+  test('a history file it cannot read is a message naming the item, and it needs the config', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'logs.jsonl'), `${CALL}\n`);
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ AlarmHistoryItems: [{ AlarmName: 'example-answer-spend-anomaly', Timestamp: 'soon', HistoryItemType: 'StateUpdate', HistoryData: 'x' }] }));
+    const base = ['report', '--logs', path.join(dir, 'logs.jsonl'), '--period', '2026-10', '--alarm-history', path.join(dir, 'bad.json')];
+    const bad = await run([...base, '--client', 'example', '--clients-dir', path.join(PROJECT_ROOT, 'clients')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('bad.json: AlarmHistoryItems[0] (example-answer-spend-anomaly): HistoryData is not the JSON DescribeAlarmHistory writes');
+    const noConfig = await run(base);
+    expect(noConfig.err).toContain('--alarm-history needs --client or --config');
+  });
+});

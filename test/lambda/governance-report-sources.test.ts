@@ -4,7 +4,6 @@ import {
 import { CloudWatchLogsClient, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { mockClient } from 'aws-sdk-client-mock';
-import { alarmEpisodes, parseAlarmName } from '../../lambda/governance-report/core';
 import {
   ALL_TENANTS, inTenantRange, logGroupBatches, NO_TENANT, splitTenantRange, TenantRange, tenantRangeRegex,
 } from '../../lambda/governance-report/queries';
@@ -12,6 +11,7 @@ import { gatherPeriod, PREVIOUS_PERIOD_SOURCES, SourceClients, SourceOptions } f
 import { ClientConfig } from '../../lib/config/types';
 import { ModelProvider } from '../../lib/pricing';
 import { ReportSource } from '../../lib/reporting/aggregates';
+import { alarmEpisodes, parseAlarmName } from '../../lib/reporting/alarm-history';
 import { parsePeriod } from '../../lib/reporting/period';
 import { exampleConfig } from '../support/example';
 import { BYTES_PER_RECORD, FakeLogsInsights, FakeRecord } from '../support/fake-logs-insights';
