@@ -85,3 +85,6 @@ export const OVERRIDE_OF: Partial<Record<SloAlarmKind, keyof SeverityOverrides>>
   [SloAlarmKind.APP_ERROR_RATE]: 'errorRate',
   [SloAlarmKind.THROTTLE_RATE]: 'throttleRate',
 };
+
+/** A route's highest acceptable throttle rate, percent, when its SLO names none. */
+export const DEFAULT_THROTTLE_RATE_PERCENT = 5;

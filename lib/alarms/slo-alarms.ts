@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { describeAlarm } from './description';
-import { DEFAULT_SEVERITIES, OVERRIDE_OF, SloAlarmKind } from './kinds';
+import { DEFAULT_SEVERITIES, DEFAULT_THROTTLE_RATE_PERCENT, OVERRIDE_OF, SloAlarmKind } from './kinds';
 import { AiOpsNames } from './names';
 import { AgentConfig, RouteConfig, Severity } from '../config/types';
 import { AccuracyObjective, evaluatorCount, evaluatorDimensions, evaluatorScores } from '../quality/evaluator-series';
@@ -16,7 +16,6 @@ export { DEFAULT_SEVERITIES, SloAlarmKind } from './kinds';
 
 const M = TelemetryMetrics;
 
-const DEFAULT_THROTTLE_RATE_PERCENT = 5;
 
 /** One alarm with what routing, dashboards and tests need to know about it. */
 export interface SloAlarm {

@@ -2,7 +2,7 @@
  * The report's pure core: the aggregates of a period (and of the one before) in, the report out.
  * No I/O, no clock: `generatedAt` is an input, so the same aggregates always give the same report.
  */
-import { AlarmEpisode, PeriodAggregates, ReportSource, UsageSums } from './aggregates';
+import { AlarmEpisode, emptyUsage, PeriodAggregates, ReportSource, UsageSums } from './aggregates';
 import { decompose, FactorPart, mixedPrices } from './decompose';
 import { apportionCents, cents, DailyPoint, median, percent, shiftDay, wilsonLowerBound } from './numbers';
 import { daysOf, previousPeriod } from './period';
@@ -12,6 +12,7 @@ import {
 } from './report-schema';
 import { accuracyBarsOf, ConfigRoutes, configRoutes } from './routes';
 import { cacheHitRate, compareText, PeriodViews, routeKey, Sums } from './views';
+import { DEFAULT_THROTTLE_RATE_PERCENT } from '../alarms/kinds';
 import { ClientConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
 import { TelemetryFields } from '../telemetry/contract';
@@ -41,7 +42,6 @@ export const ANOMALY_KINDS = new Set([
   'spend-anomaly', 'prompt-cache-hit-anomaly', 'prompt-cache-hit-rate', 'spend-rate', 'budget-burn-warning', 'budget-burn',
   'session-steps', 'session-tool-calls', 'session-tokens', 'session-cost', 'tenant-share',
 ]);
-const DEFAULT_THROTTLE_SLO_PERCENT = 5;
 const SECTION_TITLES: Record<SectionId, string> = {
   totals: 'Totals',
   breakdowns: 'Spend by model, agent and route',
@@ -222,7 +222,7 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
   const keys = new Set([...now.byRoute.keys(), ...before.byRoute.keys()]);
   const movements: Movement[] = [];
   for (const key of keys) {
-    const [was, is] = [before.byRoute.get(key) ?? zero(), now.byRoute.get(key) ?? zero()];
+    const [was, is] = [before.byRoute.get(key) ?? emptyUsage(), now.byRoute.get(key) ?? emptyUsage()];
     const prices = mixedPrices(before.modelsOfRoute(key).length ? before.modelsOfRoute(key) : now.modelsOfRoute(key), catalog, priceDate);
     const parts = decompose(was, is, prices);
     routeParts.set(key, parts);
@@ -231,7 +231,7 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
   }
   const agents = new Set([...now.byAgent.keys(), ...before.byAgent.keys()]);
   for (const agent of agents) {
-    const [was, is] = [before.byAgent.get(agent) ?? zero(), now.byAgent.get(agent) ?? zero()];
+    const [was, is] = [before.byAgent.get(agent) ?? emptyUsage(), now.byAgent.get(agent) ?? emptyUsage()];
     const ofAgent = [...routeParts.entries()].filter(([key]) => key.startsWith(`${agent}/`)).map(([, parts]) => parts);
     const agentShape = decompose(was, is, { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
     // An agent's parts are the sums of its routes' parts; from/to describe the agent as a whole.
@@ -242,21 +242,6 @@ function explainMovement(now: PeriodViews, before: PeriodViews, catalog: PriceCa
   return movements
     .filter((m) => Math.abs(m.changeUsd) >= MIN_EXPLAINED_CHANGE_USD)
     .sort((a, b) => Math.abs(b.changeUsd) - Math.abs(a.changeUsd) || compareText(a.key, b.key));
-}
-
-function zero(): Sums {
-  return {
-    calls: 0,
-    costUsd: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    modelErrors: 0,
-    appErrors: 0,
-    throttles: 0,
-    failedCostUsd: 0,
-  };
 }
 
 /** The days of a key in the previous and this period, in order. */
@@ -369,7 +354,7 @@ function sloAttainment(now: PeriodViews, current: PeriodAggregates, routes: Conf
     const modelErr = s && calls ? (s.modelErrors / calls) * 100 : null;
     const appErr = s && calls ? (s.appErrors / calls) * 100 : null;
     const throttle = s && calls ? (s.throttles / calls) * 100 : null;
-    const throttleSlo = slo.throttleRatePercent ?? DEFAULT_THROTTLE_SLO_PERCENT;
+    const throttleSlo = slo.throttleRatePercent ?? DEFAULT_THROTTLE_RATE_PERCENT;
     const latency = {
       p50: p(d?.latencyP50Ms, slo.latency.p50Ms), p95: p(d?.latencyP95Ms, slo.latency.p95Ms), p99: p(d?.latencyP99Ms, slo.latency.p99Ms),
     };
