@@ -5,19 +5,10 @@
  * batch failure: SQS retries it and then moves it to the dead-letter queue, where it is visible.
  */
 import { TelemetryFields } from '../../lib/telemetry/contract';
-import type { EvaluationInput } from '../../lib/telemetry/runtime/types';
+import type { EvaluatedCall, EvaluationInput } from '../../lib/telemetry/runtime/types';
 
-/** One sampled call, as the client sends it to the judge's queue. */
-export interface JudgeSample {
-  readonly agent: string;
-  readonly route: string;
-  readonly model: string;
-  readonly variant?: string;
-  readonly tenant: string;
-  readonly requestId?: string;
-  readonly sessionId?: string;
-  /** 1 / the sampling rate of the call's stratum. */
-  readonly sampleWeight?: number;
+/** One sampled call, as the client sends it to the judge's queue: the evaluated call's identity, and what to judge. */
+export interface JudgeSample extends Omit<EvaluatedCall, 'timestamp'> {
   /** What the agent was asked (with the context it was given, where the rubric needs it). */
   readonly input: string;
   /** What the agent answered. */

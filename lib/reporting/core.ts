@@ -12,7 +12,7 @@ import {
 } from './report-schema';
 import { accuracyBarsOf, ConfigRoutes, configRoutes } from './routes';
 import { cacheHitRate, compareText, PeriodViews, routeKey, Sums } from './views';
-import { DEFAULT_THROTTLE_RATE_PERCENT } from '../alarms/kinds';
+import { DEFAULT_THROTTLE_RATE_PERCENT, SloAlarmKind } from '../alarms/kinds';
 import { ClientConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
 import { TelemetryFields } from '../telemetry/contract';
@@ -38,9 +38,10 @@ const MIN_DATED_SHIFT = { cacheHitRate: 10, volume: 0.2 };
 /** Reconciliation gap above which the report flags the difference between billed and recorded Bedrock spend. */
 const RECONCILIATION_GAP_PERCENT = 5;
 /** Alarm kinds that are spend or usage anomalies (the rest are SLO incidents). */
-export const ANOMALY_KINDS = new Set([
-  'spend-anomaly', 'prompt-cache-hit-anomaly', 'prompt-cache-hit-rate', 'spend-rate', 'budget-burn-warning', 'budget-burn',
-  'session-steps', 'session-tool-calls', 'session-tokens', 'session-cost', 'tenant-share',
+export const ANOMALY_KINDS: ReadonlySet<string> = new Set<SloAlarmKind>([
+  SloAlarmKind.SPEND_ANOMALY, SloAlarmKind.CACHE_HIT_ANOMALY, SloAlarmKind.PROMPT_CACHE_HIT_RATE, SloAlarmKind.SPEND_RATE,
+  SloAlarmKind.BUDGET_BURN_WARNING, SloAlarmKind.BUDGET_BURN, SloAlarmKind.SESSION_STEPS, SloAlarmKind.SESSION_TOOL_CALLS,
+  SloAlarmKind.SESSION_TOKENS, SloAlarmKind.SESSION_COST, SloAlarmKind.TENANT_SHARE,
 ]);
 const SECTION_TITLES: Record<SectionId, string> = {
   totals: 'Totals',

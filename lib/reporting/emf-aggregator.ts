@@ -132,8 +132,8 @@ class PeriodAccumulator {
     const agent = text(r[F.AGENT.name]);
     const route = text(r[F.ROUTE.name]);
     const model = text(r[F.MODEL.name]);
-    const variant = typeof r.variant === 'string' ? r.variant : undefined;
-    const evaluator = text(r.evaluator);
+    const variant = typeof r[F.VARIANT.name] === 'string' ? r[F.VARIANT.name] as string : undefined;
+    const evaluator = text(r[F.EVALUATOR.name]);
     const key = `${agent}\u0000${route}\u0000${model}\u0000${variant ?? ''}\u0000${evaluator}`;
     let e = this.evaluations.get(key);
     if (!e) {
@@ -152,14 +152,15 @@ class PeriodAccumulator {
       };
       this.evaluations.set(key, e);
     }
-    const weight = finite(r.sampleWeight) && (r.sampleWeight as number) > 0 ? (r.sampleWeight as number) : 1;
-    const passed = r.evaluationPassed;
+    const sampleWeight = r[F.SAMPLE_WEIGHT.name];
+    const weight = finite(sampleWeight) && (sampleWeight as number) > 0 ? (sampleWeight as number) : 1;
+    const passed = r[M.EVALUATION_PASSED.name];
     if (passed === 0 || passed === 1) {
       e.verdicts += 1;
       e.weightedVerdicts += weight;
       e.weightedPasses += weight * passed;
     }
-    const score = r.evaluationScore;
+    const score = r[M.EVALUATION_SCORE.name];
     if (finite(score) && (score as number) >= 0 && (score as number) <= 1) {
       e.scores += 1;
       e.weightedScoreSum += weight * (score as number);
@@ -284,7 +285,7 @@ export class EmfAggregator {
     }
     if (r === null || typeof r !== 'object') return this.skip(SkipReason.NOT_JSON);
     const type = r[F.RECORD_TYPE.name];
-    if (type !== RecordType.AI_CALL && type !== 'evaluation') return this.skip(SkipReason.NOT_A_RECORD);
+    if (type !== RecordType.AI_CALL && type !== RecordType.EVALUATION) return this.skip(SkipReason.NOT_A_RECORD);
     const t = (r._aws as { Timestamp?: unknown } | undefined)?.Timestamp;
     if (!finite(t)) return this.skip(SkipReason.NO_TIMESTAMP);
     const at = t as number;
@@ -293,7 +294,7 @@ export class EmfAggregator {
     // A quarter's line also counts in its month.
     const month = target === this.current ? this.monthRanges.find((b) => at >= b.start && at < b.end)?.acc : undefined;
     const accs = month ? [target, month] : [target];
-    if (type === 'evaluation') {
+    if (type === RecordType.EVALUATION) {
       for (const acc of accs) acc.addEvaluation(r);
       this.summed.evaluations++;
       return;
