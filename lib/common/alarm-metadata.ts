@@ -52,11 +52,13 @@ function stringField(value: unknown): string | undefined {
  */
 export function decodeAlarmMetadata(description: unknown): AlarmMetadata | undefined {
   if (typeof description !== 'string') return undefined;
-  const start = description.lastIndexOf(ALARM_METADATA_PREFIX);
-  if (start < 0 || (start > 0 && description[start - 1] !== '\n')) return undefined;
+  // The last line, not the last prefix: a value that contains the prefix must not hide the line.
+  const text = description.trimEnd();
+  const start = text.lastIndexOf('\n') + 1;
+  if (!text.startsWith(ALARM_METADATA_PREFIX, start)) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(description.slice(start + ALARM_METADATA_PREFIX.length));
+    parsed = JSON.parse(text.slice(start + ALARM_METADATA_PREFIX.length));
   } catch {
     return undefined;
   }
