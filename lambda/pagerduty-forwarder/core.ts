@@ -1,8 +1,11 @@
 /*
- * The PagerDuty forwarder's pure core: CloudWatch alarm notifications in, PagerDuty Events API v2
- * events out. No I/O, no clock.
+ * The PagerDuty forwarder's pure core: one record of a Lambda event in, one decision out: an Events
+ * API v2 event to send, a skip with the reason, or a ForwarderError (the invocation fails, Lambda
+ * retries it, then dead-letters it). Whatever the input, nothing else escapes. No I/O, no clock.
  */
+import { createHash } from 'crypto';
 import { DESCRIPTION_LABELS } from '../../lib/alarms/description';
+import { AlarmMetadata, decodeAlarmMetadata } from '../../lib/common/alarm-metadata';
 import { Severity, SlaTier } from '../../lib/config/types';
 import { RESPONSE_TARGETS } from '../../lib/routing/sla';
 
@@ -20,6 +23,8 @@ export interface AlarmNotification {
   /** Metric name or expression, where the alarm has one. */
   readonly metric?: string;
   readonly threshold?: string;
+  /** The SNS topic it was published on. @default - it came from EventBridge */
+  readonly topicArn?: string;
 }
 
 export interface PagerDutyEvent {
@@ -40,9 +45,21 @@ export interface PagerDutyEvent {
   readonly client?: string;
 }
 
-/** Events API v2 limits. */
-const SUMMARY_LIMIT = 1024;
-const DEDUP_KEY_LIMIT = 255;
+/**
+ * Lengths in UTF-16 code units. SUMMARY and DEDUP_KEY are the Events API v2's own limits; the others
+ * are ours, chosen so that a whole event stays far below PagerDuty's 512 KB whatever the input.
+ */
+export const PAGERDUTY_LIMITS = {
+  SUMMARY: 1024,
+  DEDUP_KEY: 255,
+  /** source, component, group, class. */
+  FIELD: 255,
+  /** One custom_details value. */
+  DETAIL: 1024,
+  /** The state reason, the longest detail. */
+  REASON: 2048,
+  LINK: 2048,
+} as const;
 
 const PAGERDUTY_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning'> = {
   [Severity.P1]: 'critical',
@@ -50,163 +67,319 @@ const PAGERDUTY_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning'> = {
   [Severity.P3]: 'warning',
 };
 
-/** Thrown for a message that is not a CloudWatch alarm notification: it goes to the dead-letter queue. */
-export class NotAnAlarmNotification extends Error {}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+/** The forwarder's own failures: each one fails the invocation on purpose, so Lambda retries it. */
+export class ForwarderError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
 }
 
-function describeTrigger(trigger: any): Pick<AlarmNotification, 'kind' | 'metric' | 'threshold'> {
-  if (!trigger) return { kind: 'composite' };
-  const metrics: any[] = Array.isArray(trigger.Metrics) ? trigger.Metrics : [];
-  const band = metrics.find((m) => typeof m.Expression === 'string' && m.Expression.startsWith('ANOMALY_DETECTION_BAND'));
-  if (band || trigger.ThresholdMetricId) {
-    return { kind: 'anomaly-detection', metric: text(band?.Expression), threshold: `outside the band ${text(band?.Expression)}` };
+/** A message that is not a CloudWatch alarm notification: it goes to the dead-letter queue. */
+export class NotAnAlarmNotification extends ForwarderError {}
+
+/** An alarm whose severity cannot be told: it is not skipped (it may be a P1) but dead-lettered. */
+export class NoSeverity extends ForwarderError {}
+
+type Fields = Record<string, unknown>;
+
+function objectOf(value: unknown): Fields | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Fields : undefined;
+}
+
+function listOf(value: unknown): Fields[] {
+  return Array.isArray(value) ? value.map(objectOf).filter((v): v is Fields => v !== undefined) : [];
+}
+
+/** Text of a primitive; anything else (objects, null-prototype objects, symbols) is no text. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `value` with every lone surrogate replaced (U+FFFD) and at most `limit` UTF-16 code units, cut
+ * between code points and marked with an ellipsis.
+ */
+export function clip(value: string, limit: number): string {
+  const head = value.length > limit ? value.slice(0, limit + 1) : value;
+  const whole = head.replace(LONE_SURROGATE, '\uFFFD');
+  if (whole.length <= limit) return whole;
+  const end = /[\uD800-\uDBFF]/.test(whole[limit - 2]) ? limit - 2 : limit - 1;
+  return whole.slice(0, end) + '…';
+}
+
+function describeTrigger(trigger: unknown): Pick<AlarmNotification, 'kind' | 'metric' | 'threshold'> {
+  const t = objectOf(trigger);
+  if (!t) return { kind: 'composite' };
+  const metrics = listOf(t.Metrics);
+  const band = metrics.find((m) => textOf(m.Expression).startsWith('ANOMALY_DETECTION_BAND'));
+  if (band || t.ThresholdMetricId) {
+    return { kind: 'anomaly-detection', metric: textOf(band?.Expression), threshold: `outside the band ${textOf(band?.Expression)}` };
   }
-  const threshold = `${text(trigger.ComparisonOperator)} ${text(trigger.Threshold)}`.trim();
+  const threshold = `${textOf(t.ComparisonOperator)} ${textOf(t.Threshold)}`.trim();
   if (metrics.length > 0) {
-    const returned = metrics.find((m) => m.ReturnData !== false && m.Expression) ?? metrics.find((m) => m.Expression);
-    return { kind: 'metric-math', metric: text(returned?.Expression ?? returned?.Label), threshold };
+    const returned = metrics.find((m) => m.ReturnData !== false && textOf(m.Expression)) ?? metrics.find((m) => textOf(m.Expression));
+    return { kind: 'metric-math', metric: textOf(returned?.Expression) || textOf(returned?.Label), threshold };
   }
-  return { kind: 'metric', metric: `${text(trigger.Namespace)}/${text(trigger.MetricName)}`, threshold };
+  return { kind: 'metric', metric: `${textOf(t.Namespace)}/${textOf(t.MetricName)}`, threshold };
 }
 
 /**
  * Parses the SNS notification CloudWatch sends (the Sns.Message JSON of a record) or the
  * EventBridge "CloudWatch Alarm State Change" event, for metric, metric-math, anomaly-detection
- * and composite alarms alike.
+ * and composite alarms alike. Throws NotAnAlarmNotification for anything without an alarm name
+ * and a state.
  */
 export function parseNotification(input: unknown): AlarmNotification {
-  const record = input as any;
-  if (record?.Sns?.Message !== undefined) {
-    let message: any;
+  const record = objectOf(input);
+  const sns = objectOf(record?.Sns);
+  if (sns && sns.Message !== undefined) {
+    if (typeof sns.Message !== 'string') throw new NotAnAlarmNotification('the SNS message is not text');
+    let parsed: unknown;
     try {
-      message = JSON.parse(record.Sns.Message);
+      parsed = JSON.parse(sns.Message);
     } catch {
       throw new NotAnAlarmNotification('the SNS message is not JSON');
     }
-    if (!message?.AlarmName || !message?.NewStateValue) throw new NotAnAlarmNotification('the SNS message is not a CloudWatch alarm notification');
+    const message = objectOf(parsed);
+    const alarmName = message && typeof message.AlarmName === 'string' ? message.AlarmName : '';
+    const newState = textOf(message?.NewStateValue);
+    if (!message || !alarmName || !newState) {
+      throw new NotAnAlarmNotification('the SNS message is not a CloudWatch alarm notification (no AlarmName or NewStateValue)');
+    }
+    const region = textOf(message.Region);
+    const accountId = textOf(message.AWSAccountId);
+    const alarmRule = textOf(message.AlarmRule);
+    const topicArn = textOf(sns.TopicArn);
     return {
-      alarmName: message.AlarmName,
-      alarmArn: text(message.AlarmArn) || `arn:aws:cloudwatch:${text(message.Region)}:${text(message.AWSAccountId)}:alarm:${message.AlarmName}`,
-      description: text(message.AlarmDescription),
-      newState: message.NewStateValue,
-      reason: text(message.NewStateReason),
-      stateChangeTime: text(message.StateChangeTime),
-      region: text(message.Region),
-      accountId: text(message.AWSAccountId),
-      ...(message.AlarmRule ? { kind: 'composite' as const, metric: text(message.AlarmRule) } : describeTrigger(message.Trigger)),
+      alarmName,
+      alarmArn: textOf(message.AlarmArn) || `arn:aws:cloudwatch:${region}:${accountId}:alarm:${alarmName}`,
+      description: textOf(message.AlarmDescription),
+      newState,
+      reason: textOf(message.NewStateReason),
+      stateChangeTime: textOf(message.StateChangeTime),
+      region,
+      accountId,
+      ...(alarmRule ? { kind: 'composite' as const, metric: alarmRule } : describeTrigger(message.Trigger)),
+      ...(topicArn ? { topicArn } : {}),
     };
   }
   if (record?.['detail-type'] === 'CloudWatch Alarm State Change') {
-    const detail = record.detail ?? {};
-    const configuration = detail.configuration ?? {};
-    const metrics: any[] = configuration.metrics ?? [];
-    const composite = configuration.alarmRule !== undefined;
-    const band = metrics.find((m) => text(m.expression).startsWith('ANOMALY_DETECTION_BAND'));
-    const single = metrics.length === 1 ? metrics[0].metricStat?.metric : undefined;
+    const detail = objectOf(record.detail) ?? {};
+    const state = objectOf(detail.state) ?? {};
+    const configuration = objectOf(detail.configuration) ?? {};
+    const alarmName = typeof detail.alarmName === 'string' ? detail.alarmName : '';
+    const newState = textOf(state.value);
+    if (!alarmName || !newState) {
+      throw new NotAnAlarmNotification('the EventBridge event is not a CloudWatch alarm state change (no detail.alarmName or detail.state.value)');
+    }
+    const region = textOf(record.region);
+    const accountId = textOf(record.account);
+    const metrics = listOf(configuration.metrics);
+    const alarmRule = textOf(configuration.alarmRule);
+    const band = metrics.find((m) => textOf(m.expression).startsWith('ANOMALY_DETECTION_BAND'));
+    const single = metrics.length === 1 ? objectOf(objectOf(metrics[0].metricStat)?.metric) : undefined;
+    const resource = Array.isArray(record.resources) ? record.resources.map(textOf).find((r) => r.startsWith('arn:')) : undefined;
     return {
-      alarmName: text(detail.alarmName),
-      alarmArn: text(record.resources?.[0]),
-      description: text(configuration.description),
-      newState: text(detail.state?.value),
-      reason: text(detail.state?.reason),
-      stateChangeTime: text(detail.state?.timestamp ?? record.time),
-      region: text(record.region),
-      accountId: text(record.account),
-      kind: composite ? 'composite' : band ? 'anomaly-detection' : single ? 'metric' : 'metric-math',
-      metric: composite ? text(configuration.alarmRule)
-        : band ? text(band.expression)
-          : single ? `${text(single.namespace)}/${text(single.name)}` : text(metrics.find((m) => m.expression)?.expression),
+      alarmName,
+      // Without `resources`, the alarm's own identity: alarm names are unique per account and region.
+      alarmArn: resource ?? `arn:aws:cloudwatch:${region}:${accountId}:alarm:${alarmName}`,
+      description: textOf(configuration.description),
+      newState,
+      reason: textOf(state.reason),
+      stateChangeTime: textOf(state.timestamp) || textOf(record.time),
+      region,
+      accountId,
+      kind: alarmRule ? 'composite' : band ? 'anomaly-detection' : single ? 'metric' : 'metric-math',
+      metric: alarmRule ? alarmRule
+        : band ? textOf(band.expression)
+          : single ? `${textOf(single.namespace)}/${textOf(single.name)}` : textOf(metrics.find((m) => textOf(m.expression))?.expression),
     };
   }
   throw new NotAnAlarmNotification('neither an SNS record nor a CloudWatch Alarm State Change event');
 }
 
-/** The line of an alarm description that starts with `label: `, as this library writes them. */
-function descriptionLine(description: string, label: string): string | undefined {
-  const line = description.split('\n').find((l) => l.startsWith(`${label}: `));
-  return line?.slice(label.length + 2).trim();
+/** The severity a description starts with (`[P2] ...`), for alarms written before the metadata line. */
+export function severityFromDescription(description: string): Severity | undefined {
+  const match = /^\s*\[(P[123])\]/.exec(description);
+  return match ? (match[1] as Severity) : undefined;
+}
+
+/**
+ * A dedup key of at most 255 characters: long identities keep their start and end in a
+ * deterministic hash of the whole.
+ */
+export function boundedDedupKey(identity: string): string {
+  const key = identity.replace(LONE_SURROGATE, '\uFFFD');
+  if (key.length <= PAGERDUTY_LIMITS.DEDUP_KEY) return key;
+  const suffix = `#${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  const head = clip(key, PAGERDUTY_LIMITS.DEDUP_KEY - suffix.length + 1).slice(0, -1);
+  return head + suffix;
+}
+
+/**
+ * The cause's key when the alarm carries metadata (a repeat of the same cause appends to the open
+ * incident), else the alarm's own. An OK computes the same key as its ALARM, so it resolves it.
+ */
+export function dedupKeyOf(notification: Pick<AlarmNotification, 'alarmArn'>, metadata: AlarmMetadata | undefined, clientId: string): string {
+  return boundedDedupKey(metadata ? `cdk-ai-ops/${clientId}/${metadata.cause}` : `cdk-ai-ops/${notification.alarmArn}`);
 }
 
 /** The datapoint CloudWatch quotes in its state reason ("... [5.3 (27/11/26 06:00:00)] ..."). */
 function observedValue(reason: string): string | undefined {
-  return /\[([-\d.eE+]+) \(/.exec(reason)?.[1];
+  // The head only: the pattern backtracks quadratically over a long run of digits.
+  return /\[([-\d.eE+]+) \(/.exec(reason.slice(0, 1024))?.[1];
 }
 
-/** The severity a description starts with (`[P2] ...`), for events that did not come through a severity topic. */
-export function severityFromDescription(description: string): Severity | undefined {
-  const match = /^\[(P[123])\]/.exec(description.trim());
-  return match ? (match[1] as Severity) : undefined;
+const LATEST_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** An ISO 8601 timestamp PagerDuty accepts, or undefined for anything that is not a date. */
+function isoTimestamp(value: string): string | undefined {
+  if (value.length > 64 || !/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && ms <= LATEST_DATE ? new Date(ms).toISOString() : undefined;
 }
 
-/** A dedup key unique to the alarm, reused by its OK so recoveries close their incidents. */
-export function dedupKeyOf(alarmArn: string): string {
-  const key = `cdk-ai-ops/${alarmArn}`;
-  if (key.length <= DEDUP_KEY_LIMIT) return key;
-  let hash = 7;
-  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) % 2147483647;
-  const suffix = `#${hash.toString(36)}`;
-  return key.slice(0, DEDUP_KEY_LIMIT - suffix.length) + suffix;
+function httpUrl(value: string): string | undefined {
+  if (value.length > PAGERDUTY_LIMITS.LINK) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.href.length <= PAGERDUTY_LIMITS.LINK ? url.href : undefined;
 }
 
-export interface EventContext {
-  readonly severity: Severity;
-  readonly routingKey: string;
+/** Text bounded to PagerDuty's limits, noting each repair so the incident shows what was cut. */
+class Bounded {
+  public readonly repairs: string[] = [];
+
+  public text(field: string, value: string, limit: number): string {
+    const bounded = clip(value, limit);
+    if (bounded.length < value.length) this.repairs.push(`${field} cut from ${value.length} characters`);
+    return bounded;
+  }
+
+  /** The link of the only `label: ` line; none when there is none, several, or it is not an http(s) URL. */
+  public link(lines: string[], label: string): string | undefined {
+    const values = lines.filter((l) => l.startsWith(`${label}: `)).map((l) => l.slice(label.length + 2).trim());
+    if (values.length === 0) return undefined;
+    if (values.length > 1) {
+      this.repairs.push(`${values.length} ${label} lines: none linked`);
+      return undefined;
+    }
+    const url = httpUrl(values[0]);
+    if (!url) this.repairs.push(`${label} is not an http(s) URL: not linked`);
+    return url;
+  }
+}
+
+export interface Routing {
+  /** Severity of each severity topic, by topic ARN. */
+  readonly topicSeverities: ReadonlyMap<string, Severity>;
+  /** Severities with a PagerDuty service. */
+  readonly paged: ReadonlySet<Severity>;
   readonly tier: SlaTier;
   readonly clientId: string;
 }
 
-/**
- * The Events API v2 event for a state change: ALARM triggers, OK resolves the same dedup key,
- * anything else (INSUFFICIENT_DATA) sends nothing.
- */
-export function toPagerDutyEvent(notification: AlarmNotification, context: EventContext): PagerDutyEvent | undefined {
-  const dedupKey = dedupKeyOf(notification.alarmArn);
-  if (notification.newState === 'OK') {
-    return { routing_key: context.routingKey, event_action: 'resolve', dedup_key: dedupKey };
-  }
-  if (notification.newState !== 'ALARM') return undefined;
+export type Decision =
+  | { readonly outcome: 'send'; readonly alarmName: string; readonly severity: Severity; readonly event: Omit<PagerDutyEvent, 'routing_key'> }
+  | { readonly outcome: 'skip'; readonly reason: string };
 
-  const description = notification.description;
-  const headline = description.split('\n')[0] || notification.alarmName;
-  const summary = `${notification.alarmName}: ${headline.replace(/^\[P[123]\]\s*/, `[${context.severity}] `)}`;
-  const runbook = descriptionLine(description, DESCRIPTION_LABELS.RUNBOOK);
-  const dashboard = descriptionLine(description, DESCRIPTION_LABELS.DASHBOARD);
+/**
+ * What to do with one record: ALARM triggers, OK resolves the same dedup key, other states are
+ * skipped, as is a severity without a PagerDuty service (email and Slack deliver it). Throws a
+ * ForwarderError for what is not an alarm notification or has no severity.
+ */
+export function decide(record: unknown, routing: Routing): Decision {
+  const notification = parseNotification(record);
+  const name = clip(notification.alarmName, PAGERDUTY_LIMITS.FIELD);
+  const state = notification.newState;
+  if (state !== 'ALARM' && state !== 'OK') {
+    return {
+      outcome: 'skip',
+      reason: state === 'INSUFFICIENT_DATA'
+        ? `${name} is INSUFFICIENT_DATA: pages no one (each alarm's TreatMissingData decides whether missing data breaches)`
+        : `${name} is in state ${JSON.stringify(clip(state, 64))}, neither ALARM nor OK`,
+    };
+  }
+  const metadata = decodeAlarmMetadata(notification.description);
+  // A map, not an object: a topic ARN such as `constructor` must not read Object.prototype.
+  const fromTopic = notification.topicArn !== undefined ? routing.topicSeverities.get(notification.topicArn) : undefined;
+  const severity = fromTopic ?? metadata?.severity ?? severityFromDescription(notification.description);
+  if (!severity) {
+    throw new NoSeverity(`no severity for alarm ${name}: it came through no severity topic and its description has no metadata line or [P1]-[P3] prefix`);
+  }
+  if (!routing.paged.has(severity)) {
+    return { outcome: 'skip', reason: `no PagerDuty service for ${severity}; ${name} is delivered by its other paths` };
+  }
+  const dedupKey = dedupKeyOf(notification, metadata, routing.clientId);
+  if (state === 'OK') return { outcome: 'send', alarmName: name, severity, event: { event_action: 'resolve', dedup_key: dedupKey } };
+
+  const bounded = new Bounded();
+  const lines = notification.description.split('\n').map((l) => l.replace(/\r$/, ''));
+  // Links only from the prose above the metadata line.
+  const prose = metadata ? lines.slice(0, -1) : lines;
+  const headline = prose[0]?.trim() ? prose[0].trim().replace(/^\[P[123]\]\s*/, `[${severity}] `) : `[${severity}] in ALARM`;
+  const runbook = bounded.link(prose, DESCRIPTION_LABELS.RUNBOOK);
+  const dashboard = bounded.link(prose, DESCRIPTION_LABELS.DASHBOARD);
+  const timestamp = isoTimestamp(notification.stateChangeTime);
+  if (!timestamp && notification.stateChangeTime) bounded.repairs.push('the state change time is not a date: omitted');
   const details: Record<string, string | undefined> = {
     alarm: notification.alarmName,
-    kind: notification.kind,
+    alarmType: notification.kind,
+    kind: metadata?.kind,
+    cause: metadata?.cause,
+    affects: metadata?.affects?.join(', '),
+    owner: metadata?.owner,
     metric: notification.metric,
     threshold: notification.threshold,
     observed: observedValue(notification.reason),
-    reason: notification.reason,
-    owner: descriptionLine(description, DESCRIPTION_LABELS.OWNER),
-    severity: context.severity,
-    tier: context.tier,
-    responseTarget: RESPONSE_TARGETS[context.tier][context.severity],
+    severity,
+    tier: routing.tier,
+    responseTarget: RESPONSE_TARGETS[routing.tier][severity],
     runbook,
+    dashboard,
   };
+  const customDetails: Record<string, string> = {};
+  for (const [field, value] of Object.entries(details)) {
+    if (value) customDetails[field] = bounded.text(field, value, PAGERDUTY_LIMITS.DETAIL);
+  }
+  if (notification.reason) customDetails.reason = bounded.text('reason', notification.reason, PAGERDUTY_LIMITS.REASON);
+  const summary = bounded.text('summary', `${notification.alarmName}: ${headline}`, PAGERDUTY_LIMITS.SUMMARY);
+  // The SNS format names the region in words; the ARN has its code.
+  const source = bounded.text('source', `aws:${notification.alarmArn.split(':')[3] || notification.region}:${notification.accountId}`, PAGERDUTY_LIMITS.FIELD);
+  const group = routing.clientId ? clip(routing.clientId, PAGERDUTY_LIMITS.FIELD) : undefined;
+  const eventClass = clip(metadata?.kind ?? notification.kind, PAGERDUTY_LIMITS.FIELD);
+  if (bounded.repairs.length > 0) customDetails.repairs = clip(bounded.repairs.join('; '), PAGERDUTY_LIMITS.DETAIL);
   return {
-    routing_key: context.routingKey,
-    event_action: 'trigger',
-    dedup_key: dedupKey,
-    payload: {
-      summary: summary.length <= SUMMARY_LIMIT ? summary : summary.slice(0, SUMMARY_LIMIT - 3) + '...',
-      // The SNS format names the region in words; the ARN has its code.
-      source: `aws:${notification.alarmArn.split(':')[3] || notification.region}:${notification.accountId}`,
-      severity: PAGERDUTY_SEVERITY[context.severity],
-      ...(notification.stateChangeTime ? { timestamp: new Date(notification.stateChangeTime).toISOString() } : {}),
-      component: notification.alarmName,
-      group: context.clientId,
-      class: notification.kind,
-      custom_details: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>,
+    outcome: 'send',
+    alarmName: name,
+    severity,
+    event: {
+      event_action: 'trigger',
+      dedup_key: dedupKey,
+      payload: {
+        summary,
+        source,
+        severity: PAGERDUTY_SEVERITY[severity],
+        ...(timestamp ? { timestamp } : {}),
+        component: name,
+        ...(group ? { group } : {}),
+        class: eventClass,
+        custom_details: customDetails,
+      },
+      links: [
+        ...(dashboard ? [{ href: dashboard, text: 'Dashboard' }] : []),
+        ...(runbook ? [{ href: runbook, text: 'Runbook' }] : []),
+      ],
+      client: 'cdk-ai-ops',
     },
-    links: [
-      ...(dashboard ? [{ href: dashboard, text: 'Dashboard' }] : []),
-      ...(runbook ? [{ href: runbook, text: 'Runbook' }] : []),
-    ],
-    client: 'cdk-ai-ops',
   };
 }
 

@@ -4,9 +4,7 @@
  * then puts it in the dead-letter queue, whose depth pages humans by email.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  isRetryable, NotAnAlarmNotification, PagerDutyEvent, parseNotification, retryDelayMs, severityFromDescription, toPagerDutyEvent,
-} from './core';
+import { decide, ForwarderError, isRetryable, PagerDutyEvent, retryDelayMs, Routing } from './core';
 import { Severity, SlaTier } from '../../lib/config/types';
 import { FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from '../../lib/routing/sla';
 
@@ -14,6 +12,16 @@ const KEY_CACHE_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 6;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8000;
+
+/** PagerDuty did not accept an event after every attempt. */
+export class DeliveryFailed extends ForwarderError {}
+
+/** Some records of a multi-record event failed; the others were processed. */
+export class RecordsFailed extends ForwarderError {
+  public constructor(public readonly failures: ReadonlyArray<{ readonly index: number; readonly error: Error }>, total: number) {
+    super(`${failures.length} of ${total} records failed: ${failures.map((f) => `record ${f.index + 1}: ${f.error.message}`).join('; ')}`);
+  }
+}
 
 export interface ForwarderDependencies {
   readonly secrets: Pick<SecretsManagerClient, 'send'>;
@@ -25,6 +33,23 @@ export interface ForwarderDependencies {
   readonly log: (message: string) => void;
 }
 
+const SEVERITIES: ReadonlySet<string> = new Set(Object.values(Severity));
+
+/** A `{ key: severity }` environment variable as a map (own keys only, severities checked). */
+function severityMap(env: Record<string, string | undefined>, name: string, keysAreSeverities: boolean): Map<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env[name] ?? '{}');
+  } catch {
+    throw new ForwarderError(`environment variable ${name} is not JSON (the PagerDutyForwarder construct sets it)`);
+  }
+  const entries = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.entries(parsed) : undefined;
+  if (!entries || entries.some(([key, value]) => typeof value !== 'string' || !SEVERITIES.has(keysAreSeverities ? key : value))) {
+    throw new ForwarderError(`environment variable ${name} is not a map ${keysAreSeverities ? 'from severity to secret name' : 'from topic ARN to severity'}`);
+  }
+  return new Map(entries as Array<[string, string]>);
+}
+
 /** Reads and caches integration keys; the keys never reach a log line. */
 class IntegrationKeys {
   private readonly cache = new Map<string, { key: string; until: number }>();
@@ -34,17 +59,33 @@ class IntegrationKeys {
   public async get(secretName: string): Promise<string> {
     const cached = this.cache.get(secretName);
     if (cached && cached.until > this.deps.now()) return cached.key;
-    const secret = await this.deps.secrets.send(new GetSecretValueCommand({ SecretId: secretName }));
-    const value = (secret.SecretString ?? '').trim();
+    let value: string;
+    try {
+      value = ((await this.deps.secrets.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString ?? '').trim();
+    } catch (error) {
+      throw new ForwarderError(`could not read the integration key from secret ${secretName}: ${messageOf(error)}`, { cause: error });
+    }
     // A secret may hold the bare key or JSON with an integration key field.
-    const key = value.startsWith('{') ? String(JSON.parse(value).integrationKey ?? JSON.parse(value).routing_key ?? '') : value;
-    if (!key) throw new Error(`secret ${secretName} holds no integration key`);
+    let key = value;
+    if (value.startsWith('{')) {
+      try {
+        const fields = JSON.parse(value);
+        key = typeof fields.integrationKey === 'string' ? fields.integrationKey : typeof fields.routing_key === 'string' ? fields.routing_key : '';
+      } catch {
+        key = '';
+      }
+    }
+    if (!key) throw new ForwarderError(`secret ${secretName} holds no integration key (the key itself, or JSON with integrationKey)`);
     this.cache.set(secretName, { key, until: this.deps.now() + KEY_CACHE_MS });
     return key;
   }
 }
 
-/** Sends one event, retrying 429 and 5xx with backoff and jitter; throws when it cannot. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Sends one event, retrying 429 and 5xx with backoff and jitter; throws DeliveryFailed when it cannot. */
 async function send(event: PagerDutyEvent, url: string, deps: ForwarderDependencies): Promise<void> {
   let lastProblem = '';
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -57,39 +98,58 @@ async function send(event: PagerDutyEvent, url: string, deps: ForwarderDependenc
       const header = Number(response.headers.get('retry-after'));
       retryAfter = Number.isFinite(header) && header > 0 ? header : undefined;
     } catch (error) {
-      lastProblem = `network error: ${(error as Error).message}`;
+      lastProblem = `network error: ${messageOf(error)}`;
     }
     if (attempt < MAX_ATTEMPTS) await deps.sleep(retryDelayMs(attempt, deps.random(), BASE_DELAY_MS, MAX_DELAY_MS, retryAfter));
   }
-  throw new Error(`PagerDuty did not accept the ${event.event_action} for ${event.dedup_key} (${lastProblem})`);
+  throw new DeliveryFailed(`PagerDuty did not accept the ${event.event_action} for ${event.dedup_key} (${lastProblem})`);
 }
 
-/** The handler, with its collaborators injected. */
+/**
+ * The handler, with its collaborators injected. Every record ends in one log line: sent, skipped
+ * (with why) or failed. SNS invokes Lambda with one record and has no partial batch response, so
+ * with several records all are processed and then the invocation fails naming the failed ones; the
+ * retry re-sends the others under the same dedup keys, which PagerDuty folds into their alerts.
+ */
 export function createHandler(deps: ForwarderDependencies) {
   const keys = new IntegrationKeys(deps);
-  const topicSeverities: Record<string, Severity> = JSON.parse(deps.env[FORWARDER_ENV.TOPIC_SEVERITIES] ?? '{}');
-  const keySecrets: Partial<Record<Severity, string>> = JSON.parse(deps.env[FORWARDER_ENV.KEY_SECRETS] ?? '{}');
+  const keySecrets = severityMap(deps.env, FORWARDER_ENV.KEY_SECRETS, true) as Map<Severity, string>;
+  const tier = Object.values(SlaTier).find((t) => t === deps.env[FORWARDER_ENV.SLA_TIER]) ?? SlaTier.STANDARD;
+  const routing: Routing = {
+    topicSeverities: severityMap(deps.env, FORWARDER_ENV.TOPIC_SEVERITIES, false) as Map<string, Severity>,
+    paged: new Set(keySecrets.keys()),
+    tier,
+    clientId: deps.env[FORWARDER_ENV.CLIENT_ID] ?? '',
+  };
   const url = deps.env[FORWARDER_ENV.EVENTS_URL] || PAGERDUTY_EVENTS_URL;
-  const tier = (deps.env[FORWARDER_ENV.SLA_TIER] ?? SlaTier.STANDARD) as SlaTier;
-  const clientId = deps.env[FORWARDER_ENV.CLIENT_ID] ?? '';
 
-  return async (event: { Records?: unknown[] } & Record<string, unknown>): Promise<void> => {
-    const records = event.Records ?? [event];
-    for (const record of records) {
-      const notification = parseNotification(record);
-      const topicArn = (record as { Sns?: { TopicArn?: string } }).Sns?.TopicArn;
-      const severity = (topicArn && topicSeverities[topicArn]) || severityFromDescription(notification.description);
-      if (!severity) throw new NotAnAlarmNotification(`no severity for alarm ${notification.alarmName}`);
-      const secretName = keySecrets[severity];
-      if (!secretName) {
-        deps.log(`no PagerDuty service for ${severity}; ${notification.alarmName} is delivered by its other paths`);
-        continue;
-      }
-      const pagerDutyEvent = toPagerDutyEvent(notification, { severity, routingKey: await keys.get(secretName), tier, clientId });
-      if (!pagerDutyEvent) continue;
-      await send(pagerDutyEvent, url, deps);
-      deps.log(`sent ${pagerDutyEvent.event_action} for ${notification.alarmName} (${severity})`);
+  const forward = async (record: unknown): Promise<string> => {
+    const decision = decide(record, routing);
+    if (decision.outcome === 'skip') return `skipped: ${decision.reason}`;
+    const event = { routing_key: await keys.get(keySecrets.get(decision.severity)!), ...decision.event };
+    await send(event, url, deps);
+    return `sent ${event.event_action} for ${decision.alarmName} (${decision.severity}, dedup key ${event.dedup_key})`;
+  };
+
+  return async (event: unknown): Promise<void> => {
+    const batch = typeof event === 'object' && event !== null ? (event as { Records?: unknown }).Records : undefined;
+    const records = Array.isArray(batch) ? batch : [event];
+    if (records.length === 0) {
+      deps.log('skipped: the event holds no records');
+      return;
     }
+    const failures: Array<{ index: number; error: Error }> = [];
+    for (const [index, record] of records.entries()) {
+      try {
+        deps.log(await forward(record));
+      } catch (thrown) {
+        const error = thrown instanceof Error ? thrown : new ForwarderError(messageOf(thrown));
+        failures.push({ index, error });
+        deps.log(`failed${records.length > 1 ? ` record ${index + 1} of ${records.length}` : ''}: ${error.message}`);
+      }
+    }
+    if (failures.length === 1 && records.length === 1) throw failures[0].error;
+    if (failures.length > 0) throw new RecordsFailed(failures, records.length);
   };
 }
 

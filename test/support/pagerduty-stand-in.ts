@@ -10,24 +10,60 @@ export interface ReceivedEvent {
 
 const ACTIONS = ['trigger', 'acknowledge', 'resolve'];
 const SEVERITIES = ['critical', 'error', 'warning', 'info'];
+/** PagerDuty refuses events above 512 KB. */
+const EVENT_BYTES = 512 * 1024;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Checks a request body against the Events API v2 contract. */
-function problemsOf(body: any, contentType: string | undefined): string[] {
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  return typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]) : [];
+}
+
+const bounded = (value: unknown, limit: number) => value === undefined || (typeof value === 'string' && value.length <= limit);
+
+function isHttpUrl(href: unknown): boolean {
+  if (typeof href !== 'string' || href.length > 2048) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(href).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What is wrong with an Events API v2 event: PagerDuty's own limits (summary, dedup key, size,
+ * severities, ISO timestamps) and this library's bounds on the fields PagerDuty leaves open.
+ */
+export function eventProblems(body: any): string[] {
   const problems: string[] = [];
-  if (contentType !== 'application/json') problems.push(`content-type ${contentType}`);
   if (typeof body?.routing_key !== 'string' || body.routing_key.length !== 32) problems.push('routing_key must be a 32-character integration key');
   if (!ACTIONS.includes(body?.event_action)) problems.push(`event_action ${body?.event_action}`);
-  if (body?.dedup_key !== undefined && (typeof body.dedup_key !== 'string' || body.dedup_key.length > 255)) problems.push('dedup_key above 255 characters');
+  if (body?.dedup_key !== undefined && (typeof body.dedup_key !== 'string' || body.dedup_key.length === 0 || body.dedup_key.length > 255)) problems.push('dedup_key empty or above 255 characters');
   if (body?.event_action !== 'trigger' && !body?.dedup_key) problems.push(`${body?.event_action} without dedup_key`);
+  if (strings(body).some((s) => LONE_SURROGATE.test(s))) problems.push('a lone UTF-16 surrogate');
+  if (Buffer.byteLength(JSON.stringify(body) ?? '') > EVENT_BYTES) problems.push('event above 512 KB');
   if (body?.event_action === 'trigger') {
     const payload = body.payload ?? {};
     if (typeof payload.summary !== 'string' || payload.summary.length === 0 || payload.summary.length > 1024) problems.push('payload.summary missing or above 1,024 characters');
-    if (typeof payload.source !== 'string' || payload.source.length === 0) problems.push('payload.source missing');
+    if (typeof payload.source !== 'string' || payload.source.length === 0 || payload.source.length > 255) problems.push('payload.source missing or above 255 characters');
     if (!SEVERITIES.includes(payload.severity)) problems.push(`payload.severity ${payload.severity}`);
-    if (payload.timestamp !== undefined && Number.isNaN(Date.parse(payload.timestamp))) problems.push('payload.timestamp is not ISO 8601');
-    for (const link of body.links ?? []) if (!/^https?:\/\//.test(link.href)) problems.push(`link ${link.href}`);
+    if (payload.timestamp !== undefined && !(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(payload.timestamp) && Number.isFinite(Date.parse(payload.timestamp)))) {
+      problems.push('payload.timestamp is not ISO 8601');
+    }
+    for (const field of ['component', 'group', 'class']) if (!bounded(payload[field], 255)) problems.push(`payload.${field} above 255 characters`);
+    const details = payload.custom_details ?? {};
+    if (typeof details !== 'object' || Array.isArray(details)) problems.push('payload.custom_details is not an object');
+    for (const [key, value] of Object.entries(details)) if (!bounded(value, 2048)) problems.push(`custom_details.${key} above 2,048 characters`);
+    if (body.links !== undefined && !Array.isArray(body.links)) problems.push('links is not a list');
+    for (const link of body.links ?? []) if (!isHttpUrl(link?.href) || typeof link?.text !== 'string') problems.push(`link ${String(link?.href).slice(0, 80)}`);
   }
   return problems;
+}
+
+/** Checks a request against the Events API v2 contract. */
+function problemsOf(body: any, contentType: string | undefined): string[] {
+  return [...(contentType !== 'application/json' ? [`content-type ${contentType}`] : []), ...eventProblems(body)];
 }
 
 /**
