@@ -3,6 +3,7 @@ import { NestedStack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../lambda/pagerduty-forwarder/handler';
+import { AlarmMetadata, decodeAlarmMetadata, encodeAlarmMetadata } from '../../lib/common/alarm-metadata';
 import { Severity } from '../../lib/config';
 import { FORWARDER_ENV } from '../../lib/routing';
 import { eventBridgeEvent, snsMessage, snsRecord, SynthesizedAlarm } from '../support/alarm-notifications';
@@ -104,6 +105,60 @@ describe('the alert chain, for every alarm of the example client', () => {
       expect(trigger.payload.summary).toContain(alarm.name);
       expect(resolve).toEqual({ routing_key: KEYS[alarm.severity!], event_action: 'resolve', dedup_key: trigger.dedup_key });
     }
+  });
+
+  /**
+   * The alarm with its metadata line: the one it was synthesized with, else the line the alarm factory writes
+   * (severity, kind, cause, owner). The `[Px]` prefix is removed, so severity can only come from the line.
+   */
+  const withMetadata = (alarm: SynthesizedAlarm & { severity?: Severity }): { alarm: SynthesizedAlarm; metadata: AlarmMetadata } => {
+    const prose = alarm.description.replace(/^\[P[123]\] /, '');
+    const synthesized = decodeAlarmMetadata(alarm.description);
+    if (synthesized) return { alarm: { ...alarm, description: prose }, metadata: synthesized };
+    const metadata: AlarmMetadata = { severity: alarm.severity!, kind: 'chain-test', cause: `alarm/${alarm.name}`, owner: 'team support-ai' };
+    return { alarm: { ...alarm, description: `${prose}\n${encodeAlarmMetadata(metadata)}` }, metadata };
+  };
+
+  test('the metadata path: from EventBridge, with no severity topic and no [Px] prefix, the metadata line gives severity, owner, '
+    + 'cause and the cause\'s dedup key; the OK resolves it', async () => {
+    for (const routedAlarm of routed()) {
+      const { alarm, metadata } = withMetadata(routedAlarm);
+      standIn.reset();
+      await forward(eventBridgeEvent(alarm, 'ALARM') as any);
+      await forward(eventBridgeEvent(alarm, 'OK') as any);
+      if (metadata.severity === Severity.P3) {
+        expect({ alarm: alarm.name, sent: standIn.received.length }).toEqual({ alarm: alarm.name, sent: 0 });
+        continue;
+      }
+      expect({ alarm: alarm.name, problems: standIn.received.flatMap((r) => r.problems), statuses: standIn.received.map((r) => r.status) })
+        .toEqual({ alarm: alarm.name, problems: [], statuses: [202, 202] });
+      const [trigger, resolve] = standIn.received.map((r) => r.body);
+      expect({ alarm: alarm.name, key: trigger.routing_key, severity: trigger.payload.severity, dedup: trigger.dedup_key }).toEqual({
+        alarm: alarm.name,
+        key: KEYS[metadata.severity],
+        severity: metadata.severity === Severity.P1 ? 'critical' : 'error',
+        // A cause too long for PagerDuty keeps its start and gets a hash of the whole.
+        dedup: `cdk-ai-ops/example/${metadata.cause}`.length <= 255 ? `cdk-ai-ops/example/${metadata.cause}` : expect.stringMatching(/^cdk-ai-ops\/example\/.+#[0-9a-f]{16}$/s),
+      });
+      expect(trigger.payload.custom_details).toEqual(expect.objectContaining({
+        kind: metadata.kind, cause: metadata.cause, ...(metadata.owner ? { owner: metadata.owner } : {}),
+      }));
+      expect(resolve).toEqual({ routing_key: trigger.routing_key, event_action: 'resolve', dedup_key: trigger.dedup_key });
+    }
+  });
+
+  test('one cause, one incident: two alarms naming the same cause append to one PagerDuty alert, whichever format', async () => {
+    const productionDown = alarms.find((a) => a.name === 'example-production-down')!;
+    const latency = routed().find((a) => a.severity === Severity.P2)!;
+    const cause: AlarmMetadata = { severity: Severity.P1, kind: 'model-outage', cause: 'model/bedrock/anthropic.claude-sonnet-4-5', affects: ['answer/draft-reply'] };
+    const naming = (alarm: SynthesizedAlarm) => ({ ...alarm, description: `${alarm.description}\n${encodeAlarmMetadata(cause)}` });
+    await forward({ Records: [snsRecord(snsMessage(naming(productionDown), 'ALARM', 'OK'), topicArn('P1'))] });
+    await forward(eventBridgeEvent(naming(latency), 'ALARM') as any);
+    expect(standIn.received.map((r) => [r.status, r.body.dedup_key, r.body.payload.severity])).toEqual([
+      [202, 'cdk-ai-ops/example/model/bedrock/anthropic.claude-sonnet-4-5', 'critical'],
+      [202, 'cdk-ai-ops/example/model/bedrock/anthropic.claude-sonnet-4-5', 'critical'],
+    ]);
+    expect(standIn.received[1].body.payload.custom_details.affects).toBe('answer/draft-reply');
   });
 
   test('PagerDuty rate-limiting three times, then accepting: the P1 page still arrives', async () => {
