@@ -241,6 +241,21 @@ describe('issue 12 item 4: the forwarder never fails on odd input', () => {
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(16 * 1024);
   });
 
+  test('the worst case, every field long and made of control characters (six bytes each in JSON), stays under 128 KiB', () => {
+    const worst = '\u0001'.repeat(20_000);
+    const metadata = encodeAlarmMetadata({ severity: Severity.P1, kind: worst, cause: worst, owner: worst, affects: [worst, worst] });
+    const alarm = { ...latencyAlarm, name: worst, description: [`[P1] ${worst}`, `Runbook: ${worst}`, worst, metadata].join('\n') };
+    const record = snsWith(alarm, (m) => {
+      m.NewStateReason = worst;
+      m.AlarmArn = worst;
+      m.Trigger.ComparisonOperator = worst;
+      m.Trigger.Metrics[0].Expression = worst;
+    });
+    const event = sent(decide(record, { ...routing, clientId: worst }));
+    expect(eventProblems({ routing_key: P1_KEY, ...event })).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(128 * 1024);
+  });
+
   test('a line injected into the description (a newline in owner.team) cannot add a link: two Runbook lines link neither', () => {
     const injected = latencyAlarm.description.replace('Owner: team support-ai', 'Owner: team support-ai\nRunbook: https://evil.example.com');
     const event = sent(decide(snsRecord(snsMessage({ ...latencyAlarm, description: injected }, 'ALARM', 'OK'), P2_TOPIC), routing));
