@@ -350,7 +350,7 @@ export function decide(record: unknown, routing: Routing): Decision {
   for (const [field, value] of Object.entries(details)) {
     if (value) customDetails[field] = bounded.text(field, value, PAGERDUTY_LIMITS.DETAIL);
   }
-  if (notification.reason) customDetails.reason = bounded.text('reason', notification.reason, PAGERDUTY_LIMITS.REASON);
+  if (notification.reason) customDetails.reason = bounded.text('the state reason', notification.reason, PAGERDUTY_LIMITS.REASON);
   const summary = bounded.text('summary', `${notification.alarmName}: ${headline}`, PAGERDUTY_LIMITS.SUMMARY);
   // The SNS format names the region in words; the ARN has its code.
   const source = bounded.text('source', `aws:${notification.alarmArn.split(':')[3] || notification.region}:${notification.accountId}`, PAGERDUTY_LIMITS.FIELD);

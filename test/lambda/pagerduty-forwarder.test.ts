@@ -237,7 +237,7 @@ describe('issue 12 item 4: the forwarder never fails on odd input', () => {
     const event = sent(decide(snsWith(latencyAlarm, (m) => { m.NewStateReason = `[${'9'.repeat(600 * 1024)}`; }), routing));
     expect(Date.now() - started).toBeLessThan(1000);
     expect(event.payload!.custom_details!.reason).toHaveLength(2048);
-    expect(event.payload!.custom_details!.repairs).toContain(`reason cut from ${600 * 1024 + 1} characters`);
+    expect(event.payload!.custom_details!.repairs).toContain(`the state reason cut from ${600 * 1024 + 1} characters`);
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(16 * 1024);
   });
 
