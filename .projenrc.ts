@@ -83,7 +83,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/no-docker.ts'],
       // Docs examples import the runtime helper by its published name.
-      moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime' },
+      moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime', '^cdk-ai-ops/testing$': '<rootDir>/lib/testing' },
     },
   },
   gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/'],
@@ -95,11 +95,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './telemetry': { types: './dist/telemetry/runtime/index.d.ts', default: './dist/telemetry/runtime/index.js' },
+  './testing': { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
   './dist/*': './dist/*.js',
   './package.json': './package.json',
   './.jsii': './.jsii',
 });
-project.package.addField('typesVersions', { '*': { telemetry: ['dist/telemetry/runtime/index.d.ts'] } });
+project.package.addField('typesVersions', { '*': { telemetry: ['dist/telemetry/runtime/index.d.ts'], testing: ['dist/testing/index.d.ts'] } });
 
 // One `cdk-ai-ops` command with subcommands (report, ...), compiled with the library.
 project.addBins({ 'cdk-ai-ops': 'dist/cli/bin.js' });
@@ -120,7 +121,7 @@ if (releaseTask && compatTask) {
 // bin/ (the CDK app) and lambda/ are type-checked and linted like the library.
 project.tsconfigDev.addInclude('../bin/**/*.ts');
 // `cdk-ai-ops/telemetry` in docs examples resolves to the runtime helper's source.
-project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-ai-ops/telemetry': ['../lib/telemetry/runtime'] });
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-ai-ops/telemetry': ['../lib/telemetry/runtime'], 'cdk-ai-ops/testing': ['../lib/testing'] });
 project.tsconfigDev.addInclude('../lambda/**/*.ts');
 project.eslint?.addLintPattern('bin');
 // The CDK app is this repo's tool, not part of the published library: it may use devDependencies (cdk-nag).
@@ -151,8 +152,11 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.spawn(typecheck);
-// The published API must stay jsii-compatible: compile it with jsii as part of every test run.
+// The published API must stay jsii-compatible: compile it with jsii as part of every test run,
+// then regenerate API.md from it, so the committed reference is the compiled API's.
 project.testTask.spawn(project.compileTask);
+const docgenTask = project.tasks.tryFind('docgen');
+if (docgenTask) project.testTask.spawn(docgenTask);
 
 project.addTask('schema', {
   description: 'Regenerate docs/client-config.schema.json and docs/report.schema.json from their zod schemas',
