@@ -4,11 +4,34 @@ import { App, AppProps, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ClientConfig } from '../config';
 import { ClientConfigError } from '../config/loader';
+import { ClientsPipeline, ClientsPipelineWave } from '../pipeline/clients-pipeline';
 import { MonitoringCostEstimate } from '../pricing/monitoring-cost';
 import { AiOpsClientStage } from './ai-ops-client-stage';
 import { AiOpsStack } from './ai-ops-stack';
 import { ALL_CLIENTS, CLIENT_CONTEXT, loadClientsFromContext } from './client-selection';
 import { MonitoringCostReport } from './monitoring-cost-report';
+
+/** Where and from what `AiOpsApp` builds the platform team's `ClientsPipeline`. */
+export interface AiOpsAppPipelineOptions {
+  /** The tooling account the pipeline runs in. */
+  readonly account: string;
+  /** The pipeline's region. */
+  readonly region: string;
+  /** The platform repository, `owner/repo`. */
+  readonly repository: string;
+  /** The CodeStar (CodeConnections) connection to the repository's host. */
+  readonly connectionArn: string;
+  /**
+   * The branch that deploys.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * The waves, in order.
+   * @default - `ClientsPipeline.defaultWaves`: standard-tier clients, then enterprise clients after an approval
+   */
+  readonly waves?: ClientsPipelineWave[];
+}
 
 /** Properties of `AiOpsApp`. */
 export interface AiOpsAppProps extends AppProps {
@@ -24,6 +47,14 @@ export interface AiOpsAppProps extends AppProps {
    * @default true
    */
   readonly nagPacks?: boolean;
+
+  /**
+   * Deploy the fleet through a `ClientsPipeline` (stack `AiOpsPipeline`): with `-c client=all`
+   * the app builds the pipeline, holding one stage per client, instead of standalone stages.
+   * `npx cdk deploy -c client=all AiOpsPipeline` once; the pipeline updates itself after that.
+   * @default - no pipeline: `-c client=all` builds one stage per client for `cdk deploy`
+   */
+  readonly pipeline?: AiOpsAppPipelineOptions;
 }
 
 /**
@@ -57,6 +88,9 @@ export class AiOpsApp extends App {
     for (const stack of app.stacks) console.error(app.costLine(stack));
   }
 
+  /** The id and name of the pipeline stack. */
+  public static readonly PIPELINE_STACK = 'AiOpsPipeline';
+
   /** The client configs this app builds, sorted by client id when there are several. */
   public readonly configs: ClientConfig[];
   /** One stack per client, in the order of `configs`. */
@@ -64,13 +98,19 @@ export class AiOpsApp extends App {
 
   /** @throws ClientConfigError (not part of the jsii API) for a missing or invalid config */
   public constructor(props: AiOpsAppProps = {}) {
-    const { projectRoot, nagPacks, ...appProps } = props;
+    const { projectRoot, nagPacks, pipeline, ...appProps } = props;
     super(appProps);
     this.configs = loadClientsFromContext(this.node, projectRoot ?? process.cwd());
     const fleet = this.node.tryGetContext(CLIENT_CONTEXT) === ALL_CLIENTS;
-    this.stacks = this.configs.map((config) => (fleet
-      ? new AiOpsClientStage(this, config.clientId, { config }).stack
-      : new AiOpsStack(this, AiOpsStack.stackNameFor(config.clientId), { config })));
+    if (fleet && pipeline) {
+      const { account, region, ...pipelineProps } = pipeline;
+      const clientsPipeline = new ClientsPipeline(this, AiOpsApp.PIPELINE_STACK, { ...pipelineProps, env: { account, region }, clients: this.configs });
+      this.stacks = this.configs.map((config) => clientsPipeline.stages[config.clientId].stack);
+    } else {
+      this.stacks = this.configs.map((config) => (fleet
+        ? new AiOpsClientStage(this, config.clientId, { config }).stack
+        : new AiOpsStack(this, AiOpsStack.stackNameFor(config.clientId), { config })));
+    }
     if (nagPacks ?? true) {
       Validations.of(this).addPlugins(new AwsSolutionsChecks(this), new ServerlessChecks(this));
     }
