@@ -108,7 +108,7 @@ project.addBins({ 'cdk-ai-ops': 'dist/cli/bin.js' });
 // The package ships dist/ (the library and the CLI), assets/ (the bundled handlers), docs/ (with
 // the JSON Schemas), templates/ (what `cdk-ai-ops init` writes) and cdk.json (whose feature flags
 // `init` copies). Never clients/: real clients' addresses, channels and secret names stay here.
-project.npmignore?.exclude('/bin/', '/clients/', '/cdk.out/', '/.ci/', '/projenrc/', '/artifacts/', '/assets/.bundle-state.json');
+project.npmignore?.exclude('/bin/', '/clients/', '/lambda/', '/cdk.out/', '/.ci/', '/projenrc/', '/artifacts/', '/assets/.bundle-state.json');
 project.gitignore.exclude('/artifacts/');
 
 // A release refuses a breaking change of the jsii API against the version on npm.
@@ -152,11 +152,12 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.spawn(typecheck);
-// The published API must stay jsii-compatible: compile it with jsii as part of every test run,
-// then regenerate API.md from it, so the committed reference is the compiled API's.
-project.testTask.spawn(project.compileTask);
+// The published API must stay jsii-compatible: every test run compiles it with jsii first (the
+// packaging tests pack and install dist/), then regenerates API.md from it, so the committed
+// reference is the compiled API's.
 const docgenTask = project.tasks.tryFind('docgen');
-if (docgenTask) project.testTask.spawn(docgenTask);
+if (docgenTask) project.testTask.prependSpawn(docgenTask);
+project.testTask.prependSpawn(project.compileTask);
 
 project.addTask('schema', {
   description: 'Regenerate docs/client-config.schema.json and docs/report.schema.json from their zod schemas',

@@ -118,6 +118,11 @@ export interface NotableChanges {
   /** Resources destroyed (removed from the template). */
   readonly destroyed: string[];
   readonly created: string[];
+  /**
+   * Per stack and resource type, resources destroyed while as many of the type are created under
+   * other ids (a renamed agent or route): replacements too, e.g. `acme-ai-ops: 34 AWS::CloudWatch::Alarm`.
+   */
+  readonly replacedUnderNewIds: string[];
   readonly updated: number;
   /** Labels of templates whose IAM statements or policies change. */
   readonly iamChanged: string[];
@@ -148,17 +153,35 @@ export function notableChanges(comparisons: TemplateComparison[]): NotableChange
   const created: string[] = [];
   const iamChanged: string[] = [];
   let updated = 0;
-  for (const { label, diff } of comparisons) {
+  // stack -> type -> [destroyed, created]
+  const byType = new Map<string, Map<string, [number, number]>>();
+  const count = (key: string, type: string | undefined, index: 0 | 1) => {
+    const stack = key.split('/')[0];
+    const types = byType.get(stack) ?? new Map<string, [number, number]>();
+    byType.set(stack, types);
+    const counts = types.get(type ?? 'unknown') ?? [0, 0];
+    counts[index]++;
+    types.set(type ?? 'unknown', counts);
+  };
+  for (const { key, label, diff } of comparisons) {
     if (diff.permissionsAnyChanges) iamChanged.push(label);
     diff.resources.forEachDifference((logicalId, change) => {
       const name = `${label}/${logicalId} (${change.resourceType})`;
-      if (change.isAddition) created.push(name);
-      else if (change.isRemoval) destroyed.push(name);
+      if (change.isAddition) {
+        created.push(name);
+        count(key, change.resourceType, 1);
+      } else if (change.isRemoval) {
+        destroyed.push(name);
+        count(key, change.resourceType, 0);
+      }
       else if (change.changeImpact === ResourceImpact.WILL_REPLACE || change.changeImpact === ResourceImpact.MAY_REPLACE) replaced.push(name);
       else if (change.isDifferent) updated++;
     });
   }
-  return { replaced, destroyed, created, updated, iamChanged };
+  const replacedUnderNewIds = [...byType].flatMap(([stack, types]) => [...types]
+    .filter(([, [gone, made]]) => gone > 0 && made > 0)
+    .map(([type, [gone, made]]) => `${stack}: ${Math.min(gone, made)} ${type}`));
+  return { replaced, destroyed, created, replacedUnderNewIds, updated, iamChanged };
 }
 
 /** The report in the format of `cdk diff`, with a summary naming replacements, destructions and IAM changes. */
@@ -184,6 +207,10 @@ export function formatComparisons(comparisons: TemplateComparison[]): string {
     + `${notable.replaced.length} replaced, ${notable.destroyed.length} destroyed.\n`);
   if (notable.replaced.length > 0) {
     chunks.push(`Replaced (a new physical resource: an alarm loses its history, a log group or bucket its data):\n${list(notable.replaced)}`);
+  }
+  if (notable.replacedUnderNewIds.length > 0) {
+    chunks.push('Replaced under new ids (destroyed, and as many created under other ids, e.g. a renamed agent or route: '
+      + `an alarm loses its history, a dashboard its links):\n${list(notable.replacedUnderNewIds)}`);
   }
   if (notable.destroyed.length > 0) chunks.push(`Destroyed:\n${list(notable.destroyed)}`);
   if (notable.iamChanged.length > 0) chunks.push(`IAM changes (review the statement tables above):\n${list(notable.iamChanged)}`);
@@ -251,6 +278,8 @@ export function clientsAtRef(clientsDir: string, ref: string): string {
 /** What `diff` found. */
 export interface DiffResult {
   readonly comparisons: TemplateComparison[];
+  /** The cloud assembly of the configs as they are now (a later `--against` for the next change). */
+  readonly outdir: string;
   readonly report: string;
 }
 
@@ -258,7 +287,8 @@ export interface DiffResult {
 export function diffCommand(args: string[], projectRoot: string = process.cwd()): DiffResult {
   const { context, against } = parseDiffArgs(args);
   const clientsDir = path.resolve(projectRoot, context[CLIENTS_DIR_CONTEXT] ?? 'clients');
-  const after = readAssembly(synthesize(projectRoot, context, clientsDir));
+  const outdir = synthesize(projectRoot, context, clientsDir);
+  const after = readAssembly(outdir);
 
   let before: AssemblyTemplates;
   const againstDir = path.resolve(projectRoot, against);
@@ -274,5 +304,5 @@ export function diffCommand(args: string[], projectRoot: string = process.cwd())
     before = present ? readAssembly(synthesize(projectRoot, context, oldClients)) : new Map();
   }
   const comparisons = compareAssemblies(before, after);
-  return { comparisons, report: formatComparisons(comparisons) };
+  return { comparisons, outdir, report: formatComparisons(comparisons) };
 }
