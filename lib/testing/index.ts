@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { SloAlarmKind } from '../alarms/kinds';
 import { decodeAlarmMetadata } from '../common/alarm-metadata';
 import { ClientConfig, ClientConfigLoader } from '../config';
 import { AiOpsStack } from '../facade/ai-ops-stack';
@@ -106,13 +107,19 @@ function text(value: unknown): string {
 }
 
 const SEVERITY_PREFIX = /^\[(P[123])\]/;
-const RUNBOOK_ANCHOR = /runbooks\.md#([a-z0-9-]+)/;
+/** Longest first, so `budget-burn-warning` wins over `budget-burn`. */
+const KINDS: string[] = Object.values(SloAlarmKind).sort((a, b) => b.length - a.length);
+
+/** The kind an alarm name ends with (`<client>-<agent>[-<route>][-<qualifier>]-<kind>`). */
+function kindFromName(alarmName: string): string | undefined {
+  return KINDS.find((kind) => alarmName === kind || alarmName.endsWith(`-${kind}`));
+}
 
 /**
  * Every alarm and composite alarm of the stack and its nested stacks, with its kind and severity
  * read from the alarm's metadata line (what the PagerDuty forwarder reads), sorted by name.
  * Alarms without the line (built by a library version before it) fall back to the description's
- * `[P1]` prefix and runbook anchor.
+ * `[P1]` prefix and the kind their name ends with.
  */
 export function alarmsOf(stack: Stack): AlarmSummary[] {
   const alarms: AlarmSummary[] = [];
@@ -121,10 +128,11 @@ export function alarmsOf(stack: Stack): AlarmSummary[] {
     for (const [logicalId, resource] of Object.entries<any>(resources)) {
       if (resource.Type !== 'AWS::CloudWatch::Alarm' && resource.Type !== 'AWS::CloudWatch::CompositeAlarm') continue;
       const description = text(resource.Properties?.AlarmDescription);
+      const alarmName = text(resource.Properties?.AlarmName);
       const metadata = decodeAlarmMetadata(description);
       alarms.push({
-        alarmName: text(resource.Properties?.AlarmName),
-        kind: metadata?.kind ?? RUNBOOK_ANCHOR.exec(description)?.[1] ?? 'unknown',
+        alarmName,
+        kind: metadata?.kind ?? kindFromName(alarmName) ?? 'unknown',
         severity: metadata?.severity ?? SEVERITY_PREFIX.exec(description)?.[1] ?? 'unknown',
         type: resource.Type,
         stackPath: s.node.path,

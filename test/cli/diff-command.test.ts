@@ -50,7 +50,7 @@ describe('cdk-ai-ops diff', () => {
     const nested = comparisons.filter((c) => c.key.includes('/'));
     expect(nested.map((c) => c.label)).toEqual(['acme-ai-ops/AiOps/Agent-answer']);
     const alarms: Array<[string, string[]]> = [];
-    nested[0].diff.resources.forEachDifference((logicalId, change) => {
+    nested[0].diff.resources.forEachDifference((_logicalId, change) => {
       if (change.resourceType === 'AWS::CloudWatch::Alarm') alarms.push([change.newValue!.Properties!.AlarmName, Object.keys(change.propertyUpdates).sort()]);
     });
     // (the description states the threshold, so it changes with it)
