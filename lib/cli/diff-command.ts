@@ -173,9 +173,11 @@ export function notableChanges(comparisons: TemplateComparison[]): NotableChange
       } else if (change.isRemoval) {
         destroyed.push(name);
         count(key, change.resourceType, 0);
+      } else if (change.changeImpact === ResourceImpact.WILL_REPLACE || change.changeImpact === ResourceImpact.MAY_REPLACE) {
+        replaced.push(name);
+      } else if (change.isDifferent) {
+        updated++;
       }
-      else if (change.changeImpact === ResourceImpact.WILL_REPLACE || change.changeImpact === ResourceImpact.MAY_REPLACE) replaced.push(name);
-      else if (change.isDifferent) updated++;
     });
   }
   const replacedUnderNewIds = [...byType].flatMap(([stack, types]) => [...types]

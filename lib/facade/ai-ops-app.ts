@@ -3,13 +3,13 @@ import * as path from 'path';
 import { App, AppProps, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ClientConfig } from '../config';
-import { ClientConfigError } from '../config/loader';
-import { ClientsPipeline, ClientsPipelineWave } from '../pipeline/clients-pipeline';
-import { MonitoringCostEstimate } from '../pricing/monitoring-cost';
 import { AiOpsClientStage } from './ai-ops-client-stage';
 import { AiOpsStack } from './ai-ops-stack';
 import { ALL_CLIENTS, CLIENT_CONTEXT, loadClientsFromContext } from './client-selection';
 import { MonitoringCostReport } from './monitoring-cost-report';
+import { ClientConfigError } from '../config/loader';
+import { ClientsPipeline, ClientsPipelineWave } from '../pipeline/clients-pipeline';
+import { MonitoringCostEstimate } from '../pricing/monitoring-cost';
 
 /** Where and from what `AiOpsApp` builds the platform team's `ClientsPipeline`. */
 export interface AiOpsAppPipelineOptions {
@@ -68,6 +68,9 @@ export interface AiOpsAppProps extends AppProps {
  * A platform repository's `bin/app.ts` is `AiOpsApp.run()`.
  */
 export class AiOpsApp extends App {
+  /** The id and name of the pipeline stack. */
+  public static readonly PIPELINE_STACK = 'AiOpsPipeline';
+
   /**
    * Builds the app, synthesizes it and prints each client's monitoring cost in one line (stderr).
    * A config mistake prints its problems (file, line, JSON path, expected, found) and exits 1,
@@ -88,9 +91,6 @@ export class AiOpsApp extends App {
     for (const stack of app.stacks) console.error(app.costLine(stack));
   }
 
-  /** The id and name of the pipeline stack. */
-  public static readonly PIPELINE_STACK = 'AiOpsPipeline';
-
   /** The client configs this app builds, sorted by client id when there are several. */
   public readonly configs: ClientConfig[];
   /** One stack per client, in the order of `configs`. */
@@ -104,7 +104,9 @@ export class AiOpsApp extends App {
     const fleet = this.node.tryGetContext(CLIENT_CONTEXT) === ALL_CLIENTS;
     if (fleet && pipeline) {
       const { account, region, ...pipelineProps } = pipeline;
-      const clientsPipeline = new ClientsPipeline(this, AiOpsApp.PIPELINE_STACK, { ...pipelineProps, env: { account, region }, clients: this.configs });
+      const clientsPipeline = new ClientsPipeline(this, AiOpsApp.PIPELINE_STACK, {
+        ...pipelineProps, env: { account, region }, clients: this.configs,
+      });
       this.stacks = this.configs.map((config) => clientsPipeline.stages[config.clientId].stack);
     } else {
       this.stacks = this.configs.map((config) => (fleet

@@ -45,9 +45,11 @@ describe('ClientsPipeline', () => {
 
   test('the synth step installs, tests and synthesizes every client (under cdk-nag, which the app applies)', () => {
     template.hasResourceProperties('AWS::CodeBuild::Project', {
-      Source: { BuildSpec: Match.serializedJson(Match.objectLike({
-        phases: { install: { commands: ['npm ci'] }, build: { commands: ['npm test', 'npx cdk synth -c client=all'] } },
-      })) },
+      Source: {
+        BuildSpec: Match.serializedJson(Match.objectLike({
+          phases: { install: { commands: ['npm ci'] }, build: { commands: ['npm test', 'npx cdk synth -c client=all'] } },
+        })),
+      },
     });
   });
 
@@ -74,9 +76,11 @@ describe('ClientsPipeline', () => {
     expect(approval.RunOrder).toBeLessThan(deploy.RunOrder);
     expect(stages.find((s) => s.name === 'standard')!.actions.some((a: any) => a.ActionTypeId.Category === 'Approval')).toBe(false);
     template.hasResourceProperties('AWS::CodeBuild::Project', {
-      Source: { BuildSpec: Match.serializedJson(Match.objectLike({
-        phases: Match.objectLike({ build: { commands: ['npx cdk-ai-ops diff -c client=charlie --against HEAD~1 || test $? -eq 1'] } }),
-      })) },
+      Source: {
+        BuildSpec: Match.serializedJson(Match.objectLike({
+          phases: Match.objectLike({ build: { commands: ['npx cdk-ai-ops diff -c client=charlie --against HEAD~1 || test $? -eq 1'] } }),
+        })),
+      },
     });
   });
 
@@ -90,10 +94,12 @@ describe('ClientsPipeline', () => {
   });
 
   test('explicit waves: a canary first, each client once', () => {
-    const { stack: custom } = pipelineTemplate({ waves: [
-      { name: 'canary', clientIds: ['bravo'] },
-      { name: 'rest', clientIds: ['alpha', 'charlie'], manualApproval: true },
-    ] });
+    const { stack: custom } = pipelineTemplate({
+      waves: [
+        { name: 'canary', clientIds: ['bravo'] },
+        { name: 'rest', clientIds: ['alpha', 'charlie'], manualApproval: true },
+      ],
+    });
     const custom_ = stagesOf(Template.fromStack(custom));
     expect(custom_.map((s) => s.name).slice(4)).toEqual(['bravo', 'rest']);
     expect(custom_[5].actions.filter((a: any) => a.ActionTypeId.Category === 'Approval')).toHaveLength(1);
