@@ -49,7 +49,8 @@ export function platformPackageJson(name: string, own: PackageJson = ownPackage(
       'synth': 'cdk synth -c client=all',
       'test': 'jest',
       'diff': 'cdk-ai-ops diff -c client=all --against main',
-      'upgrade-ai-ops': 'npm update cdk-ai-ops && cdk-ai-ops diff -c client=all --against HEAD',
+      // The templates before the upgrade are the other side: the diff shows what the new version changes.
+      'upgrade-ai-ops': 'cdk synth -q -c client=all -o cdk.out.before && npm update cdk-ai-ops && cdk-ai-ops diff -c client=all --against cdk.out.before',
     },
     dependencies: {
       [own.name]: `^${own.version}`,
