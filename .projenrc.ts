@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -30,10 +30,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Runtime dependencies outside the jsii type system ship inside the package.
   // vega and vega-lite 6 are ESM-only; 5 is the last major with CommonJS builds, which jest
   // (ts-jest, CommonJS), jsii's output and Node 20.16 (no require of ESM) all load.
-  bundledDeps: ['yaml@^2', 'zod@^4', 'vega@^5', 'vega-lite@^5'],
+  bundledDeps: ['yaml@^2', 'zod@^4', 'vega@^5', 'vega-lite@^5',
+    // `cdk-ai-ops diff`: the CDK CLI's own template differ (replacements from the resource spec, IAM tables).
+    '@aws-cdk/cloudformation-diff@^2'],
   devDeps: [
     'aws-cdk@^2',
-    'cdk-nag@^3',
     'esbuild@^0.28',
     'tsx@^4',
     'ajv@^8',
@@ -58,12 +59,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'parse5@^7',
   ],
 
-  // CI is .ci/run; no hosted workflows, release automation or bots.
+  // The app builder (AiOpsApp) applies cdk-nag's packs to every client: a jsii peer like aws-cdk-lib.
+  // Under 3.0.0 this repo's acknowledgements (lib/acknowledge.ts) went unread; 3.0.2 reads them.
+  peerDeps: ['cdk-nag@^3.0.2'],
+
+  // CI is .ci/run; no hosted workflows or bots. Releases are cut by hand with `npx projen release`:
+  // the version is bumped from the conventional commits since the last tag, CHANGELOG.md is
+  // written and the tag created; jsii-diff against the published version guards the API.
   github: false,
-  release: false,
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ changelogPath: 'CHANGELOG.md' }),
+  releaseToNpm: true,
+  // Release artifacts (the tarball, the version files) beside, not inside, the compiled library in dist/.
+  artifactsDirectory: 'artifacts',
   depsUpgrade: false,
   pullRequestTemplate: false,
-  docgen: false,
+  // API.md, Construct Hub style, from the TSDoc of the jsii surface; written after every compile.
+  docgen: true,
 
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
@@ -71,7 +83,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/no-docker.ts'],
       // Docs examples import the runtime helper by its published name.
-      moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime' },
+      moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime', '^cdk-ai-ops/testing$': '<rootDir>/lib/testing' },
     },
   },
   gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/'],
@@ -83,22 +95,33 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './telemetry': { types: './dist/telemetry/runtime/index.d.ts', default: './dist/telemetry/runtime/index.js' },
+  './testing': { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
   './dist/*': './dist/*.js',
   './package.json': './package.json',
   './.jsii': './.jsii',
 });
-project.package.addField('typesVersions', { '*': { telemetry: ['dist/telemetry/runtime/index.d.ts'] } });
+project.package.addField('typesVersions', { '*': { telemetry: ['dist/telemetry/runtime/index.d.ts'], testing: ['dist/testing/index.d.ts'] } });
 
 // One `cdk-ai-ops` command with subcommands (report, ...), compiled with the library.
 project.addBins({ 'cdk-ai-ops': 'dist/cli/bin.js' });
 
-// The package ships dist/, assets/, docs/ and the example client; the app and CI are this repo's own.
-project.npmignore?.exclude('/bin/', '/cdk.json', '/cdk.out/', '/.ci/', '/projenrc/');
+// The package ships dist/ (the library and the CLI), assets/ (the bundled handlers), docs/ (with
+// the JSON Schemas), templates/ (what `cdk-ai-ops init` writes) and cdk.json (whose feature flags
+// `init` copies). Never clients/: real clients' addresses, channels and secret names stay here.
+project.npmignore?.exclude('/bin/', '/clients/', '/lambda/', '/cdk.out/', '/.ci/', '/projenrc/', '/artifacts/', '/assets/.bundle-state.json');
+project.gitignore.exclude('/artifacts/');
+
+// A release refuses a breaking change of the jsii API against the version on npm.
+const releaseTask = project.tasks.tryFind('release');
+const compatTask = project.tasks.tryFind('compat');
+if (releaseTask && compatTask) {
+  releaseTask.insertStep(releaseTask.steps.findIndex((step) => step.spawn === 'build') + 1, { spawn: compatTask.name });
+}
 
 // bin/ (the CDK app) and lambda/ are type-checked and linted like the library.
 project.tsconfigDev.addInclude('../bin/**/*.ts');
 // `cdk-ai-ops/telemetry` in docs examples resolves to the runtime helper's source.
-project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-ai-ops/telemetry': ['../lib/telemetry/runtime'] });
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-ai-ops/telemetry': ['../lib/telemetry/runtime'], 'cdk-ai-ops/testing': ['../lib/testing'] });
 project.tsconfigDev.addInclude('../lambda/**/*.ts');
 project.eslint?.addLintPattern('bin');
 // The CDK app is this repo's tool, not part of the published library: it may use devDependencies (cdk-nag).
@@ -129,8 +152,12 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.spawn(typecheck);
-// The published API must stay jsii-compatible: compile it with jsii as part of every test run.
-project.testTask.spawn(project.compileTask);
+// The published API must stay jsii-compatible: every test run compiles it with jsii first (the
+// packaging tests pack and install dist/), then regenerates API.md from it, so the committed
+// reference is the compiled API's.
+const docgenTask = project.tasks.tryFind('docgen');
+if (docgenTask) project.testTask.prependSpawn(docgenTask);
+project.testTask.prependSpawn(project.compileTask);
 
 project.addTask('schema', {
   description: 'Regenerate docs/client-config.schema.json and docs/report.schema.json from their zod schemas',
@@ -147,9 +174,10 @@ project.addTask('bench:telemetry', {
   exec: 'tsx test/bench/telemetry.bench.ts',
 });
 
+// Bundles first: a clean clone has no handler bundles yet.
 project.addTask('bench:synth', {
-  description: 'Time synthesis of the example and a 40-agent client; price their monitoring; writes docs/benchmarks.md',
-  exec: 'tsx test/bench/synth.bench.ts',
+  description: 'Time synthesis of the example and a 40-agent client and price their monitoring; then 30 clients in one run vs one client vs 30 runs; writes docs/benchmarks.md',
+  steps: [{ spawn: 'bundle' }, { exec: 'tsx test/bench/synth.bench.ts' }, { exec: 'tsx test/bench/synth-fleet.bench.ts' }],
 });
 
 // The API-call count builds the example stack, whose functions need their bundles.

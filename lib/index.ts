@@ -9,3 +9,4 @@ export * from './reporting';
 export * from './quality';
 export * from './facade';
 export * from './acknowledge';
+export * from './pipeline';

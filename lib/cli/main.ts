@@ -2,6 +2,9 @@
  * The `cdk-ai-ops` command. Each subcommand is a function of its options; this file only
  * dispatches, prints, and turns user mistakes into a message and exit code 2 (never a stack trace).
  */
+import * as path from 'path';
+import { DIFF_USAGE, diffCommand } from './diff-command';
+import { INIT_USAGE, initCommand } from './init-command';
 import { CliUsageError, Options } from './options';
 import { REPORT_USAGE, reportCommand } from './report-command';
 import { ClientConfigError } from '../config/loader';
@@ -10,6 +13,8 @@ import { ReportPeriodError } from '../reporting/period';
 const USAGE = `Usage: cdk-ai-ops <command> [options]
 
 Commands:
+  init      scaffold a platform repository (clients/*.yaml, the CDK app, tests, CI) that depends on cdk-ai-ops
+  diff      what a change does to each client's stacks, nested stacks included, offline (exit 1 on change)
   report    the monthly governance report (or quarterly review) from exported telemetry
 
 Run cdk-ai-ops <command> --help for its options.`;
@@ -18,6 +23,8 @@ interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
+
+const USAGES: Record<string, string> = { init: INIT_USAGE, diff: DIFF_USAGE, report: REPORT_USAGE };
 
 const REPORT_OPTIONS = ['logs', 'period', 'quarter', 'client', 'clients-dir', 'config', 'out', 'alarm-history'];
 
@@ -28,13 +35,24 @@ export async function main(args: string[], io: Io = { out: (t) => process.stdout
     io.out(USAGE + '\n');
     return command ? 0 : 2;
   }
+  if (USAGES[command] && (rest.includes('--help') || rest.includes('-h'))) {
+    io.out(USAGES[command] + '\n');
+    return 0;
+  }
   try {
     switch (command) {
+      case 'init': {
+        const { dir, files } = initCommand(rest);
+        io.out(`wrote ${files.length} files to ${dir}:\n${files.map((file) => `  ${file}\n`).join('')}`
+          + `next: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npx cdk synth -c client=example\n`);
+        return 0;
+      }
+      case 'diff': {
+        const { comparisons, report } = diffCommand(rest);
+        io.out(report);
+        return comparisons.length > 0 ? 1 : 0;
+      }
       case 'report': {
-        if (rest.includes('--help')) {
-          io.out(REPORT_USAGE + '\n');
-          return 0;
-        }
         const { report, outDir, files, aggregates } = await reportCommand(new Options(rest, REPORT_OPTIONS));
         const skipped = Object.entries(aggregates.skipped).map(([reason, count]) => `${count} ${reason}`);
         io.err(`read ${aggregates.lines} lines: ${aggregates.summed.calls} calls, ${aggregates.summed.evaluations} evaluations${skipped.length ? `; skipped or repaired: ${skipped.join(', ')}` : ''}\n`);
@@ -49,7 +67,7 @@ export async function main(args: string[], io: Io = { out: (t) => process.stdout
     }
   } catch (error) {
     if (error instanceof CliUsageError || error instanceof ReportPeriodError) {
-      io.err(`cdk-ai-ops ${command}: ${error.message}\n\n${command === 'report' ? REPORT_USAGE : USAGE}\n`);
+      io.err(`cdk-ai-ops ${command}: ${error.message}\n\n${USAGES[command] ?? USAGE}\n`);
       return 2;
     }
     if (error instanceof ClientConfigError) {

@@ -1,4 +1,4 @@
-import { NestedStack, Stack } from 'aws-cdk-lib';
+import { NestedStack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AiOps } from '../../lib/facade';
 
@@ -33,7 +33,5 @@ export function alarmsOf(template: Template): Record<string, any> {
   return Object.fromEntries(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r: any) => [r.Properties.AlarmName, r.Properties]));
 }
 
-/** The root stack and every nested stack under it. */
-export function allStacks(stack: Stack): Stack[] {
-  return [stack, ...stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack)];
-}
+/** The root stack and every nested stack under it (the published testing helper). */
+export { stacksUnder as allStacks } from '../../lib/testing';
