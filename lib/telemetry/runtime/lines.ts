@@ -151,12 +151,11 @@ class Reader {
     const value = this.get('timestamp');
     if (value === undefined) return this.now;
     let ms: unknown = value;
-    if (value instanceof Date) {
-      try {
-        ms = value.getTime();
-      } catch {
-        ms = undefined;
-      }
+    try {
+      // `instanceof` runs a proxy's getPrototypeOf trap, which may throw.
+      if (value instanceof Date) ms = value.getTime();
+    } catch {
+      ms = undefined;
     }
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < this.now - MAX_AGE_MS || ms > this.now + MAX_AHEAD_MS) {
       this.reject(RejectionReason.INVALID_TIMESTAMP, 'timestamp must be within the last 14 days and at most 2 hours ahead; now was used');

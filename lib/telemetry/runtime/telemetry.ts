@@ -29,6 +29,20 @@ export interface AiTelemetryOptions {
 
 const INTERNAL_FAILURE = 'internal';
 
+/** The options as a plain record: an option whose getter throws is left out (its default applies). */
+function optionsOf(options: unknown): Partial<Record<keyof AiTelemetryOptions, any>> {
+  const out: Partial<Record<keyof AiTelemetryOptions, any>> = {};
+  if (typeof options !== 'object' || options === null) return out;
+  for (const key of ['namespace', 'priceCatalog', 'priceOverrides', 'warn', 'clock', 'write'] as const) {
+    try {
+      out[key] = (options as Record<string, unknown>)[key];
+    } catch {
+      // default below
+    }
+  }
+  return out;
+}
+
 /** What `trackAiCall` reads from the caller's context: copied once, so a getter that throws is met only here. */
 function contextOf(call: unknown): Partial<Record<keyof CallContext, unknown>> {
   if (typeof call !== 'object' || call === null) return {};
@@ -73,7 +87,7 @@ export class AiTelemetry {
   private readonly warned = new Set<string>();
 
   public constructor(options: AiTelemetryOptions = {}) {
-    const o: Partial<AiTelemetryOptions> = typeof options === 'object' && options !== null ? options : {};
+    const o = optionsOf(options);
     this.warnTo = typeof o.warn === 'function' ? o.warn : (message) => console.warn(message);
     this.clock = typeof o.clock === 'function' ? o.clock : Date.now;
     const namespace = o.namespace !== undefined
