@@ -26,7 +26,7 @@ export function valueAt(value: unknown, ...path: string[]): unknown {
 export class UsageReader {
   public readonly invalidFields: string[] = [];
 
-  public constructor(private readonly body: unknown) {}
+  public constructor(public readonly body: unknown) {}
 
   /** A token count: a finite number from 0 to 2^53 - 1, 0 when absent; anything else 0 and listed. */
   public count(...path: string[]): number {

@@ -8,6 +8,7 @@ import {
   BuiltLines, buildAgentSessionLines, buildAiCallLines, buildEvaluationLines, buildRetrievalLines, EmfLine, rejectionLines, UNKNOWN_DIMENSION_VALUE,
 } from './lines';
 import { providerOfModel } from './model-ids';
+import { ANTHROPIC_MESSAGE_STREAM, BEDROCK_CONVERSE_STREAM, contextOf, geminiStream, OPENAI_STREAM, trackStream } from './streams';
 import { AgentSessionInput, AiCallInput, CallContext, EvaluationInput, FeedbackInput, ProviderUsage, RetrievalInput } from './types';
 
 export { TELEMETRY_ENV } from './config';
@@ -38,21 +39,6 @@ function optionsOf(options: unknown): Partial<Record<keyof AiTelemetryOptions, a
       out[key] = (options as Record<string, unknown>)[key];
     } catch {
       // default below
-    }
-  }
-  return out;
-}
-
-/** What `trackAiCall` reads from the caller's context: copied once, so a getter that throws is met only here. */
-function contextOf(call: unknown): Partial<Record<keyof CallContext, unknown>> {
-  if (typeof call !== 'object' || call === null) return {};
-  const out: Partial<Record<keyof CallContext, unknown>> = {};
-  for (const key of ['agent', 'route', 'tenant', 'provider', 'model', 'operation', 'sessionId', 'requestId'] as const) {
-    try {
-      const value = (call as Record<string, unknown>)[key];
-      if (value !== undefined) out[key] = value;
-    } catch {
-      // Left out: the core counts the field as missing.
     }
   }
   return out;
@@ -156,6 +142,40 @@ export class AiTelemetry {
     const latencyMs = this.now() - startedAt;
     this.recordSuccess(context, startedAt, latencyMs, () => (typeof usageOf === 'function' ? usageOf(result) : undefined));
     return result;
+  }
+
+  /**
+   * Tracks a Bedrock ConverseStream call: `send` is `() => client.send(new ConverseStreamCommand(...))`.
+   * Returns its output with `stream` yielding the very same events; the call is recorded when the
+   * stream ends, with the usage of its `metadata` event and the time to the first content delta.
+   */
+  public trackConverseStream<R extends object>(call: CallContext, send: () => Promise<R>): Promise<R> {
+    return trackStream(this, call, send, BEDROCK_CONVERSE_STREAM, 'stream');
+  }
+
+  /**
+   * Tracks an Anthropic streaming call: `open` is `() => client.messages.create({ ..., stream: true })`
+   * (or `client.messages.stream(...)`). Returns the same stream, recorded when it ends.
+   */
+  public trackAnthropicStream<S extends object>(call: CallContext, open: () => Promise<S> | S): Promise<S> {
+    return trackStream(this, call, open, ANTHROPIC_MESSAGE_STREAM);
+  }
+
+  /**
+   * Tracks an OpenAI streaming call (Chat Completions with `stream_options: { include_usage: true }`,
+   * or the Responses API with `stream: true`). Returns the same stream, recorded when it ends.
+   */
+  public trackOpenAiStream<S extends object>(call: CallContext, open: () => Promise<S> | S): Promise<S> {
+    return trackStream(this, call, open, OPENAI_STREAM);
+  }
+
+  /**
+   * Tracks a Gemini streaming call (`generateContentStream`, Gemini API or Vertex AI; pass
+   * `gcp.vertex_ai` as the context's provider for Vertex). Returns the same stream, recorded when it ends.
+   */
+  public trackGeminiStream<S extends object>(call: CallContext, open: () => Promise<S> | S): Promise<S> {
+    const provider = contextOf(call).provider;
+    return trackStream(this, call, open, geminiStream(typeof provider === 'string' ? provider : undefined));
   }
 
   /** The clock, as an integer; `Date.now` when the given clock fails or returns no finite number. */
@@ -314,4 +334,24 @@ export function recordFeedback(feedback: FeedbackInput): void {
 /** Runs, times and records one model call with the shared instance (see `AiTelemetry.trackAiCall`). */
 export function trackAiCall<T>(call: CallContext, invoke: () => Promise<T>, usageOf?: (result: T) => ProviderUsage): Promise<T> {
   return sharedTelemetry().trackAiCall(call, invoke, usageOf);
+}
+
+/** Tracks a Bedrock ConverseStream call with the shared instance (see `AiTelemetry.trackConverseStream`). */
+export function trackConverseStream<R extends object>(call: CallContext, send: () => Promise<R>): Promise<R> {
+  return sharedTelemetry().trackConverseStream(call, send);
+}
+
+/** Tracks an Anthropic streaming call with the shared instance (see `AiTelemetry.trackAnthropicStream`). */
+export function trackAnthropicStream<S extends object>(call: CallContext, open: () => Promise<S> | S): Promise<S> {
+  return sharedTelemetry().trackAnthropicStream(call, open);
+}
+
+/** Tracks an OpenAI streaming call with the shared instance (see `AiTelemetry.trackOpenAiStream`). */
+export function trackOpenAiStream<S extends object>(call: CallContext, open: () => Promise<S> | S): Promise<S> {
+  return sharedTelemetry().trackOpenAiStream(call, open);
+}
+
+/** Tracks a Gemini streaming call with the shared instance (see `AiTelemetry.trackGeminiStream`). */
+export function trackGeminiStream<S extends object>(call: CallContext, open: () => Promise<S> | S): Promise<S> {
+  return sharedTelemetry().trackGeminiStream(call, open);
 }
