@@ -12,3 +12,4 @@ export { serializeEmf } from './emf';
 export * from './assertions';
 export { pricingModelId, providerOfModel } from './model-ids';
 export { observeStream } from './streams';
+export * from './integrations';
