@@ -74,7 +74,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime' },
     },
   },
-  gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/'],
+  gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/', '__pycache__/'],
   npmignoreEnabled: true,
 });
 
@@ -140,6 +140,11 @@ project.addTask('schema', {
 project.addTask('docs', {
   description: 'Regenerate the reference sections of docs/ (telemetry contract, price catalog) from the code',
   exec: 'tsx projenrc/generated-docs.ts',
+});
+
+project.addTask('python:contract', {
+  description: 'Regenerate python/cdk_ai_ops_telemetry/contract.py (metric names, dimension sets, prices) from the telemetry contract',
+  exec: 'tsx projenrc/python-contract.ts',
 });
 
 project.addTask('bench:telemetry', {

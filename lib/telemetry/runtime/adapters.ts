@@ -8,17 +8,20 @@ import { ModelProvider } from '../../pricing/price-catalog';
 import { CallOutcome } from '../contract';
 import { ProviderUsage } from './types';
 
-/** The value at `path` under `value`, or undefined when any step is missing, not an object, or throws. */
-export function valueAt(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    try {
-      current = (current as Record<string, unknown>)[key];
-    } catch {
-      return undefined;
-    }
+/** The member `key` of `value`, or undefined when `value` is not an object or reading it throws. */
+export function fieldOf(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
   }
+}
+
+/** The value at a dotted `path` (`usage.outputTokens`) under `value`, or undefined when any step is missing, not an object, or throws. */
+export function valueAt(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split('.')) current = fieldOf(current, key);
   return current;
 }
 
@@ -28,19 +31,27 @@ export class UsageReader {
 
   public constructor(public readonly body: unknown) {}
 
-  /** A token count: a finite number from 0 to 2^53 - 1, 0 when absent; anything else 0 and listed. */
-  public count(...path: string[]): number {
-    const value = valueAt(this.body, ...path);
-    if (value === undefined || value === null) return 0;
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER) return value;
-    this.invalidFields.push(path.join('.'));
-    return 0;
+  /** A token count at a dotted path: a finite number from 0 to 2^53 - 1, 0 when absent; anything else 0 and listed. */
+  public count(path: string): number {
+    return this.checked(valueAt(this.body, path), path);
   }
 
-  /** A string id, or undefined. */
-  public id(...path: string[]): string | undefined {
-    const value = valueAt(this.body, ...path);
+  /** A token count under one key that may itself hold dots (an OpenTelemetry attribute name). */
+  public countKey(key: string): number {
+    return this.checked(fieldOf(this.body, key), key);
+  }
+
+  /** A string id at a dotted path, or undefined. */
+  public id(path: string): string | undefined {
+    const value = valueAt(this.body, path);
     return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
+  private checked(value: unknown, label: string): number {
+    if (value === undefined || value === null) return 0;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER) return value;
+    this.invalidFields.push(label);
+    return 0;
   }
 
   /** The usage, with the invalid fields listed only when there are any. */
@@ -70,14 +81,14 @@ export function fromBedrockConverse(response: BedrockConverseLike | { readonly m
   const metadata = valueAt(response, 'metadata');
   const body = typeof metadata === 'object' && metadata !== null ? metadata : response;
   const read = new UsageReader(body);
-  const latencyMs = valueAt(body, 'metrics', 'latencyMs');
-  const requestId = new UsageReader(response).id('$metadata', 'requestId');
+  const latencyMs = valueAt(body, 'metrics.latencyMs');
+  const requestId = new UsageReader(response).id('$metadata.requestId');
   return read.usage({
     provider: ModelProvider.AWS_BEDROCK,
-    inputTokens: read.count('usage', 'inputTokens'),
-    outputTokens: read.count('usage', 'outputTokens'),
-    cacheReadTokens: read.count('usage', 'cacheReadInputTokens'),
-    cacheWriteTokens: read.count('usage', 'cacheWriteInputTokens'),
+    inputTokens: read.count('usage.inputTokens'),
+    outputTokens: read.count('usage.outputTokens'),
+    cacheReadTokens: read.count('usage.cacheReadInputTokens'),
+    cacheWriteTokens: read.count('usage.cacheWriteInputTokens'),
     ...(typeof latencyMs === 'number' && Number.isFinite(latencyMs) && latencyMs >= 0 ? { latencyMs } : {}),
     ...(requestId ? { requestId } : {}),
   });
@@ -104,11 +115,11 @@ export function fromAnthropicMessage(message: AnthropicMessageLike): ProviderUsa
   const requestId = read.id('id');
   return read.usage({
     provider: ModelProvider.ANTHROPIC,
-    inputTokens: read.count('usage', 'input_tokens'),
-    outputTokens: read.count('usage', 'output_tokens'),
-    cacheReadTokens: read.count('usage', 'cache_read_input_tokens'),
-    cacheWriteTokens: read.count('usage', 'cache_creation_input_tokens'),
-    cacheWrite1hTokens: read.count('usage', 'cache_creation', 'ephemeral_1h_input_tokens'),
+    inputTokens: read.count('usage.input_tokens'),
+    outputTokens: read.count('usage.output_tokens'),
+    cacheReadTokens: read.count('usage.cache_read_input_tokens'),
+    cacheWriteTokens: read.count('usage.cache_creation_input_tokens'),
+    cacheWrite1hTokens: read.count('usage.cache_creation.ephemeral_1h_input_tokens'),
     ...(requestId ? { requestId } : {}),
   });
 }
@@ -129,12 +140,12 @@ export interface OpenAiChatCompletionLike {
  */
 export function fromOpenAiChatCompletion(completion: OpenAiChatCompletionLike): ProviderUsage {
   const read = new UsageReader(completion);
-  const cached = read.count('usage', 'prompt_tokens_details', 'cached_tokens');
+  const cached = read.count('usage.prompt_tokens_details.cached_tokens');
   const requestId = read.id('id');
   return read.usage({
     provider: ModelProvider.OPENAI,
-    inputTokens: Math.max(0, read.count('usage', 'prompt_tokens') - cached),
-    outputTokens: read.count('usage', 'completion_tokens'),
+    inputTokens: Math.max(0, read.count('usage.prompt_tokens') - cached),
+    outputTokens: read.count('usage.completion_tokens'),
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
     ...(requestId ? { requestId } : {}),
@@ -154,12 +165,12 @@ export interface OpenAiResponseLike {
 /** Usage of an OpenAI Responses API response (cached tokens are inside `input_tokens`). */
 export function fromOpenAiResponse(response: OpenAiResponseLike): ProviderUsage {
   const read = new UsageReader(response);
-  const cached = read.count('usage', 'input_tokens_details', 'cached_tokens');
+  const cached = read.count('usage.input_tokens_details.cached_tokens');
   const requestId = read.id('id');
   return read.usage({
     provider: ModelProvider.OPENAI,
-    inputTokens: Math.max(0, read.count('usage', 'input_tokens') - cached),
-    outputTokens: read.count('usage', 'output_tokens'),
+    inputTokens: Math.max(0, read.count('usage.input_tokens') - cached),
+    outputTokens: read.count('usage.output_tokens'),
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
     ...(requestId ? { requestId } : {}),
@@ -186,13 +197,13 @@ export interface GeminiResponseLike {
  */
 export function fromGeminiResponse(response: GeminiResponseLike, provider: string = ModelProvider.GCP_GEMINI): ProviderUsage {
   const read = new UsageReader(response);
-  const cached = read.count('usageMetadata', 'cachedContentTokenCount');
-  const prompt = read.count('usageMetadata', 'promptTokenCount') + read.count('usageMetadata', 'toolUsePromptTokenCount');
+  const cached = read.count('usageMetadata.cachedContentTokenCount');
+  const prompt = read.count('usageMetadata.promptTokenCount') + read.count('usageMetadata.toolUsePromptTokenCount');
   const requestId = read.id('responseId');
   return read.usage({
     provider: typeof provider === 'string' && provider !== '' ? provider : ModelProvider.GCP_GEMINI,
     inputTokens: Math.max(0, prompt - cached),
-    outputTokens: read.count('usageMetadata', 'candidatesTokenCount') + read.count('usageMetadata', 'thoughtsTokenCount'),
+    outputTokens: read.count('usageMetadata.candidatesTokenCount') + read.count('usageMetadata.thoughtsTokenCount'),
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
     ...(requestId ? { requestId } : {}),
@@ -221,8 +232,8 @@ export function outcomeOfError(error: unknown): CallOutcome {
 
 /** The HTTP status an error carries (AWS SDK, Anthropic, OpenAI, Google shapes), or NaN; never coerces objects or symbols. */
 function statusOf(error: unknown): number {
-  for (const path of [['$metadata', 'httpStatusCode'], ['status'], ['statusCode'], ['code']]) {
-    const value = valueAt(error, ...path);
+  for (const path of ['$metadata.httpStatusCode', 'status', 'statusCode', 'code']) {
+    const value = valueAt(error, path);
     if (typeof value === 'number') return value;
     if (typeof value === 'string' && /^\d{3}$/.test(value)) return Number(value);
   }

@@ -4,7 +4,7 @@
  * depends on none of them; each records through the same core as `recordAiCall`.
  */
 import { TelemetryFields, TelemetryMetrics } from '../contract';
-import { outcomeOfError, UsageReader, valueAt } from './adapters';
+import { fieldOf, outcomeOfError, UsageReader, valueAt } from './adapters';
 import { providerOfModel } from './model-ids';
 import { contextOf } from './streams';
 import type { AiTelemetry } from './telemetry';
@@ -25,12 +25,12 @@ const LANGCHAIN_PROVIDERS: Record<string, string> = {
 
 /** LangChain `usage_metadata` (AIMessage) or `llmOutput.tokenUsage`: input includes cache reads and writes there. */
 function langChainUsage(output: unknown): Record<string, unknown> {
-  const message = valueAt(output, 'generations', '0', '0', 'message');
+  const message = valueAt(output, 'generations.0.0.message');
   const metadata = valueAt(message, 'usage_metadata');
   if (metadata !== undefined) {
     const read = new UsageReader(metadata);
-    const cacheRead = read.count('input_token_details', 'cache_read');
-    const cacheWrite = read.count('input_token_details', 'cache_creation');
+    const cacheRead = read.count('input_token_details.cache_read');
+    const cacheWrite = read.count('input_token_details.cache_creation');
     return {
       inputTokens: Math.max(0, read.count('input_tokens') - cacheRead - cacheWrite),
       outputTokens: read.count('output_tokens'),
@@ -39,7 +39,7 @@ function langChainUsage(output: unknown): Record<string, unknown> {
       ...(read.invalidFields.length > 0 ? { invalidFields: read.invalidFields } : {}),
     };
   }
-  const tokenUsage = valueAt(output, 'llmOutput', 'tokenUsage');
+  const tokenUsage = valueAt(output, 'llmOutput.tokenUsage');
   if (tokenUsage !== undefined) {
     const read = new UsageReader(tokenUsage);
     return { inputTokens: read.count('promptTokens'), outputTokens: read.count('completionTokens'), cacheReadTokens: 0, cacheWriteTokens: 0 };
@@ -84,7 +84,7 @@ export class AiOpsLangChainHandler {
     if (!run) return;
     this.runs.delete(runId);
     const usage = langChainUsage(output);
-    const requestId = valueAt(output, 'generations', '0', '0', 'message', 'id');
+    const requestId = valueAt(output, 'generations.0.0.message.id');
     this.telemetry.recordSuccess(run.context, run.startedAt, this.telemetry.now() - run.startedAt, () => ({
       ...usage,
       ...(run.firstTokenAt !== undefined ? { timeToFirstTokenMs: run.firstTokenAt - run.startedAt } : {}),
@@ -101,8 +101,8 @@ export class AiOpsLangChainHandler {
 
   private start(runId: string, extraParams: unknown, metadata: unknown): void {
     const lsProvider = valueAt(metadata, 'ls_provider');
-    const model = valueAt(metadata, 'ls_model_name') ?? valueAt(extraParams, 'invocation_params', 'model')
-      ?? valueAt(extraParams, 'invocation_params', 'model_name') ?? valueAt(extraParams, 'invocation_params', 'modelId');
+    const model = valueAt(metadata, 'ls_model_name') ?? valueAt(extraParams, 'invocation_params.model')
+      ?? valueAt(extraParams, 'invocation_params.model_name') ?? valueAt(extraParams, 'invocation_params.modelId');
     const provider = typeof lsProvider === 'string' ? LANGCHAIN_PROVIDERS[lsProvider] ?? lsProvider : providerOfModel(model);
     this.runs.set(runId, {
       startedAt: this.telemetry.now(),
@@ -114,7 +114,7 @@ export class AiOpsLangChainHandler {
 /**
  * Hooks for one Vercel AI SDK call (`generateText`, `streamText`, `generateObject`, ...): spread
  * them into the call's options. Timing starts when the hooks are made, so make them right before
- * the call. `onFinish` records the usage (AI SDK 5: `inputTokens` includes `cachedInputTokens`;
+ * the call. `onFinish` records the usage (AI SDK 5: its input count includes `cachedInputTokens`;
  * AI SDK 4: `promptTokens`); `onChunk` marks the first token; `onError` records a failed stream.
  */
 export function aiSdkHooks(telemetry: Recorder, call: CallContext): {
@@ -133,14 +133,15 @@ export function aiSdkHooks(telemetry: Recorder, call: CallContext): {
     onFinish: (event) => {
       if (done) return;
       done = true;
+      // AI SDK 5 names the counts as the contract does (streamText's totalUsage sums every step); 4 used prompt/completion.
       const usage = valueAt(event, 'totalUsage') ?? valueAt(event, 'usage');
       const read = new UsageReader(usage);
-      const v5 = valueAt(usage, 'inputTokens') !== undefined;
+      const v5 = fieldOf(usage, TelemetryMetrics.INPUT_TOKENS.name) !== undefined;
       const cached = read.count('cachedInputTokens');
-      const requestId = valueAt(event, 'response', 'id');
+      const requestId = valueAt(event, 'response.id');
       telemetry.recordSuccess(context, startedAt, telemetry.now() - startedAt, () => ({
-        inputTokens: Math.max(0, (v5 ? read.count('inputTokens') : read.count('promptTokens')) - cached),
-        outputTokens: v5 ? read.count('outputTokens') : read.count('completionTokens'),
+        inputTokens: Math.max(0, (v5 ? read.count(TelemetryMetrics.INPUT_TOKENS.name) : read.count('promptTokens')) - cached),
+        outputTokens: v5 ? read.count(TelemetryMetrics.OUTPUT_TOKENS.name) : read.count('completionTokens'),
         cacheReadTokens: cached,
         cacheWriteTokens: 0,
         ...(read.invalidFields.length > 0 ? { invalidFields: read.invalidFields } : {}),
@@ -197,15 +198,15 @@ const hrMs = (time: unknown): number | undefined => {
 export function aiCallOfSpan(span: GenAiSpanLike, defaults: Partial<CallContext> = {}): Record<string, unknown> | undefined {
   const A = GEN_AI_SPAN_ATTRIBUTES;
   const attributes = valueAt(span, 'attributes');
-  const attribute = (name: string | undefined) => (name === undefined ? undefined : valueAt(attributes, name));
+  const attribute = (name: string | undefined) => (name === undefined ? undefined : fieldOf(attributes, name));
   const operation = attribute(A.OPERATION);
   if (typeof operation !== 'string' || !MODEL_OPERATIONS.has(operation)) return undefined;
   const read = new UsageReader(attributes);
-  const cacheRead = read.count(TelemetryMetrics.CACHE_READ_TOKENS.otelAttribute!);
-  const cacheWrite = read.count(TelemetryMetrics.CACHE_WRITE_TOKENS.otelAttribute!);
+  const cacheRead = read.countKey(TelemetryMetrics.CACHE_READ_TOKENS.otelAttribute!);
+  const cacheWrite = read.countKey(TelemetryMetrics.CACHE_WRITE_TOKENS.otelAttribute!);
   const startedAt = hrMs(valueAt(span, 'startTime'));
   const latencyMs = hrMs(valueAt(span, 'duration'));
-  const failed = valueAt(span, 'status', 'code') === SPAN_STATUS_ERROR;
+  const failed = valueAt(span, 'status.code') === SPAN_STATUS_ERROR;
   const errorType = attribute(A.ERROR_TYPE);
   const context = contextOf(defaults);
   const value = (name: string | undefined, fallback: unknown) => attribute(name) ?? fallback;
@@ -217,8 +218,8 @@ export function aiCallOfSpan(span: GenAiSpanLike, defaults: Partial<CallContext>
     model: value(TelemetryFields.MODEL.otelAttribute, context.model),
     provider: attribute(A.PROVIDER) ?? attribute(A.SYSTEM) ?? context.provider ?? providerOfModel(attribute(TelemetryFields.MODEL.otelAttribute)),
     operation,
-    inputTokens: Math.max(0, read.count(A.INPUT_TOKENS) - cacheRead - cacheWrite),
-    outputTokens: read.count(TelemetryMetrics.OUTPUT_TOKENS.otelAttribute!),
+    inputTokens: Math.max(0, read.countKey(A.INPUT_TOKENS) - cacheRead - cacheWrite),
+    outputTokens: read.countKey(TelemetryMetrics.OUTPUT_TOKENS.otelAttribute!),
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
     ...(latencyMs !== undefined ? { latencyMs: Math.round(latencyMs) } : {}),

@@ -230,9 +230,10 @@ export function rejectionLines(rejections: Rejection[], recordType: RecordType, 
   });
 }
 
-/** The (tool, count) pairs of a session's `toolCalls`; a map that cannot be listed is counted as unreadable. */
+/** The (tool, count) pairs of a session's tool-call map; a map that cannot be listed is counted as unreadable. */
 function toolEntries(read: Reader): Array<[string, unknown]> {
-  const toolCalls = read.get('toolCalls');
+  // The session input's per-tool counts have the metric's name.
+  const toolCalls = read.get(M.TOOL_CALLS.name);
   if (toolCalls === undefined || toolCalls === null) return [];
   try {
     if (typeof toolCalls !== 'object') throw new TypeError('not an object');

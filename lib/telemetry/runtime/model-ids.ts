@@ -1,7 +1,7 @@
 import { ModelProvider } from '../../pricing/price-catalog';
 
 /*
- * Model ids as agents send them, reduced to what the price catalog knows. The `model` dimension
+ * Model ids as agents send them, reduced to what the price catalog knows. The model dimension
  * keeps the id as sent; only the price lookup and the provider guess read these forms.
  */
 

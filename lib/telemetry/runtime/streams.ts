@@ -6,7 +6,8 @@
  * as a silent zero-cost call.
  */
 import { ModelProvider } from '../../pricing/price-catalog';
-import { fromGeminiResponse, UsageReader, valueAt } from './adapters';
+import { TelemetryFields } from '../contract';
+import { fieldOf, fromGeminiResponse, UsageReader, valueAt } from './adapters';
 import type { AiTelemetry } from './telemetry';
 import { CallContext } from './types';
 
@@ -35,8 +36,8 @@ function merge(usage: StreamUsage, read: UsageReader, fields: Partial<Record<key
 }
 
 /** Present counts only: an event that does not carry a field leaves the running value alone. */
-function countIfPresent(read: UsageReader, ...path: string[]): number | undefined {
-  return valueAt(read.body, ...path) === undefined ? undefined : read.count(...path);
+function countIfPresent(read: UsageReader, path: string): number | undefined {
+  return valueAt(read.body, path) === undefined ? undefined : read.count(path);
 }
 
 /** Bedrock ConverseStream events: `contentBlockDelta` carries output, the final `metadata` event the usage. */
@@ -47,10 +48,10 @@ export const BEDROCK_CONVERSE_STREAM: StreamEventReader = {
     if (metadata !== undefined) {
       const read = new UsageReader(metadata);
       merge(usage, read, {
-        inputTokens: read.count('usage', 'inputTokens'),
-        outputTokens: read.count('usage', 'outputTokens'),
-        cacheReadTokens: read.count('usage', 'cacheReadInputTokens'),
-        cacheWriteTokens: read.count('usage', 'cacheWriteInputTokens'),
+        inputTokens: read.count('usage.inputTokens'),
+        outputTokens: read.count('usage.outputTokens'),
+        cacheReadTokens: read.count('usage.cacheReadInputTokens'),
+        cacheWriteTokens: read.count('usage.cacheWriteInputTokens'),
       });
     }
     return valueAt(event, 'contentBlockDelta') !== undefined;
@@ -69,11 +70,11 @@ export const ANTHROPIC_MESSAGE_STREAM: StreamEventReader = {
     if (body !== undefined) {
       const read = new UsageReader(body);
       merge(usage, read, {
-        inputTokens: countIfPresent(read, 'usage', 'input_tokens'),
-        outputTokens: countIfPresent(read, 'usage', 'output_tokens'),
-        cacheReadTokens: countIfPresent(read, 'usage', 'cache_read_input_tokens'),
-        cacheWriteTokens: countIfPresent(read, 'usage', 'cache_creation_input_tokens'),
-        cacheWrite1hTokens: countIfPresent(read, 'usage', 'cache_creation', 'ephemeral_1h_input_tokens'),
+        inputTokens: countIfPresent(read, 'usage.input_tokens'),
+        outputTokens: countIfPresent(read, 'usage.output_tokens'),
+        cacheReadTokens: countIfPresent(read, 'usage.cache_read_input_tokens'),
+        cacheWriteTokens: countIfPresent(read, 'usage.cache_creation_input_tokens'),
+        cacheWrite1hTokens: countIfPresent(read, 'usage.cache_creation.ephemeral_1h_input_tokens'),
         requestId: read.id('id'),
       });
     }
@@ -91,27 +92,27 @@ export const OPENAI_STREAM: StreamEventReader = {
     const type = valueAt(event, 'type');
     const body = type === 'response.completed' ? valueAt(event, 'response') : event;
     const read = new UsageReader(body);
-    if (valueAt(body, 'usage', 'prompt_tokens') !== undefined) {
-      const cached = read.count('usage', 'prompt_tokens_details', 'cached_tokens');
+    if (valueAt(body, 'usage.prompt_tokens') !== undefined) {
+      const cached = read.count('usage.prompt_tokens_details.cached_tokens');
       merge(usage, read, {
-        inputTokens: Math.max(0, read.count('usage', 'prompt_tokens') - cached),
-        outputTokens: read.count('usage', 'completion_tokens'),
+        inputTokens: Math.max(0, read.count('usage.prompt_tokens') - cached),
+        outputTokens: read.count('usage.completion_tokens'),
         cacheReadTokens: cached,
         cacheWriteTokens: 0,
         requestId: read.id('id'),
       });
-    } else if (valueAt(body, 'usage', 'input_tokens') !== undefined) {
-      const cached = read.count('usage', 'input_tokens_details', 'cached_tokens');
+    } else if (valueAt(body, 'usage.input_tokens') !== undefined) {
+      const cached = read.count('usage.input_tokens_details.cached_tokens');
       merge(usage, read, {
-        inputTokens: Math.max(0, read.count('usage', 'input_tokens') - cached),
-        outputTokens: read.count('usage', 'output_tokens'),
+        inputTokens: Math.max(0, read.count('usage.input_tokens') - cached),
+        outputTokens: read.count('usage.output_tokens'),
         cacheReadTokens: cached,
         cacheWriteTokens: 0,
         requestId: read.id('id'),
       });
     }
     if (type === 'response.output_text.delta') return true;
-    const delta = valueAt(event, 'choices', '0', 'delta');
+    const delta = valueAt(event, 'choices.0.delta');
     return typeof valueAt(delta, 'content') === 'string' || valueAt(delta, 'tool_calls') !== undefined;
   },
 };
@@ -130,7 +131,7 @@ export function geminiStream(provider: string = ModelProvider.GCP_GEMINI): Strea
         if (u.requestId) usage.requestId = u.requestId;
         usage.invalidFields.push(...(u.invalidFields ?? []));
       }
-      return valueAt(event, 'candidates', '0', 'content') !== undefined;
+      return valueAt(event, 'candidates.0.content') !== undefined;
     },
   };
 }
@@ -245,11 +246,15 @@ export async function trackStream<R extends object>(
   });
 }
 
+const F = TelemetryFields;
+/** The fields of a `CallContext`. */
+const CONTEXT_FIELDS = [F.AGENT, F.ROUTE, F.TENANT, F.PROVIDER, F.MODEL, F.OPERATION, F.SESSION_ID, F.REQUEST_ID].map((field) => field.name);
+
 /** What a tracked call reads from the caller's context: copied once, so a getter that throws is met only here. */
 export function contextOf(call: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['agent', 'route', 'tenant', 'provider', 'model', 'operation', 'sessionId', 'requestId']) {
-    const value = valueAt(call, key);
+  for (const key of CONTEXT_FIELDS) {
+    const value = fieldOf(call, key);
     if (value !== undefined) out[key] = value;
   }
   return out;

@@ -1,6 +1,6 @@
 import { PriceCatalog } from '../../pricing/price-catalog';
 import { PriceOverride } from '../../pricing/types';
-import { CallOutcome, EvaluationSource, RecordType, RejectionReason, TelemetryContract, TelemetryMetrics } from '../contract';
+import { CallOutcome, EvaluationSource, RecordType, RejectionReason, TelemetryContract, TelemetryFields, TelemetryMetrics } from '../contract';
 import { outcomeOfError } from './adapters';
 import { priceOverridesFromEnvironment, TELEMETRY_ENV, validNamespace, validPriceOverrides } from './config';
 import { stdoutEmfWriter } from './emf';
@@ -30,11 +30,13 @@ export interface AiTelemetryOptions {
 
 const INTERNAL_FAILURE = 'internal';
 
+const OPTION_NAMES: Array<keyof AiTelemetryOptions> = ['namespace', 'priceCatalog', 'priceOverrides', 'warn', 'clock', 'write'];
+
 /** The options as a plain record: an option whose getter throws is left out (its default applies). */
 function optionsOf(options: unknown): Partial<Record<keyof AiTelemetryOptions, any>> {
   const out: Partial<Record<keyof AiTelemetryOptions, any>> = {};
   if (typeof options !== 'object' || options === null) return out;
-  for (const key of ['namespace', 'priceCatalog', 'priceOverrides', 'warn', 'clock', 'write'] as const) {
+  for (const key of OPTION_NAMES) {
     try {
       out[key] = (options as Record<string, unknown>)[key];
     } catch {
@@ -44,11 +46,17 @@ function optionsOf(options: unknown): Partial<Record<keyof AiTelemetryOptions, a
   return out;
 }
 
+/** The fields of a `ProviderUsage` the record takes. */
+const USAGE_FIELDS = [
+  TelemetryFields.PROVIDER.name, TelemetryMetrics.INPUT_TOKENS.name, TelemetryMetrics.OUTPUT_TOKENS.name, TelemetryMetrics.CACHE_READ_TOKENS.name,
+  TelemetryMetrics.CACHE_WRITE_TOKENS.name, 'cacheWrite1hTokens', TelemetryMetrics.TIME_TO_FIRST_TOKEN_MS.name, TelemetryFields.REQUEST_ID.name, 'invalidFields',
+];
+
 /** The provider usage as a plain record, or an empty one when the adapter gave nothing usable. */
 function usageRecord(usage: unknown): Record<string, unknown> {
   if (typeof usage !== 'object' || usage === null) return {};
   const out: Record<string, unknown> = {};
-  for (const key of ['provider', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'cacheWrite1hTokens', 'timeToFirstTokenMs', 'requestId', 'invalidFields'] as const) {
+  for (const key of USAGE_FIELDS) {
     try {
       const value = (usage as Record<string, unknown>)[key];
       if (value !== undefined) out[key] = value;
@@ -275,7 +283,11 @@ function messageOf(error: unknown): string {
   }
 }
 
-const FEEDBACK_CALL_FIELDS = ['agent', 'route', 'model', 'variant', 'tenant', 'requestId', 'sessionId', 'sampleWeight', 'timestamp', 'evaluator', 'evaluatorVersion', 'positive'] as const;
+const FEEDBACK_CALL_FIELDS = [
+  ...[TelemetryFields.AGENT, TelemetryFields.ROUTE, TelemetryFields.MODEL, TelemetryFields.VARIANT, TelemetryFields.TENANT, TelemetryFields.REQUEST_ID,
+    TelemetryFields.SESSION_ID, TelemetryFields.SAMPLE_WEIGHT, TelemetryFields.EVALUATOR, TelemetryFields.EVALUATOR_VERSION].map((field) => field.name),
+  'timestamp', 'positive',
+];
 
 /** Feedback as an evaluation: thumbs up passes. Odd input is passed through for the core to count. */
 function feedbackEvaluation(feedback: FeedbackInput): EvaluationInput {

@@ -183,7 +183,7 @@ describe('the adapters, over hostile responses (property-based)', () => {
     ['fromGeminiResponse', fromGeminiResponse],
   ] as Array<[string, (r: unknown) => ProviderUsage]>)('%s never throws and returns only token counts from 0 to 2^53', (_name, adapter) => {
     const response = fc.oneof(hostileValue, fc.object({ maxDepth: 4, values: [hostileValue] }), fc.record({
-      usage: fc.dictionary(fc.constantFrom('inputTokens', 'outputTokens', 'input_tokens', 'output_tokens', 'prompt_tokens', 'completion_tokens', 'cache_read_input_tokens'), hostileValue),
+      usage: fc.dictionary(fc.constantFrom(M.INPUT_TOKENS.name, M.OUTPUT_TOKENS.name, 'input_tokens', 'output_tokens', 'prompt_tokens', 'completion_tokens', 'cache_read_input_tokens'), hostileValue),
       usageMetadata: fc.dictionary(fc.constantFrom('promptTokenCount', 'candidatesTokenCount', 'cachedContentTokenCount', 'thoughtsTokenCount'), hostileValue),
       metadata: hostileValue,
     }, { requiredKeys: [] }));
@@ -261,7 +261,7 @@ describe('issue 13 regressions, one per reported failure', () => {
 
   test('a field whose getter throws is counted, and the rest of the record written', () => {
     const { telemetry, lines } = harness();
-    const record = Object.assign(throwingGetters(['tenant', 'outputTokens']), { agent: call.agent, route: call.route, model: call.model, provider: 'aws.bedrock', inputTokens: 10, latencyMs: 5 });
+    const record = Object.assign(throwingGetters(['tenant', M.OUTPUT_TOKENS.name]), { agent: call.agent, route: call.route, model: call.model, provider: 'aws.bedrock', inputTokens: 10, latencyMs: 5 });
     telemetry.recordAiCall(record as unknown as AiCallInput);
     expect(lines[0].metrics.find((m) => m.metric === M.INPUT_TOKENS)?.value).toBe(10);
     expect(reasonsOf(lines)).toEqual([RejectionReason.MISSING_FIELD]);
