@@ -148,7 +148,7 @@ project.addTask('python:contract', {
 });
 
 project.addTask('bench:telemetry', {
-  description: 'Measure the telemetry helper\'s overhead per call against a bare JSON.stringify + stdout.write; writes docs/benchmarks.md',
+  description: 'Measure the telemetry helpers\' overhead per call (Node and Python) against a bare JSON write of the same line; writes docs/benchmarks.md',
   exec: 'tsx test/bench/telemetry.bench.ts',
 });
 
