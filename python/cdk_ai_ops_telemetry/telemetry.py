@@ -190,7 +190,7 @@ class AiTelemetry:
         record = {"inputTokens": 0, "outputTokens": 0}
         record.update(partial or {})
         record.update(context)
-        record.update(provider=context.get("provider") or (partial or {}).get("provider") or core.UNKNOWN,
+        record.update(provider=context.get("provider") or (partial or {}).get("provider") or provider_of_model(context.get("model")) or core.UNKNOWN,
                       latencyMs=self.now() - started, timestamp=started, outcome=outcome_of_error(error))
         self.record_ai_call(record)
 
@@ -205,7 +205,7 @@ class AiTelemetry:
             self._warn_once("internal", f"cdk-ai-ops telemetry: could not read usage from a response ({error}); the call is recorded without tokens")
         record = dict(usage)
         record.update(context)
-        record.update(provider=context.get("provider") or usage.get("provider") or core.UNKNOWN,
+        record.update(provider=context.get("provider") or usage.get("provider") or provider_of_model(context.get("model")) or core.UNKNOWN,
                       latencyMs=latency_ms, timestamp=started, outcome=OUTCOMES["OK"])
         self.record_ai_call(record)
 
@@ -239,6 +239,29 @@ class AiTelemetry:
             self._warn_to(message)
         except Exception:  # noqa: BLE001
             pass
+
+
+_BEDROCK_ID = re.compile(r"^(?:arn:aws[a-z-]*:bedrock:|(?:(?:us|us-gov|eu|apac|jp|au|ca|global)\.)?"
+                         r"(?:anthropic|amazon|meta|mistral|cohere|ai21|deepseek|openai|qwen|writer)\.)")
+_VERTEX_ID = re.compile(r"^(?:projects/|publishers/)|@")
+
+
+def provider_of_model(model):
+    """The provider a model id implies (the rules of lib/telemetry/runtime/model-ids.ts), or None."""
+    if not isinstance(model, str):
+        return None
+    model_id = model.strip().lower()
+    if _BEDROCK_ID.match(model_id):
+        return "aws.bedrock"
+    if _VERTEX_ID.search(model_id):
+        return "gcp.vertex_ai"
+    if model_id.startswith("claude-"):
+        return "anthropic"
+    if re.match(r"^(?:gpt-|o\d|chatgpt-|text-embedding-)", model_id):
+        return "openai"
+    if re.match(r"^(?:models/)?gemini-", model_id):
+        return "gcp.gemini"
+    return None
 
 
 _CONTEXT_KEYS = ("agent", "route", "tenant", "provider", "model", "operation", "sessionId", "requestId")

@@ -83,6 +83,8 @@ class TrackTest(unittest.TestCase):
             telemetry.track_ai_call(CALL, lambda: (_ for _ in ()).throw(error))
         self.assertIs(raised.exception, error)
         self.assertEqual(lines[0]["properties"][F.OUTCOME], OUTCOMES["THROTTLED"])
+        # the provider the model id implies, not "unknown"
+        self.assertEqual(lines[0]["properties"][F.PROVIDER], "aws.bedrock")
 
     def test_an_adapter_that_fails_or_returns_nothing_never_loses_the_result(self):
         telemetry, lines, _ = harness()
