@@ -7,8 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AiTelemetry, EmfLine, serializeEmf } from '../../lib/telemetry/runtime';
-import { PROJECT_ROOT } from '../support/example';
 import { PYTHON_CONTRACT_FILE, renderPythonContract } from '../../projenrc/python-contract';
+import { PROJECT_ROOT } from '../support/example';
 
 const FOLDER = path.join(PROJECT_ROOT, 'conformance', 'telemetry');
 const vectors = fs.readdirSync(FOLDER).filter((file) => file.endsWith('.json')).sort();
@@ -32,9 +32,17 @@ describe('conformance vectors', () => {
     const vector = JSON.parse(fs.readFileSync(path.join(FOLDER, file), 'utf8'));
     const lines: EmfLine[] = [];
     const telemetry = new AiTelemetry({
-      namespace: vector.namespace, clock: () => vector.now, warn: () => undefined, write: (line) => lines.push(line), priceOverrides: vector.priceOverrides ?? [],
+      namespace: vector.namespace,
+      clock: () => vector.now,
+      warn: () => undefined,
+      write: (line) => lines.push(line),
+      priceOverrides: vector.priceOverrides ?? [],
     });
-    const record = { ai_call: telemetry.recordAiCall, agent_session: telemetry.recordAgentSession, retrieval: telemetry.recordRetrieval }[vector.record as 'ai_call'];
+    const record = {
+      ai_call: telemetry.recordAiCall,
+      agent_session: telemetry.recordAgentSession,
+      retrieval: telemetry.recordRetrieval,
+    }[vector.record as 'ai_call'];
     record.call(telemetry, vector.input);
     expect(lines.map((line) => canonical(JSON.parse(serializeEmf(line, vector.namespace))))).toEqual(vector.expected.map(canonical));
   });
@@ -46,7 +54,10 @@ describe('the Python helper', () => {
   });
 
   test('passes its own unit tests and the conformance vectors with the machine\'s python3', () => {
-    const run = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: path.join(PROJECT_ROOT, 'python'), encoding: 'utf8' });
+    const run = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
+      cwd: path.join(PROJECT_ROOT, 'python'),
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`python3 -m unittest failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
     expect(run.stderr).toMatch(/Ran \d+ tests[\s\S]*OK/);
   });

@@ -66,11 +66,13 @@ export class AiOpsLangChainHandler {
 
   public constructor(private readonly telemetry: Recorder, private readonly call: Partial<CallContext>) {}
 
-  public handleLLMStart(_llm: unknown, _prompts: unknown, runId: string, _parent?: string, extraParams?: unknown, _tags?: unknown, metadata?: unknown): void {
+  public handleLLMStart(_llm: unknown, _prompts: unknown, runId: string, _parent?: string, extraParams?: unknown, _tags?: unknown,
+    metadata?: unknown): void {
     this.start(runId, extraParams, metadata);
   }
 
-  public handleChatModelStart(_llm: unknown, _messages: unknown, runId: string, _parent?: string, extraParams?: unknown, _tags?: unknown, metadata?: unknown): void {
+  public handleChatModelStart(_llm: unknown, _messages: unknown, runId: string, _parent?: string, extraParams?: unknown, _tags?: unknown,
+    metadata?: unknown): void {
     this.start(runId, extraParams, metadata);
   }
 

@@ -166,8 +166,7 @@ export function observeStream<S extends object>(stream: S, observer: {
           end({ thrown });
           throw thrown;
         }
-        if (step.done) end();
-        else {
+        if (step.done) {end();} else {
           try {
             observer.event(step.value);
           } catch {

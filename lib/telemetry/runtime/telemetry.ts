@@ -49,7 +49,8 @@ function optionsOf(options: unknown): Partial<Record<keyof AiTelemetryOptions, a
 /** The fields of a `ProviderUsage` the record takes. */
 const USAGE_FIELDS = [
   TelemetryFields.PROVIDER.name, TelemetryMetrics.INPUT_TOKENS.name, TelemetryMetrics.OUTPUT_TOKENS.name, TelemetryMetrics.CACHE_READ_TOKENS.name,
-  TelemetryMetrics.CACHE_WRITE_TOKENS.name, 'cacheWrite1hTokens', TelemetryMetrics.TIME_TO_FIRST_TOKEN_MS.name, TelemetryFields.REQUEST_ID.name, 'invalidFields',
+  TelemetryMetrics.CACHE_WRITE_TOKENS.name, 'cacheWrite1hTokens', TelemetryMetrics.TIME_TO_FIRST_TOKEN_MS.name, TelemetryFields.REQUEST_ID.name,
+  'invalidFields',
 ];
 
 /** The provider usage as a plain record, or an empty one when the adapter gave nothing usable. */
@@ -198,7 +199,8 @@ export class AiTelemetry {
   }
 
   /** Records a tracked call that threw: no tokens, the outcome the error implies, the provider the model id implies. */
-  public recordFailure(context: Partial<Record<keyof CallContext, unknown>>, startedAt: number, error: unknown, partial: Record<string, unknown> = {}): void {
+  public recordFailure(context: Partial<Record<keyof CallContext, unknown>>, startedAt: number, error: unknown, partial: Record<string,
+    unknown> = {}): void {
     this.recordAiCall({
       inputTokens: 0,
       outputTokens: 0,
@@ -217,7 +219,8 @@ export class AiTelemetry {
     try {
       usage = usageRecord(readUsage());
     } catch (error) {
-      this.warnOnce(INTERNAL_FAILURE, `cdk-ai-ops telemetry: could not read usage from a response (${messageOf(error)}); the call is recorded without tokens`);
+      this.warnOnce(INTERNAL_FAILURE,
+        `cdk-ai-ops telemetry: could not read usage from a response (${messageOf(error)}); the call is recorded without tokens`);
     }
     // Latency is what the caller waited (network and SDK retries included), not the provider's own figure.
     this.recordAiCall({
@@ -237,7 +240,8 @@ export class AiTelemetry {
       built = build(now);
     } catch (error) {
       // Unreachable by design (the core reads every field defensively); still counted, never thrown.
-      this.writeAll(rejectionLines([{ reason: RejectionReason.INTERNAL_ERROR, detail: 'the record could not be read' }], recordType, UNKNOWN_DIMENSION_VALUE, now));
+      this.writeAll(rejectionLines([{ reason: RejectionReason.INTERNAL_ERROR, detail: 'the record could not be read' }], recordType,
+        UNKNOWN_DIMENSION_VALUE, now));
       this.warnOnce(RejectionReason.INTERNAL_ERROR, `cdk-ai-ops telemetry: a record could not be written (${messageOf(error)})`);
       return;
     }
@@ -284,8 +288,10 @@ function messageOf(error: unknown): string {
 }
 
 const FEEDBACK_CALL_FIELDS = [
-  ...[TelemetryFields.AGENT, TelemetryFields.ROUTE, TelemetryFields.MODEL, TelemetryFields.VARIANT, TelemetryFields.TENANT, TelemetryFields.REQUEST_ID,
-    TelemetryFields.SESSION_ID, TelemetryFields.SAMPLE_WEIGHT, TelemetryFields.EVALUATOR, TelemetryFields.EVALUATOR_VERSION].map((field) => field.name),
+  ...[TelemetryFields.AGENT, TelemetryFields.ROUTE, TelemetryFields.MODEL, TelemetryFields.VARIANT, TelemetryFields.TENANT,
+    TelemetryFields.REQUEST_ID,
+    TelemetryFields.SESSION_ID, TelemetryFields.SAMPLE_WEIGHT, TelemetryFields.EVALUATOR,
+    TelemetryFields.EVALUATOR_VERSION].map((field) => field.name),
   'timestamp', 'positive',
 ];
 

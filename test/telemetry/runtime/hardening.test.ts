@@ -3,6 +3,7 @@
  * named regression test per failure reported in issue 13.
  */
 import * as fc from 'fast-check';
+import { explodingProxy, hostileRecord, hostileValue, throwingGetters } from './hostile';
 import { RecordType, RejectionReason, TelemetryContract, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
 import {
   AgentSessionInput, AiCallInput, AiTelemetry, CallContext, CallOutcome, EmfLine, EvaluationInput, FeedbackInput, fromAnthropicMessage,
@@ -12,7 +13,6 @@ import {
 import { MAX_LINE_BYTES, MAX_TEXT_LENGTH } from '../../../lib/telemetry/runtime/lines';
 import { captureEmf, expectValidEmf } from '../../support/emf';
 import { TYPICAL_CALL } from '../../support/records';
-import { explodingProxy, hostileRecord, hostileValue, throwingGetters } from './hostile';
 
 const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
 const F = TelemetryFields;
@@ -53,26 +53,64 @@ function expectWithinCloudWatchLimits(line: EmfLine): void {
   if (cost !== undefined) expect(typeof cost === 'number' && cost >= 0).toBe(true);
 }
 
-const text = fc.oneof(fc.constantFrom('answer', 'draft-reply', 'tenant-1', 'gpt-5-mini', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'), fc.string());
+const text = fc.oneof(fc.constantFrom('answer', 'draft-reply', 'tenant-1', 'gpt-5-mini', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  fc.string());
 const count = fc.oneof(fc.nat(), fc.double(), fc.integer());
 const callRecord = hostileRecord({
-  agent: text, route: text, tenant: text, provider: text, model: text, operation: text, sessionId: text, requestId: text,
-  inputTokens: count, outputTokens: count, cacheReadTokens: count, cacheWriteTokens: count, cacheWrite1hTokens: count,
-  latencyMs: count, timeToFirstTokenMs: count, outcome: fc.constantFrom(...Object.values(CallOutcome), 'exploded'),
+  agent: text,
+  route: text,
+  tenant: text,
+  provider: text,
+  model: text,
+  operation: text,
+  sessionId: text,
+  requestId: text,
+  inputTokens: count,
+  outputTokens: count,
+  cacheReadTokens: count,
+  cacheWriteTokens: count,
+  cacheWrite1hTokens: count,
+  latencyMs: count,
+  timeToFirstTokenMs: count,
+  outcome: fc.constantFrom(...Object.values(CallOutcome), 'exploded'),
   timestamp: fc.oneof(fc.double({ min: NOW - 20 * 86400_000, max: NOW + 86400_000 }), fc.date({ noInvalidDate: false })),
   invalidFields: fc.array(fc.string()),
 });
 const sessionRecord = hostileRecord({
-  agent: text, route: text, tenant: text, sessionId: text, steps: count, tokens: count, costUsd: count,
+  agent: text,
+  route: text,
+  tenant: text,
+  sessionId: text,
+  steps: count,
+  tokens: count,
+  costUsd: count,
   toolCalls: fc.oneof(fc.dictionary(fc.string(), count), fc.dictionary(fc.string(), hostileValue)),
-  outcome: fc.constantFrom(...Object.values(CallOutcome)), timestamp: fc.double(),
+  outcome: fc.constantFrom(...Object.values(CallOutcome)),
+  timestamp: fc.double(),
 });
 const retrievalRecord = hostileRecord({
-  agent: text, route: text, tenant: text, hits: count, k: count, recallAtK: fc.double(), precisionAtK: fc.double(), indexAgeHours: count, cacheHit: fc.boolean(),
+  agent: text,
+  route: text,
+  tenant: text,
+  hits: count,
+  k: count,
+  recallAtK: fc.double(),
+  precisionAtK: fc.double(),
+  indexAgeHours: count,
+  cacheHit: fc.boolean(),
 });
 const evaluationRecord = hostileRecord({
-  agent: text, route: text, model: text, tenant: text, evaluator: text, evaluatorVersion: text, source: fc.constantFrom('judge', 'feedback', 'vibes'),
-  passed: fc.boolean(), score: fc.double(), sampleWeight: count, positive: fc.boolean(),
+  agent: text,
+  route: text,
+  model: text,
+  tenant: text,
+  evaluator: text,
+  evaluatorVersion: text,
+  source: fc.constantFrom('judge', 'feedback', 'vibes'),
+  passed: fc.boolean(),
+  score: fc.double(),
+  sampleWeight: count,
+  positive: fc.boolean(),
 });
 
 describe('every record function, over hostile input (property-based)', () => {
@@ -143,7 +181,11 @@ describe('trackAiCall over hostile contexts, adapters and errors (property-based
   });
   const outcome = fc.oneof(
     fc.record({ ok: fc.constant(true), value: awaitable }),
-    fc.record({ ok: fc.constant(false), value: fc.oneof(hostileValue, fc.constant(null).map(() => Object.assign(Object.create(null), { status: Symbol('429') }))) }),
+    fc.record({
+      ok: fc.constant(false),
+      value: fc.oneof(hostileValue, fc.constant(null).map(() => Object.assign(Object.create(null),
+        { status: Symbol('429') }))),
+    }),
   );
   const adapter = fc.oneof(
     fc.constant(undefined),
@@ -183,21 +225,25 @@ describe('the adapters, over hostile responses (property-based)', () => {
     ['fromGeminiResponse', fromGeminiResponse],
   ] as Array<[string, (r: unknown) => ProviderUsage]>)('%s never throws and returns only token counts from 0 to 2^53', (_name, adapter) => {
     const response = fc.oneof(hostileValue, fc.object({ maxDepth: 4, values: [hostileValue] }), fc.record({
-      usage: fc.dictionary(fc.constantFrom(M.INPUT_TOKENS.name, M.OUTPUT_TOKENS.name, 'input_tokens', 'output_tokens', 'prompt_tokens', 'completion_tokens', 'cache_read_input_tokens'), hostileValue),
-      usageMetadata: fc.dictionary(fc.constantFrom('promptTokenCount', 'candidatesTokenCount', 'cachedContentTokenCount', 'thoughtsTokenCount'), hostileValue),
+      usage: fc.dictionary(fc.constantFrom(M.INPUT_TOKENS.name, M.OUTPUT_TOKENS.name, 'input_tokens', 'output_tokens', 'prompt_tokens',
+        'completion_tokens', 'cache_read_input_tokens'), hostileValue),
+      usageMetadata: fc.dictionary(fc.constantFrom('promptTokenCount', 'candidatesTokenCount', 'cachedContentTokenCount', 'thoughtsTokenCount'),
+        hostileValue),
       metadata: hostileValue,
     }, { requiredKeys: [] }));
     fc.assert(fc.property(response, (input) => {
       let usage: ProviderUsage | undefined;
       expect(() => { usage = adapter(input); }).not.toThrow();
-      for (const value of [usage!.inputTokens, usage!.outputTokens, usage!.cacheReadTokens, usage!.cacheWriteTokens, usage!.cacheWrite1hTokens ?? 0]) {
+      for (const value of [usage!.inputTokens, usage!.outputTokens, usage!.cacheReadTokens, usage!.cacheWriteTokens,
+        usage!.cacheWrite1hTokens ?? 0]) {
         expect(Number.isFinite(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER).toBe(true);
       }
     }), { numRuns: RUNS });
   });
 
   test('outcomeOfError never throws and always names an outcome', () => {
-    fc.assert(fc.property(fc.oneof(hostileValue, fc.record({ status: hostileValue, name: hostileValue, $metadata: hostileValue }, { requiredKeys: [] })), (error) => {
+    fc.assert(fc.property(fc.oneof(hostileValue, fc.record({ status: hostileValue, name: hostileValue, $metadata: hostileValue },
+      { requiredKeys: [] })), (error) => {
       expect(Object.values(CallOutcome)).toContain(outcomeOfError(error));
     }), { numRuns: RUNS });
   });
@@ -236,7 +282,8 @@ describe('issue 13 regressions, one per reported failure', () => {
   test('a tracked call that throws records the provider its model id implies, not "unknown"', async () => {
     const { telemetry, lines } = harness();
     const throttled = Object.assign(new Error('slow down'), { status: 429 });
-    for (const model of ['anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-sonnet-4-5', 'gpt-5-mini', 'gemini-2.5-flash', 'claude-sonnet-4-5@20250929']) {
+    for (const model of ['anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-sonnet-4-5', 'gpt-5-mini', 'gemini-2.5-flash',
+      'claude-sonnet-4-5@20250929']) {
       await telemetry.trackAiCall({ ...call, model }, async () => { throw throttled; }).catch(() => undefined);
     }
     expect(lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.AI_CALL).map((l) => l.properties[F.PROVIDER.name]))
@@ -252,7 +299,13 @@ describe('issue 13 regressions, one per reported failure', () => {
 
   test('negative and 1e300 token counts from a response are read as 0 and counted when recorded', async () => {
     const usage = fromBedrockConverse({ usage: { inputTokens: -5, outputTokens: 1e300, cacheReadInputTokens: 7 } });
-    expect(usage).toEqual(expect.objectContaining({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 7, invalidFields: ['usage.inputTokens', 'usage.outputTokens'] }));
+    expect(usage).toEqual(expect.objectContaining({
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 7,
+      invalidFields: ['usage.inputTokens',
+        'usage.outputTokens'],
+    }));
     const { telemetry, lines } = harness();
     telemetry.recordAiCall({ ...call, latencyMs: 10, ...usage });
     expect(reasonsOf(lines)).toEqual([RejectionReason.INVALID_NUMBER]);
@@ -261,7 +314,14 @@ describe('issue 13 regressions, one per reported failure', () => {
 
   test('a field whose getter throws is counted, and the rest of the record written', () => {
     const { telemetry, lines } = harness();
-    const record = Object.assign(throwingGetters(['tenant', M.OUTPUT_TOKENS.name]), { agent: call.agent, route: call.route, model: call.model, provider: 'aws.bedrock', inputTokens: 10, latencyMs: 5 });
+    const record = Object.assign(throwingGetters(['tenant', M.OUTPUT_TOKENS.name]), {
+      agent: call.agent,
+      route: call.route,
+      model: call.model,
+      provider: 'aws.bedrock',
+      inputTokens: 10,
+      latencyMs: 5,
+    });
     telemetry.recordAiCall(record as unknown as AiCallInput);
     expect(lines[0].metrics.find((m) => m.metric === M.INPUT_TOKENS)?.value).toBe(10);
     expect(reasonsOf(lines)).toEqual([RejectionReason.MISSING_FIELD]);
@@ -285,7 +345,15 @@ describe('issue 13 regressions, one per reported failure', () => {
 
   test('a rejection\'s detail is bounded however many fields are wrong', () => {
     const { telemetry, lines } = harness();
-    telemetry.recordAgentSession({ agent: 'answer', tenant: 't', sessionId: 's', steps: 1, tokens: 1, costUsd: 0, toolCalls: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`tool ${i} é`, -1])) });
+    telemetry.recordAgentSession({
+      agent: 'answer',
+      tenant: 't',
+      sessionId: 's',
+      steps: 1,
+      tokens: 1,
+      costUsd: 0,
+      toolCalls: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`tool ${i} é`, -1])),
+    });
     for (const line of rejectionsOf(lines)) expect(String(line.properties[F.DETAIL.name]).length).toBeLessThanOrEqual(1_024);
   });
 
@@ -320,7 +388,16 @@ describe('issue 13 regressions, one per reported failure', () => {
       const warnings: string[] = [];
       const docs = await captureEmf(() => {
         const telemetry = new AiTelemetry({ namespace: 'Test', clock: () => NOW, warn: (m) => warnings.push(m) });
-        for (let i = 0; i < 3; i++) telemetry.recordAiCall({ ...TYPICAL_CALL, model: 'gpt-5-mini', inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
+        for (let i = 0; i < 3; i++) {
+          telemetry.recordAiCall({
+            ...TYPICAL_CALL,
+            model: 'gpt-5-mini',
+            inputTokens: 1_000_000,
+            outputTokens: 0,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+          });
+        }
       });
       expect(warnings).toEqual([expect.stringMatching(warning)]);
       expect(warnings[0]).toContain('CDK_AI_OPS_PRICE_OVERRIDES');
@@ -338,7 +415,8 @@ describe('issue 13 regressions, one per reported failure', () => {
 
   describe('the namespace', () => {
     afterEach(() => { delete process.env.CDK_AI_OPS_NAMESPACE; });
-    test.each(['AWS/Bedrock', 'aws/bedrock', '', '   ', 'bad\nname', 'x'.repeat(256)])('%p is refused with a warning; the default namespace is used', async (namespace) => {
+    test.each(['AWS/Bedrock', 'aws/bedrock', '', '   ', 'bad\nname',
+      'x'.repeat(256)])('%p is refused with a warning; the default namespace is used', async (namespace) => {
       process.env.CDK_AI_OPS_NAMESPACE = namespace;
       const warnings: string[] = [];
       const docs = await captureEmf(() => new AiTelemetry({ clock: () => NOW, warn: (m) => warnings.push(m) }).recordAiCall(TYPICAL_CALL));
@@ -348,7 +426,11 @@ describe('issue 13 regressions, one per reported failure', () => {
 
     test('the option is validated like the variable', async () => {
       const warnings: string[] = [];
-      const docs = await captureEmf(() => new AiTelemetry({ namespace: 'AWS/Lambda', clock: () => NOW, warn: (m) => warnings.push(m) }).recordAiCall(TYPICAL_CALL));
+      const docs = await captureEmf(() => new AiTelemetry({
+        namespace: 'AWS/Lambda',
+        clock: () => NOW,
+        warn: (m) => warnings.push(m),
+      }).recordAiCall(TYPICAL_CALL));
       expect(docs[0]._aws.CloudWatchMetrics[0].Namespace).toBe(TelemetryContract.DEFAULT_NAMESPACE);
       expect(warnings[0]).toContain('reserves for AWS services');
     });

@@ -27,7 +27,15 @@ export function explodingProxy(): object {
 
 /** Values that break naive code: symbols, null-prototype objects, huge and blank strings, odd numbers, proxies. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true }),
+  fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withTypedArray: true,
+    withSparseArray: true,
+  }),
   fc.constantFrom<unknown>(
     Symbol('s'), Object.create(null), Number.NaN, Infinity, -Infinity, -1, 1e300, -0, 0.5, 2 ** 53, '', ' ', '   ', '\t', '\u0000',
     'x'.repeat(300_000), 'é'.repeat(2_000), '\u2028', new Date(Number.NaN), [], [null], [{}], () => 1,
@@ -43,7 +51,11 @@ export function hostileRecord(fields: Record<string, fc.Arbitrary<unknown>>): fc
   const values = fc.record(Object.fromEntries(keys.map((key) => [key, fc.oneof(fields[key], hostileValue)])), { requiredKeys: [] });
   return fc.oneof(
     { weight: 6, arbitrary: values },
-    { weight: 2, arbitrary: fc.tuple(values, fc.subarray(keys)).map(([record, throwing]) => Object.assign(throwingGetters(throwing), record && typeof record === 'object' ? Object.fromEntries(Object.entries(record).filter(([k]) => !throwing.includes(k))) : {})) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(values, fc.subarray(keys)).map(([record, throwing]) => Object.assign(throwingGetters(throwing),
+        record && typeof record === 'object' ? Object.fromEntries(Object.entries(record).filter(([k]) => !throwing.includes(k))) : {})),
+    },
     { weight: 1, arbitrary: hostileValue },
   );
 }

@@ -16,32 +16,51 @@ function setup() {
 }
 
 describe('LangChain.js callback handler', () => {
-  test('a chat model call as LangChain reports it: model and provider from its metadata, usage_metadata with cache details, time to first token', () => {
-    const { telemetry, calls, metric, at } = setup();
-    const handler = new AiOpsLangChainHandler(telemetry, { agent: 'answer', route: 'draft-reply', tenant: 'tenant-1' });
-    // What @langchain/core's CallbackManager calls for a streamed ChatAnthropic invocation
-    handler.handleChatModelStart({ lc: 1 }, [[]], 'run-1', undefined, { invocation_params: { model: 'claude-sonnet-4-5-20250929' } }, [], { ls_provider: 'anthropic', ls_model_name: 'claude-sonnet-4-5-20250929' });
-    at(350);
-    handler.handleLLMNewToken('Hel', { prompt: 0, completion: 0 }, 'run-1');
-    at(400);
-    handler.handleLLMNewToken('lo', { prompt: 0, completion: 0 }, 'run-1');
-    at(1200);
-    handler.handleLLMEnd({
-      generations: [[{ text: 'Hello', message: { id: 'msg_7', usage_metadata: { input_tokens: 12500, output_tokens: 300, total_tokens: 12800, input_token_details: { cache_read: 10000, cache_creation: 500 } } } }]],
-    }, 'run-1');
-    const [line] = calls();
-    expect(line.properties).toEqual(expect.objectContaining({ [F.PROVIDER.name]: 'anthropic', [F.REQUEST_ID.name]: 'msg_7', [F.OUTCOME.name]: CallOutcome.OK }));
-    expect(line.dimensionSets[1][F.MODEL.name]).toBe('claude-sonnet-4-5-20250929');
-    expect([metric(line, M.INPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.CACHE_WRITE_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.TIME_TO_FIRST_TOKEN_MS), metric(line, M.LATENCY_MS)])
-      .toEqual([2000, 10000, 500, 300, 350, 1200]);
-    // Sonnet 4.5: 2,000 x 3.00 + 300 x 15.00 + 10,000 x 0.30 + 500 x 3.75 = 15,375 USD per million
-    expect(metric(line, M.COST_USD)).toBeCloseTo(0.015375, 12);
-  });
+  test('a chat model call as LangChain reports it: model and provider from its metadata, usage_metadata with cache details, time to first token',
+    () => {
+      const { telemetry, calls, metric, at } = setup();
+      const handler = new AiOpsLangChainHandler(telemetry, { agent: 'answer', route: 'draft-reply', tenant: 'tenant-1' });
+      // What @langchain/core's CallbackManager calls for a streamed ChatAnthropic invocation
+      handler.handleChatModelStart({ lc: 1 }, [[]], 'run-1', undefined, { invocation_params: { model: 'claude-sonnet-4-5-20250929' } }, [],
+        { ls_provider: 'anthropic', ls_model_name: 'claude-sonnet-4-5-20250929' });
+      at(350);
+      handler.handleLLMNewToken('Hel', { prompt: 0, completion: 0 }, 'run-1');
+      at(400);
+      handler.handleLLMNewToken('lo', { prompt: 0, completion: 0 }, 'run-1');
+      at(1200);
+      handler.handleLLMEnd({
+        generations: [[{
+          text: 'Hello',
+          message: {
+            id: 'msg_7',
+            usage_metadata: {
+              input_tokens: 12500,
+              output_tokens: 300,
+              total_tokens: 12800,
+              input_token_details: { cache_read: 10000, cache_creation: 500 },
+            },
+          },
+        }]],
+      }, 'run-1');
+      const [line] = calls();
+      expect(line.properties).toEqual(expect.objectContaining({
+        [F.PROVIDER.name]: 'anthropic',
+        [F.REQUEST_ID.name]: 'msg_7',
+        [F.OUTCOME.name]: CallOutcome.OK,
+      }));
+      expect(line.dimensionSets[1][F.MODEL.name]).toBe('claude-sonnet-4-5-20250929');
+      expect([metric(line, M.INPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.CACHE_WRITE_TOKENS), metric(line, M.OUTPUT_TOKENS),
+        metric(line, M.TIME_TO_FIRST_TOKEN_MS), metric(line, M.LATENCY_MS)])
+        .toEqual([2000, 10000, 500, 300, 350, 1200]);
+      // Sonnet 4.5: 2,000 x 3.00 + 300 x 15.00 + 10,000 x 0.30 + 500 x 3.75 = 15,375 USD per million
+      expect(metric(line, M.COST_USD)).toBeCloseTo(0.015375, 12);
+    });
 
   test('a failed run is recorded with its outcome and the Bedrock provider LangChain names', () => {
     const { telemetry, calls } = setup();
     const handler = new AiOpsLangChainHandler(telemetry, { agent: 'answer', route: 'draft-reply', tenant: 't' });
-    handler.handleLLMStart({}, ['hi'], 'run-2', undefined, { invocation_params: { model: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' } }, [], { ls_provider: 'amazon_bedrock' });
+    handler.handleLLMStart({}, ['hi'], 'run-2', undefined, { invocation_params: { model: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' } }, [],
+      { ls_provider: 'amazon_bedrock' });
     handler.handleLLMError(Object.assign(new Error('x'), { name: 'ThrottlingException' }), 'run-2');
     handler.handleLLMEnd({}, 'run-2');
     expect(calls().map((l) => [l.properties[F.PROVIDER.name], l.properties[F.OUTCOME.name]])).toEqual([['aws.bedrock', CallOutcome.THROTTLED]]);
@@ -55,11 +74,16 @@ describe('Vercel AI SDK hooks', () => {
     at(200);
     hooks.onChunk({ chunk: { type: 'text-delta', text: 'Hi' } });
     at(900);
-    hooks.onFinish({ text: 'Hi', usage: { inputTokens: 1500, outputTokens: 200, totalTokens: 1700, cachedInputTokens: 1000 }, response: { id: 'resp-9', modelId: 'gpt-5-mini-2025-08-07' } });
+    hooks.onFinish({
+      text: 'Hi',
+      usage: { inputTokens: 1500, outputTokens: 200, totalTokens: 1700, cachedInputTokens: 1000 },
+      response: { id: 'resp-9', modelId: 'gpt-5-mini-2025-08-07' },
+    });
     hooks.onFinish({ usage: { inputTokens: 1 } });
     const [line, ...rest] = calls();
     expect(rest).toEqual([]);
-    expect([metric(line, M.INPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.TIME_TO_FIRST_TOKEN_MS), metric(line, M.LATENCY_MS)])
+    expect([metric(line, M.INPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line,
+      M.TIME_TO_FIRST_TOKEN_MS), metric(line, M.LATENCY_MS)])
       .toEqual([500, 1000, 200, 200, 900]);
     // GPT-5 mini: 500 x 0.25 + 200 x 2.00 + 1,000 x 0.025 = 550 USD per million
     expect(metric(line, M.COST_USD)).toBeCloseTo(0.00055, 12);
@@ -69,7 +93,10 @@ describe('Vercel AI SDK hooks', () => {
   test('AI SDK 4 usage and onError', () => {
     const { telemetry, calls, metric } = setup();
     aiSdkHooks(telemetry, { agent: 'a', route: 'r', tenant: 't', model: 'gpt-5' }).onFinish({ usage: { promptTokens: 100, completionTokens: 10 } });
-    aiSdkHooks(telemetry, { agent: 'a', route: 'r', tenant: 't', model: 'gpt-5' }).onError({ error: Object.assign(new Error('down'), { status: 503 }) });
+    aiSdkHooks(telemetry, { agent: 'a', route: 'r', tenant: 't', model: 'gpt-5' }).onError({
+      error: Object.assign(new Error('down'),
+        { status: 503 }),
+    });
     expect(calls().map((l) => [metric(l, M.INPUT_TOKENS), l.properties[F.OUTCOME.name], l.properties[F.PROVIDER.name]]))
       .toEqual([[100, CallOutcome.OK, 'openai'], [0, CallOutcome.MODEL_ERROR, 'openai']]);
   });
@@ -104,8 +131,20 @@ describe('OpenTelemetry GenAI span processor', () => {
 
     const direct = setup();
     direct.telemetry.recordAiCall({
-      agent: 'answer', route: 'draft-reply', tenant: 'tenant-1', provider: 'aws.bedrock', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', operation: 'chat',
-      inputTokens: 1200, outputTokens: 350, cacheReadTokens: 8000, cacheWriteTokens: 1500, latencyMs: 2870, timestamp: START - 5000, requestId: 'req_01J9', sessionId: 'c0ffee-42',
+      agent: 'answer',
+      route: 'draft-reply',
+      tenant: 'tenant-1',
+      provider: 'aws.bedrock',
+      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      operation: 'chat',
+      inputTokens: 1200,
+      outputTokens: 350,
+      cacheReadTokens: 8000,
+      cacheWriteTokens: 1500,
+      latencyMs: 2870,
+      timestamp: START - 5000,
+      requestId: 'req_01J9',
+      sessionId: 'c0ffee-42',
     });
     expect(viaSpan.lines.map((l) => JSON.parse(serializeEmf(l, 'Test')))).toEqual(direct.lines.map((l) => JSON.parse(serializeEmf(l, 'Test'))));
   });
@@ -113,7 +152,15 @@ describe('OpenTelemetry GenAI span processor', () => {
   test('a failed span is recorded with the outcome its error.type implies; odd spans never throw', async () => {
     const { telemetry, calls } = setup();
     const processor = new AiOpsSpanProcessor(telemetry, { agent: 'a', route: 'r', tenant: 't' });
-    processor.onEnd({ attributes: { [GEN_AI_SPAN_ATTRIBUTES.OPERATION]: 'chat', [F.MODEL.otelAttribute!]: 'gpt-5', [GEN_AI_SPAN_ATTRIBUTES.ERROR_TYPE]: '429' }, status: { code: 2 }, duration: [0, 5e6] });
+    processor.onEnd({
+      attributes: {
+        [GEN_AI_SPAN_ATTRIBUTES.OPERATION]: 'chat',
+        [F.MODEL.otelAttribute!]: 'gpt-5',
+        [GEN_AI_SPAN_ATTRIBUTES.ERROR_TYPE]: '429',
+      },
+      status: { code: 2 },
+      duration: [0, 5e6],
+    });
     for (const odd of [null, undefined, 1, {}, { attributes: null }]) expect(() => processor.onEnd(odd as never)).not.toThrow();
     await expect(processor.forceFlush()).resolves.toBeUndefined();
     expect(calls().map((l) => [l.properties[F.OUTCOME.name], l.properties[F.PROVIDER.name]])).toEqual([[CallOutcome.THROTTLED, 'openai']]);

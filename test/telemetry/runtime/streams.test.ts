@@ -19,7 +19,8 @@ function setup() {
   }
   const callLines = () => lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.AI_CALL);
   const metric = (line: EmfLine, m: typeof M.CALLS) => line.metrics.find((x) => x.metric === m)?.value;
-  const reasons = () => lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.TELEMETRY_REJECTION).map((l) => l.dimensionSets[0][F.REASON.name]);
+  const reasons = () => lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.TELEMETRY_REJECTION)
+    .map((l) => l.dimensionSets[0][F.REASON.name]);
   return { telemetry, lines, timed, callLines, metric, reasons, setNow: (ms: number) => { now = START + ms; } };
 }
 
@@ -52,7 +53,8 @@ describe('streaming calls: passed through untouched, recorded at the end with ti
 
     const [line] = callLines();
     expect(line.properties[F.PROVIDER.name]).toBe('aws.bedrock');
-    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.TIME_TO_FIRST_TOKEN_MS), metric(line, M.LATENCY_MS)]).toEqual([420, 96, 640, 730]);
+    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.TIME_TO_FIRST_TOKEN_MS), metric(line,
+      M.LATENCY_MS)]).toEqual([420, 96, 640, 730]);
     // Haiku 4.5: 420 x 1.00 + 96 x 5.00 = 900 USD per million
     expect(metric(line, M.COST_USD)).toBeCloseTo(0.0009, 12);
   });
@@ -60,7 +62,18 @@ describe('streaming calls: passed through untouched, recorded at the end with ti
   test('Anthropic stream: input side from message_start, cumulative output from message_delta, cache writes priced', async () => {
     const { telemetry, timed, callLines, metric } = setup();
     const events: Array<[number, unknown]> = [
-      [200, { type: 'message_start', message: { id: 'msg_01', usage: { input_tokens: 2000, cache_read_input_tokens: 10000, cache_creation_input_tokens: 500, output_tokens: 1 } } }],
+      [200, {
+        type: 'message_start',
+        message: {
+          id: 'msg_01',
+          usage: {
+            input_tokens: 2000,
+            cache_read_input_tokens: 10000,
+            cache_creation_input_tokens: 500,
+            output_tokens: 1,
+          },
+        },
+      }],
       [250, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
       [410, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }],
       [900, { type: 'content_block_stop', index: 0 }],
@@ -74,7 +87,8 @@ describe('streaming calls: passed through untouched, recorded at the end with ti
     const [line] = callLines();
     expect(line.properties[F.PROVIDER.name]).toBe('anthropic');
     expect(line.properties[F.REQUEST_ID.name]).toBe('msg_01');
-    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.CACHE_WRITE_TOKENS), metric(line, M.TIME_TO_FIRST_TOKEN_MS)])
+    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.CACHE_WRITE_TOKENS),
+      metric(line, M.TIME_TO_FIRST_TOKEN_MS)])
       .toEqual([2000, 300, 10000, 500, 410]);
     // Sonnet 4.5: 2,000 x 3.00 + 300 x 15.00 + 10,000 x 0.30 + 500 x 3.75 = 15,375 USD per million
     expect(metric(line, M.COST_USD)).toBeCloseTo(0.015375, 12);
@@ -86,11 +100,20 @@ describe('streaming calls: passed through untouched, recorded at the end with ti
       [120, { id: 'chatcmpl-1', choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }],
       [300, { id: 'chatcmpl-1', choices: [{ index: 0, delta: { content: 'Hello' } }] }],
       [500, { id: 'chatcmpl-1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }],
-      [510, { id: 'chatcmpl-1', choices: [], usage: { prompt_tokens: 1500, completion_tokens: 200, prompt_tokens_details: { cached_tokens: 1000 } } }],
+      [510, {
+        id: 'chatcmpl-1',
+        choices: [],
+        usage: {
+          prompt_tokens: 1500,
+          completion_tokens: 200,
+          prompt_tokens_details: { cached_tokens: 1000 },
+        },
+      }],
     ];
     await drain(await telemetry.trackOpenAiStream({ ...call, model: 'gpt-5-mini' }, async () => timed(events)));
     const [line] = callLines();
-    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.TIME_TO_FIRST_TOKEN_MS)]).toEqual([500, 200, 1000, 120]);
+    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line,
+      M.TIME_TO_FIRST_TOKEN_MS)]).toEqual([500, 200, 1000, 120]);
     // GPT-5 mini: 500 x 0.25 + 200 x 2.00 + 1,000 x 0.025 = 550 USD per million
     expect(metric(line, M.COST_USD)).toBeCloseTo(0.00055, 12);
   });
@@ -100,7 +123,17 @@ describe('streaming calls: passed through untouched, recorded at the end with ti
     const events: Array<[number, unknown]> = [
       [90, { type: 'response.created', response: { id: 'resp_1' } }],
       [200, { type: 'response.output_text.delta', delta: 'Hi' }],
-      [400, { type: 'response.completed', response: { id: 'resp_1', usage: { input_tokens: 4000, output_tokens: 100, input_tokens_details: { cached_tokens: 0 } } } }],
+      [400, {
+        type: 'response.completed',
+        response: {
+          id: 'resp_1',
+          usage: {
+            input_tokens: 4000,
+            output_tokens: 100,
+            input_tokens_details: { cached_tokens: 0 },
+          },
+        },
+      }],
     ];
     await drain(await telemetry.trackOpenAiStream({ ...call, model: 'gpt-5' }, () => timed(events)));
     const [line] = callLines();
@@ -113,19 +146,26 @@ describe('streaming calls: passed through untouched, recorded at the end with ti
     const { telemetry, timed, callLines, metric } = setup();
     const events: Array<[number, unknown]> = [
       [300, { candidates: [{ content: { parts: [{ text: 'Hel' }] } }], usageMetadata: { promptTokenCount: 12000, cachedContentTokenCount: 10000 } }],
-      [800, { candidates: [{ content: { parts: [{ text: 'lo' }] }, finishReason: 'STOP' }], responseId: 'g-1', usageMetadata: { promptTokenCount: 12000, candidatesTokenCount: 800, cachedContentTokenCount: 10000, thoughtsTokenCount: 200 } }],
+      [800, {
+        candidates: [{ content: { parts: [{ text: 'lo' }] }, finishReason: 'STOP' }],
+        responseId: 'g-1',
+        usageMetadata: { promptTokenCount: 12000, candidatesTokenCount: 800, cachedContentTokenCount: 10000, thoughtsTokenCount: 200 },
+      }],
     ];
-    await drain(await telemetry.trackGeminiStream({ ...call, provider: 'gcp.vertex_ai', model: 'publishers/google/models/gemini-2.5-flash' }, async () => timed(events)));
+    await drain(await telemetry.trackGeminiStream({ ...call, provider: 'gcp.vertex_ai', model: 'publishers/google/models/gemini-2.5-flash' },
+      async () => timed(events)));
     const [line] = callLines();
     expect(line.properties[F.PROVIDER.name]).toBe('gcp.vertex_ai');
-    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line, M.TIME_TO_FIRST_TOKEN_MS)]).toEqual([2000, 1000, 10000, 300]);
+    expect([metric(line, M.INPUT_TOKENS), metric(line, M.OUTPUT_TOKENS), metric(line, M.CACHE_READ_TOKENS), metric(line,
+      M.TIME_TO_FIRST_TOKEN_MS)]).toEqual([2000, 1000, 10000, 300]);
     // Gemini 2.5 Flash: 2,000 x 0.30 + 1,000 x 2.50 (800 output + 200 thinking) + 10,000 x 0.03 = 3,400 USD per million
     expect(metric(line, M.COST_USD)).toBeCloseTo(0.0034, 12);
   });
 
   test('a stream that ends without usage is recorded without tokens and counted, never as a silent zero', async () => {
     const { telemetry, timed, callLines, metric, reasons } = setup();
-    await drain(await telemetry.trackOpenAiStream({ ...call, model: 'gpt-5-mini' }, () => timed([[100, { choices: [{ delta: { content: 'x' } }] }]])));
+    await drain(await telemetry.trackOpenAiStream({ ...call, model: 'gpt-5-mini' }, () => timed([[100,
+      { choices: [{ delta: { content: 'x' } }] }]])));
     const [line] = callLines();
     expect(metric(line, M.INPUT_TOKENS)).toBeUndefined();
     expect(reasons()).toEqual([RejectionReason.MISSING_FIELD]);
@@ -138,7 +178,8 @@ describe('streaming calls: passed through untouched, recorded at the end with ti
       yield { contentBlockDelta: { delta: { text: 'a' } } };
       throw failure;
     }
-    const response = await telemetry.trackConverseStream({ ...call, model: 'anthropic.claude-haiku-4-5-20251001-v1:0' }, async () => ({ stream: broken() }));
+    const response = await telemetry.trackConverseStream({ ...call, model: 'anthropic.claude-haiku-4-5-20251001-v1:0' },
+      async () => ({ stream: broken() }));
     await expect(drain(response.stream)).rejects.toBe(failure);
     expect(callLines().map((l) => l.properties[F.OUTCOME.name])).toEqual([CallOutcome.MODEL_ERROR]);
   });
@@ -168,8 +209,23 @@ describe('Gemini responses and model-id normalisation', () => {
   const at = new Date('2026-11-01T00:00:00Z');
 
   test('a Gemini API response: cached content apart from the prompt, thinking billed as output', () => {
-    const usage = fromGeminiResponse({ responseId: 'abc', usageMetadata: { promptTokenCount: 3000, candidatesTokenCount: 400, cachedContentTokenCount: 1000, thoughtsTokenCount: 100 } });
-    expect(usage).toEqual({ provider: 'gcp.gemini', inputTokens: 2000, outputTokens: 500, cacheReadTokens: 1000, cacheWriteTokens: 0, requestId: 'abc' });
+    const usage = fromGeminiResponse({
+      responseId: 'abc',
+      usageMetadata: {
+        promptTokenCount: 3000,
+        candidatesTokenCount: 400,
+        cachedContentTokenCount: 1000,
+        thoughtsTokenCount: 100,
+      },
+    });
+    expect(usage).toEqual({
+      provider: 'gcp.gemini',
+      inputTokens: 2000,
+      outputTokens: 500,
+      cacheReadTokens: 1000,
+      cacheWriteTokens: 0,
+      requestId: 'abc',
+    });
     // Gemini 2.5 Pro: 2,000 x 1.25 + 500 x 10.00 + 1,000 x 0.125 = 7,625 USD per million
     expect(catalog.costOf({ modelId: pricingModelId('models/gemini-2.5-pro'), timestamp: at, ...usage }).costUsd).toBeCloseTo(0.007625, 12);
   });
@@ -182,7 +238,8 @@ describe('Gemini responses and model-id normalisation', () => {
     ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic/claude-sonnet-4-5@2025-09-29'],
     ['eu.anthropic.claude-haiku-4-5-20251001-v1:0', 'anthropic/claude-haiku-4-5@2025-10-15'],
     ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic/claude-sonnet-4-5@2025-09-29'],
-    ['arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic/claude-sonnet-4-5@2025-09-29'],
+    ['arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'anthropic/claude-sonnet-4-5@2025-09-29'],
     ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0', 'anthropic/claude-haiku-4-5@2025-10-15'],
   ])('%s is priced as %s, and recorded under the id as sent', (model, priceVersion) => {
     const lines: EmfLine[] = [];
@@ -196,7 +253,14 @@ describe('Gemini responses and model-id normalisation', () => {
   test('an application inference profile names no model: unpriced and counted, never guessed', () => {
     const lines: EmfLine[] = [];
     new AiTelemetry({ clock: () => START, warn: () => undefined, write: (l) => lines.push(l) })
-      .recordAiCall({ ...call, provider: 'aws.bedrock', model: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3', inputTokens: 10, outputTokens: 1, latencyMs: 1 });
+      .recordAiCall({
+        ...call,
+        provider: 'aws.bedrock',
+        model: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3',
+        inputTokens: 10,
+        outputTokens: 1,
+        latencyMs: 1,
+      });
     expect(lines[1].dimensionSets[0][F.REASON.name]).toBe(RejectionReason.UNKNOWN_MODEL);
   });
 });
