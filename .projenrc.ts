@@ -86,7 +86,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime', '^cdk-ai-ops/testing$': '<rootDir>/lib/testing' },
     },
   },
-  gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/'],
+  gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/', '__pycache__/'],
   npmignoreEnabled: true,
 });
 
@@ -169,8 +169,13 @@ project.addTask('docs', {
   exec: 'tsx projenrc/generated-docs.ts',
 });
 
+project.addTask('python:contract', {
+  description: 'Regenerate python/cdk_ai_ops_telemetry/contract.py (metric names, dimension sets, prices) from the telemetry contract',
+  exec: 'tsx projenrc/python-contract.ts',
+});
+
 project.addTask('bench:telemetry', {
-  description: 'Measure the telemetry helper\'s overhead per call against a bare JSON.stringify + stdout.write; writes docs/benchmarks.md',
+  description: 'Measure the telemetry helpers\' overhead per call (Node and Python) against a bare JSON write of the same line; writes docs/benchmarks.md',
   exec: 'tsx test/bench/telemetry.bench.ts',
 });
 

@@ -71,6 +71,10 @@ export enum RejectionReason {
   INVALID_VERDICT = 'invalid_verdict',
   /** An evaluation source that is not an `EvaluationSource` value. */
   INVALID_SOURCE = 'invalid_source',
+  /** A text property longer than the helper writes (ids, not content): cut to its cap, so every line stays far below CloudWatch's 256 KB event limit. */
+  TRUNCATED = 'truncated',
+  /** The helper itself failed on a record (a bug, or input no reader can handle): the record is lost but counted. */
+  INTERNAL_ERROR = 'internal_error',
 }
 
 /**

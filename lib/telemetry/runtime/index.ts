@@ -10,3 +10,6 @@ export type { EmfLine, Rejection } from './lines';
 export * from './telemetry';
 export { serializeEmf } from './emf';
 export * from './assertions';
+export { pricingModelId, providerOfModel } from './model-ids';
+export { observeStream } from './streams';
+export * from './integrations';

@@ -8,7 +8,8 @@ import {
   CallOutcome, DimensionSetDefinition, EvaluationSource, MetricDefinition, RecordType, RejectionReason, TelemetryContract,
   TelemetryDimensionSets, TelemetryFields, TelemetryMetrics,
 } from '../contract';
-import { AgentSessionInput, AiCallInput, EvaluationInput, Instant, RetrievalInput } from './types';
+import { pricingModelId } from './model-ids';
+import { AgentSessionInput, AiCallInput, EvaluationInput, RetrievalInput } from './types';
 
 /** One EMF log line, before serialization: one directive, its dimension sets, metrics and properties. */
 export interface EmfLine {
@@ -35,46 +36,78 @@ export interface BuiltLines {
 /** Dimension value written when the caller's is missing or unusable, so the metrics still land. */
 export const UNKNOWN_DIMENSION_VALUE = 'unknown';
 
+/**
+ * The longest text property written (tenant, ids, provider, versions), in characters: ids, not
+ * content. With the dimension values' 250 and a capped rejection detail, no line can come near
+ * CloudWatch Logs' 256 KB event limit (MAX_LINE_BYTES below is what the tests hold it to).
+ */
+export const MAX_TEXT_LENGTH = 1_024;
+/** The most bytes one line can take: every text at its cap, each character JSON-escaped to 6 bytes. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
 // CloudWatch accepts EMF timestamps up to two weeks old and two hours ahead.
 const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 const MAX_AHEAD_MS = 2 * 3600 * 1000;
 // Printable ASCII; CloudWatch allows 1,024 characters, dashboards and alarm names want far fewer.
-const DIMENSION_VALUE = /^[\x20-\x7e]{1,250}$/;
+// At least one character that is not a space: CloudWatch refuses blank dimension values.
+const DIMENSION_VALUE = /^[\x20-\x7e]{0,249}[\x21-\x7e][\x20-\x7e]{0,249}$/;
+const MAX_DIMENSION_LENGTH = 250;
 const OUTCOMES = new Set<string>(Object.values(CallOutcome));
 const SOURCES = new Set<string>(Object.values(EvaluationSource));
 // A weight is 1 / a sampling rate; a million covers one call judged in a million.
 const MAX_SAMPLE_WEIGHT = 1_000_000;
-// Ids and versions, not content: an evaluation line stays a few kilobytes whatever the caller passes.
-const MAX_EVALUATION_TEXT = 1_024;
+// Provider fields an adapter could not read (`ProviderUsage.invalidFields`): a few names at most.
+const MAX_INVALID_FIELDS = 8;
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
 const CALL_DIMENSION_SETS = TelemetryDimensionSets.forRecord(RecordType.AI_CALL);
 const EVALUATION_DIMENSION_SETS = TelemetryDimensionSets.forRecord(RecordType.EVALUATION);
 
-/** Collects rejections while reading one input. */
+/** Reads one field, or undefined when reading it throws (a getter or a proxy); `failed` says which. */
+function readField(input: object, field: string, failed: string[]): unknown {
+  try {
+    return (input as Record<string, unknown>)[field];
+  } catch {
+    failed.push(field);
+    return undefined;
+  }
+}
+
+/** Collects rejections while reading one input. Never throws, whatever the input. */
 class Reader {
   public readonly rejections: Rejection[] = [];
+  private readonly input: object;
 
-  public constructor(private readonly input: Record<string, unknown>, private readonly now: number) {}
+  public constructor(input: unknown, private readonly now: number) {
+    this.input = typeof input === 'object' && input !== null ? input : {};
+  }
+
+  /** The raw field; a field whose getter throws reads as missing, counted as such. */
+  public get(field: string): unknown {
+    const failed: string[] = [];
+    const value = readField(this.input, field, failed);
+    if (failed.length > 0) this.reject(RejectionReason.MISSING_FIELD, `${field} could not be read (its getter threw)`);
+    return value;
+  }
 
   /** A dimension value, or `unknown` with a rejection. */
   public dimension(field: string): string {
-    const value = this.input[field];
+    const value = this.get(field);
     if (value === undefined || value === null || value === '') {
       this.reject(RejectionReason.MISSING_FIELD, `${field} is missing`);
       return UNKNOWN_DIMENSION_VALUE;
     }
-    if (typeof value !== 'string' || !DIMENSION_VALUE.test(value)) {
-      this.reject(RejectionReason.INVALID_DIMENSION, `${field} must be 1 to 250 printable ASCII characters`);
+    if (typeof value !== 'string' || value.length > MAX_DIMENSION_LENGTH || !DIMENSION_VALUE.test(value)) {
+      this.reject(RejectionReason.INVALID_DIMENSION, `${field} must be 1 to 250 printable ASCII characters, not all spaces`);
       return UNKNOWN_DIMENSION_VALUE;
     }
     return value;
   }
 
-  /** An optional string property of at most `maxLength` characters; anything else is dropped with a rejection. */
-  public text(field: string, required = false, maxLength = Number.POSITIVE_INFINITY): string | undefined {
-    const value = this.input[field];
+  /** An optional string property, cut to MAX_TEXT_LENGTH characters (counted); anything else is dropped with a rejection. */
+  public text(field: string, required = false): string | undefined {
+    const value = this.get(field);
     if (value === undefined || value === null || value === '') {
       if (required) this.reject(RejectionReason.MISSING_FIELD, `${field} is missing`);
       return undefined;
@@ -83,16 +116,16 @@ class Reader {
       this.reject(RejectionReason.MISSING_FIELD, `${field} must be a string`);
       return undefined;
     }
-    if (value.length > maxLength) {
-      this.reject(RejectionReason.MISSING_FIELD, `${field} must be at most ${maxLength} characters`);
-      return undefined;
+    if (value.length > MAX_TEXT_LENGTH) {
+      this.reject(RejectionReason.TRUNCATED, `${field} was cut to its first ${MAX_TEXT_LENGTH} characters`);
+      return value.slice(0, MAX_TEXT_LENGTH);
     }
     return value;
   }
 
-  /** A finite number within [min, max], or undefined with a rejection (a missing required one too). */
+  /** A finite number within [0, max], or undefined with a rejection (a missing required one too). */
   public number(field: string, options: { required?: boolean; max?: number } = {}): number | undefined {
-    const value = this.input[field];
+    const value = this.get(field);
     if (value === undefined || value === null) {
       if (options.required) this.reject(RejectionReason.MISSING_FIELD, `${field} is missing`);
       return undefined;
@@ -106,22 +139,43 @@ class Reader {
   }
 
   public outcome(): CallOutcome | undefined {
-    const value = this.input.outcome;
+    const value = this.get('outcome');
     if (value === undefined) return CallOutcome.OK;
     if (typeof value === 'string' && OUTCOMES.has(value)) return value as CallOutcome;
     this.reject(RejectionReason.INVALID_OUTCOME, `outcome must be one of ${[...OUTCOMES].join(', ')}`);
     return undefined;
   }
 
+  /** Epoch milliseconds, an integer (EMF requires one) within CloudWatch's window, else now. */
   public timestamp(): number {
-    const value = this.input.timestamp as Instant | undefined;
+    const value = this.get('timestamp');
     if (value === undefined) return this.now;
-    const ms = value instanceof Date ? value.getTime() : value;
+    let ms: unknown = value;
+    try {
+      // `instanceof` runs a proxy's getPrototypeOf trap, which may throw.
+      if (value instanceof Date) ms = value.getTime();
+    } catch {
+      ms = undefined;
+    }
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < this.now - MAX_AGE_MS || ms > this.now + MAX_AHEAD_MS) {
       this.reject(RejectionReason.INVALID_TIMESTAMP, 'timestamp must be within the last 14 days and at most 2 hours ahead; now was used');
       return this.now;
     }
-    return ms;
+    return Math.floor(ms);
+  }
+
+  /** Fields a provider adapter could not read (`ProviderUsage.invalidFields`): each one counted. */
+  public invalidProviderFields(): void {
+    const value = this.get('invalidFields');
+    if (value === undefined || value === null) return;
+    if (!Array.isArray(value)) {
+      this.reject(RejectionReason.INVALID_NUMBER, 'invalidFields must be a list of field names');
+      return;
+    }
+    for (const name of value.slice(0, MAX_INVALID_FIELDS)) {
+      const field = typeof name === 'string' && DIMENSION_VALUE.test(name) ? name : 'a field';
+      this.reject(RejectionReason.INVALID_NUMBER, `${field} of the provider's response was not a token count; 0 was used`);
+    }
   }
 
   public reject(reason: RejectionReason, detail: string): void {
@@ -130,45 +184,89 @@ class Reader {
 }
 
 function dimensionValues(set: DimensionSetDefinition, values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(set.dimensions.map((name) => [name, values[name]]));
+  const out: Record<string, string> = {};
+  for (const name of set.dimensions) out[name] = values[name];
+  return out;
 }
 
 function metricsOf(pairs: Array<[MetricDefinition, number | undefined]>): EmfLine['metrics'] {
-  return pairs.filter(([, value]) => value !== undefined).map(([metric, value]) => ({ metric, value: value as number }));
+  const out: Array<{ metric: MetricDefinition; value: number }> = [];
+  for (const [metric, value] of pairs) if (value !== undefined) out.push({ metric, value });
+  return out;
 }
 
 /** Properties without undefined members. */
 function propertiesOf(pairs: Array<[string, string | number | undefined]>): Record<string, string | number> {
-  return Object.fromEntries(pairs.filter(([, value]) => value !== undefined)) as Record<string, string | number>;
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of pairs) if (value !== undefined) out[key] = value;
+  return out;
 }
 
-function asRecord(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-}
+/** The most characters of a rejection line's detail: the field names, never values, of one record. */
+const MAX_DETAIL_LENGTH = 1_024;
 
 /** One line per distinct rejection reason, counted in the rejection metric by reason. */
-function rejectionLines(rejections: Rejection[], recordType: RecordType, agent: string, timestamp: number): EmfLine[] {
-  const byReason = new Map<RejectionReason, string[]>();
-  for (const { reason, detail } of rejections) byReason.set(reason, [...(byReason.get(reason) ?? []), detail]);
-  return [...byReason.entries()].map(([reason, details]) => ({
-    timestamp,
-    dimensionSets: [{ [F.REASON.name]: reason }],
-    metrics: [{ metric: M.TELEMETRY_REJECTED, value: 1 }],
-    properties: {
-      [F.RECORD_TYPE.name]: RecordType.TELEMETRY_REJECTION,
-      [F.SCHEMA_VERSION.name]: TelemetryContract.SCHEMA_VERSION,
-      [F.AGENT.name]: agent,
-      [F.DETAIL.name]: `${recordType}: ${details.join('; ')}`,
-    },
-  }));
+export function rejectionLines(rejections: Rejection[], recordType: RecordType, agent: string, timestamp: number): EmfLine[] {
+  if (rejections.length === 0) return [];
+  const byReason = new Map<RejectionReason, Set<string>>();
+  for (const { reason, detail } of rejections) {
+    const details = byReason.get(reason) ?? new Set<string>();
+    details.add(detail);
+    byReason.set(reason, details);
+  }
+  return [...byReason.entries()].map(([reason, details]) => {
+    const detail = `${recordType}: ${[...details].join('; ')}`;
+    return {
+      timestamp,
+      dimensionSets: [{ [F.REASON.name]: reason }],
+      metrics: [{ metric: M.TELEMETRY_REJECTED, value: 1 }],
+      properties: {
+        [F.RECORD_TYPE.name]: RecordType.TELEMETRY_REJECTION,
+        [F.SCHEMA_VERSION.name]: TelemetryContract.SCHEMA_VERSION,
+        [F.AGENT.name]: agent,
+        [F.DETAIL.name]: detail.length > MAX_DETAIL_LENGTH ? `${detail.slice(0, MAX_DETAIL_LENGTH - 3)}...` : detail,
+      },
+    };
+  });
+}
+
+/** The (tool, count) pairs of a session's tool-call map; a map that cannot be listed is counted as unreadable. */
+function toolEntries(read: Reader): Array<[string, unknown]> {
+  // The session input's per-tool counts have the metric's name.
+  const toolCalls = read.get(M.TOOL_CALLS.name);
+  if (toolCalls === undefined || toolCalls === null) return [];
+  try {
+    if (typeof toolCalls !== 'object') throw new TypeError('not an object');
+    const failed: string[] = [];
+    const entries = Object.keys(toolCalls).map((tool): [string, unknown] => [tool, readField(toolCalls, tool, failed)]);
+    if (failed.length > 0) read.reject(RejectionReason.MISSING_FIELD, 'toolCalls: a count could not be read (its getter threw)');
+    return entries;
+  } catch {
+    read.reject(RejectionReason.MISSING_FIELD, 'toolCalls must be a map of tool name to call count');
+    return [];
+  }
+}
+
+const PRICING_ID_CACHE_SIZE = 256;
+const pricingIds = new Map<string, string>();
+/** `pricingModelId` once per distinct id (the call path runs it on every record). */
+function cachedPricingModelId(model: string): string {
+  let id = pricingIds.get(model);
+  if (id === undefined) {
+    if (pricingIds.size >= PRICING_ID_CACHE_SIZE) pricingIds.clear();
+    id = pricingModelId(model);
+    pricingIds.set(model, id);
+  }
+  return id;
 }
 
 /** The line of one model call, costed at the prices in force on its timestamp. */
 export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now: number): BuiltLines {
-  const read = new Reader(asRecord(input), now);
+  const read = new Reader(input, now);
   const agent = read.dimension(F.AGENT.name);
   const route = read.dimension(F.ROUTE.name);
   const model = read.dimension(F.MODEL.name);
+  read.invalidProviderFields();
   const timestamp = read.timestamp();
   const outcome = read.outcome();
   const inputTokens = read.number(M.INPUT_TOKENS.name, { required: true });
@@ -180,7 +278,7 @@ export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now:
   const timeToFirstTokenMs = read.number(M.TIME_TO_FIRST_TOKEN_MS.name);
 
   const cost = catalog.costOf({
-    modelId: model,
+    modelId: cachedPricingModelId(model),
     timestamp: new Date(timestamp),
     inputTokens: inputTokens ?? 0,
     outputTokens: outputTokens ?? 0,
@@ -190,6 +288,12 @@ export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now:
   });
   if (!cost.priced && model !== UNKNOWN_DIMENSION_VALUE) {
     read.reject(RejectionReason.UNKNOWN_MODEL, 'model has no price on the call\'s date: costUsd is 0, not a guess');
+  }
+  let costUsd = cost.costUsd;
+  if (!(Number.isFinite(costUsd) && costUsd >= 0)) {
+    // Unreachable with validated prices; a cost that is not a dollar figure is never written.
+    read.reject(RejectionReason.INVALID_NUMBER, 'costUsd could not be computed from the prices in force: 0 was written');
+    costUsd = 0;
   }
 
   const values = { [F.AGENT.name]: agent, [F.ROUTE.name]: route, [F.MODEL.name]: model };
@@ -208,7 +312,7 @@ export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now:
       [M.OUTPUT_TOKENS, outputTokens],
       [M.CACHE_READ_TOKENS, cacheReadTokens],
       [M.CACHE_WRITE_TOKENS, cacheWriteTokens],
-      [M.COST_USD, cost.costUsd],
+      [M.COST_USD, costUsd],
     ]),
     properties: propertiesOf([
       [F.RECORD_TYPE.name, RecordType.AI_CALL],
@@ -228,8 +332,7 @@ export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now:
 
 /** The lines of one agent session: the session's own, then one per tool it called. */
 export function buildAgentSessionLines(input: AgentSessionInput, now: number): BuiltLines {
-  const raw = asRecord(input);
-  const read = new Reader(raw, now);
+  const read = new Reader(input, now);
   const agent = read.dimension(F.AGENT.name);
   const timestamp = read.timestamp();
   const outcome = read.outcome();
@@ -238,10 +341,10 @@ export function buildAgentSessionLines(input: AgentSessionInput, now: number): B
   // The session input's cost has the record's name for it.
   const costUsd = read.number(M.COST_USD.name, { required: true });
 
-  const toolCalls = asRecord(raw.toolCalls);
   const toolLines: EmfLine[] = [];
   let totalToolCalls = 0;
-  for (const [tool, count] of Object.entries(toolCalls)) {
+  const sessionId = read.text(F.SESSION_ID.name, true);
+  for (const [tool, count] of toolEntries(read)) {
     const calls = new Reader({ tool, count }, now);
     const toolName = calls.dimension(F.TOOL.name);
     const value = calls.number('count');
@@ -255,7 +358,7 @@ export function buildAgentSessionLines(input: AgentSessionInput, now: number): B
       properties: propertiesOf([
         [F.RECORD_TYPE.name, RecordType.AGENT_SESSION],
         [F.SCHEMA_VERSION.name, TelemetryContract.SCHEMA_VERSION],
-        [F.SESSION_ID.name, read.text(F.SESSION_ID.name)],
+        [F.SESSION_ID.name, sessionId],
       ]),
     });
   }
@@ -276,7 +379,7 @@ export function buildAgentSessionLines(input: AgentSessionInput, now: number): B
       [F.SCHEMA_VERSION.name, TelemetryContract.SCHEMA_VERSION],
       [F.ROUTE.name, read.text(F.ROUTE.name)],
       [F.TENANT.name, read.text(F.TENANT.name, true)],
-      [F.SESSION_ID.name, read.text(F.SESSION_ID.name, true)],
+      [F.SESSION_ID.name, sessionId],
       [F.OUTCOME.name, outcome],
     ]),
   };
@@ -288,13 +391,13 @@ export function buildAgentSessionLines(input: AgentSessionInput, now: number): B
 
 /** The line of one retrieval. */
 export function buildRetrievalLines(input: RetrievalInput, now: number): BuiltLines {
-  const raw = asRecord(input);
-  const read = new Reader(raw, now);
+  const read = new Reader(input, now);
   const agent = read.dimension(F.AGENT.name);
   const timestamp = read.timestamp();
   let cacheHit: number | undefined;
-  if (raw.cacheHit !== undefined) {
-    if (typeof raw.cacheHit === 'boolean') cacheHit = Number(raw.cacheHit);
+  const rawCacheHit = read.get('cacheHit');
+  if (rawCacheHit !== undefined) {
+    if (typeof rawCacheHit === 'boolean') cacheHit = Number(rawCacheHit);
     else read.reject(RejectionReason.INVALID_NUMBER, 'cacheHit must be true or false');
   }
   const line: EmfLine = {
@@ -325,8 +428,8 @@ export function buildRetrievalLines(input: RetrievalInput, now: number): BuiltLi
  * only its rejection.
  */
 export function buildEvaluationLines(input: EvaluationInput, now: number): BuiltLines {
-  const raw = asRecord(input);
-  const read = new Reader(raw, now);
+  const read = new Reader(input, now);
+  const raw = { passed: read.get('passed'), score: read.get('score'), source: read.get('source') };
   const agent = read.dimension(F.AGENT.name);
   const route = read.dimension(F.ROUTE.name);
   const model = read.dimension(F.MODEL.name);
@@ -372,13 +475,13 @@ export function buildEvaluationLines(input: EvaluationInput, now: number): Built
       properties: propertiesOf([
         [F.RECORD_TYPE.name, RecordType.EVALUATION],
         [F.SCHEMA_VERSION.name, TelemetryContract.SCHEMA_VERSION],
-        [F.TENANT.name, read.text(F.TENANT.name, true, MAX_EVALUATION_TEXT)],
-        [F.VARIANT.name, read.text(F.VARIANT.name, false, MAX_EVALUATION_TEXT)],
-        [F.EVALUATOR_VERSION.name, read.text(F.EVALUATOR_VERSION.name, true, MAX_EVALUATION_TEXT)],
+        [F.TENANT.name, read.text(F.TENANT.name, true)],
+        [F.VARIANT.name, read.text(F.VARIANT.name, false)],
+        [F.EVALUATOR_VERSION.name, read.text(F.EVALUATOR_VERSION.name, true)],
         [F.EVALUATION_SOURCE.name, source],
         [F.SAMPLE_WEIGHT.name, sampleWeight],
-        [F.REQUEST_ID.name, read.text(F.REQUEST_ID.name, false, MAX_EVALUATION_TEXT)],
-        [F.SESSION_ID.name, read.text(F.SESSION_ID.name, false, MAX_EVALUATION_TEXT)],
+        [F.REQUEST_ID.name, read.text(F.REQUEST_ID.name, false)],
+        [F.SESSION_ID.name, read.text(F.SESSION_ID.name, false)],
       ]),
     });
   }

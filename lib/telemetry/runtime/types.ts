@@ -19,7 +19,14 @@ export interface ProviderUsage {
   readonly cacheWrite1hTokens?: number;
   /** Latency the provider measured, where it reports one (Bedrock Converse). */
   readonly latencyMs?: number;
+  /** Time to the first streamed token (the stream wrappers measure it). */
+  readonly timeToFirstTokenMs?: number;
   readonly requestId?: string;
+  /**
+   * Fields of the response that held something other than a token count (negative, not finite,
+   * above 2^53, not a number): read as 0 by the adapter, counted as `invalid_number` when recorded.
+   */
+  readonly invalidFields?: string[];
 }
 
 /** Who made a model call and about what: everything but the measurements. */
@@ -57,6 +64,8 @@ export interface AiCallInput extends CallContext {
   readonly outcome?: CallOutcome | `${CallOutcome}`;
   /** When the call started. Default: now. Prices are those in force on this date. */
   readonly timestamp?: Instant;
+  /** Provider fields an adapter read as 0 (`ProviderUsage.invalidFields`): each one is counted. */
+  readonly invalidFields?: string[];
 }
 
 /** One finished agent session. */

@@ -117,7 +117,7 @@ describe('bad evaluations never hurt the caller', () => {
     ['a non-ASCII evaluator', { evaluator: 'jugé' }, RejectionReason.INVALID_DIMENSION, true],
     ['a zero sample weight', { sampleWeight: 0 }, RejectionReason.INVALID_NUMBER, true],
     ['a timestamp a month old', { timestamp: NOW - 30 * 24 * 3600 * 1000 }, RejectionReason.INVALID_TIMESTAMP, true],
-    ['a variant of 2 MB (content passed by mistake)', { variant: 'x'.repeat(2_000_000) }, RejectionReason.MISSING_FIELD, true],
+    ['a variant of 2 MB (content passed by mistake): cut to its cap', { variant: 'x'.repeat(2_000_000) }, RejectionReason.TRUNCATED, true],
   ])('%s: counted under its reason; the line is written when something valid is left', async (_case, change, reason, written) => {
     const warnings: string[] = [];
     const telemetry = newTelemetry(warnings);
