@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { DashboardPages } from './pages';
 import { agentQualityRows } from './quality-widgets';
 import { AlarmStatusByNameWidget } from './widgets';
-import { AiOpsNames } from '../alarms/names';
+import { AiOpsNames } from '../common/names';
 import { AgentConfig, RouteConfig } from '../config/types';
 import { TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';

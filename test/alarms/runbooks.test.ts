@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SloAlarmKind } from '../../lib/alarms';
+import { SloAlarmKind } from '../../lib/common';
 import { exampleStack, PROJECT_ROOT } from '../support/example';
 
 const stack = exampleStack();

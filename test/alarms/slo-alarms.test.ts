@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_SEVERITIES, SloAlarmKind } from '../../lib/alarms';
+import { DEFAULT_SEVERITIES, SloAlarmKind } from '../../lib/common';
 import { Severity } from '../../lib/config';
 import { AiOpsStack } from '../../lib/facade';
 import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';

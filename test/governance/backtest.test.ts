@@ -1,6 +1,6 @@
 import { NestedStack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { SloAlarmKind } from '../../lib/alarms';
+import { SloAlarmKind } from '../../lib/common';
 import { alarmDefinitionOf, compileExpression, evaluateAlarm } from '../../lib/governance/backtest';
 import { exampleStack } from '../support/example';
 import { cacheCollapse, runawayAgent, sourceOf, steadyMonth } from '../support/synthetic-month';

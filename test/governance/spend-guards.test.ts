@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SloAlarmKind } from '../../lib/alarms';
+import { SloAlarmKind } from '../../lib/common';
 import { Severity } from '../../lib/config';
 import { BURN_PAGE_MULTIPLE, BURN_WARNING_MULTIPLE, DAYS_PER_MONTH, HOURS_PER_MONTH } from '../../lib/governance';
 import { TelemetryMetrics } from '../../lib/telemetry';

@@ -1,4 +1,4 @@
-import { describeAlarm } from '../../lib/alarms';
+import { describeAlarm } from '../../lib/common';
 
 const parts = {
   severity: 'P2',
