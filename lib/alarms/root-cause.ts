@@ -101,9 +101,9 @@ export class RootCauseAlarms extends Construct {
       const children = this.modelOutages.filter((a) => modelIds.includes(a.modelId!));
       const affects = routesCalling(modelIds);
       const agents = [...new Set(affects.map((a) => a.split('/')[0]))];
-      const outage = factory.addCompositeAlarm(this, `ProviderOutage-${AiOpsNames.slug(provider)}`, {
+      const outage = factory.addCompositeAlarm(this, `ProviderOutage-${AiOpsNames.providerPart(provider)}`, {
         kind: SloAlarmKind.PROVIDER_OUTAGE,
-        qualifier: AiOpsNames.slug(provider),
+        qualifier: AiOpsNames.providerPart(provider),
         rule: AlarmFactory.anyInAlarm(children.map((c) => c.alarmName)),
         what: `provider ${provider} is failing: ${affects.length} routes of agents ${agents.join(', ')} are affected`,
         condition: `the model-outage alarm of any of its models (${modelIds.join(', ')}) is in ALARM; route, agent and production-down pages are held back meanwhile`,
@@ -157,7 +157,7 @@ export class RootCauseAlarms extends Construct {
     // One suppressor per set of providers the agents call: production-down, or an outage of one of them.
     for (const agent of config.agents) {
       const agentProviders = this.providersOf(agent);
-      const key = agentProviders.map((p) => AiOpsNames.slug(p)).join('-');
+      const key = agentProviders.map((p) => AiOpsNames.providerPart(p)).join('-');
       if (!this.agentSuppressors.has(key)) {
         const outages = this.providerOutages.filter((o) => agentProviders.some((p) => o.metadata.cause === `${config.clientId}/provider/${p}`));
         const created = this.suppressor(`AgentSuppressor-${key}`, `agents-of-${key}`, [this.productionDown, ...outages],
@@ -169,7 +169,7 @@ export class RootCauseAlarms extends Construct {
 
   /** The alarm whose ALARM holds back the agent's agent-down and route pages. */
   public agentSuppressorName(agent: AgentConfig): string {
-    return this.agentSuppressors.get(this.providersOf(agent).map((p) => AiOpsNames.slug(p)).join('-'))!;
+    return this.agentSuppressors.get(this.providersOf(agent).map((p) => AiOpsNames.providerPart(p)).join('-'))!;
   }
 
   /** Every alarm, pages first. */

@@ -36,6 +36,11 @@ export class AiOpsNames {
     return slug === id ? slug : `${slug}-${stableHash(id)}`;
   }
 
+  /** A provider (a closed set of values such as `aws.bedrock`) as a name part: `aws-bedrock`. */
+  public static providerPart(provider: string): string {
+    return provider.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  }
+
   /** The client's overview dashboard; continuation pages get `-2`, `-3`, ... */
   public static overviewDashboard(clientId: string): string {
     return `${clientId}-ai-ops-overview`;
