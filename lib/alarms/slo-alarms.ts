@@ -178,6 +178,7 @@ export class SloAlarms extends Construct {
       what: `agent ${agent.id} is down, or a cause upstream of it pages: its route pages are held back`,
       condition: `agent-down is in ALARM${props.upstreamSuppressorName ? ` or ${props.upstreamSuppressorName} is` : ''}`,
       owner: this.owner,
+      runbookUrl: agent.runbookUrl,
       dashboardUrl: props.dashboardUrl,
     });
     this.routeSuppressor.alarm.node.addDependency(this.agentDown.alarm);

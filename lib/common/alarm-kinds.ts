@@ -60,17 +60,17 @@ export enum SloAlarmKind {
 /** Which telemetry a kind's runbook queries first. */
 export enum RunbookQuery {
   /** Call records, filtered to the alarm's agent, route or model, by outcome and model. */
-  CALLS = 'calls',
+  CALLS = 'call-records',
   /** Failing call records, by agent, route and error. */
-  FAILURES = 'failures',
+  FAILURES = 'failed-calls',
   /** Evaluation records, by evaluator, version, model and variant. */
-  EVALUATIONS = 'evaluations',
+  EVALUATIONS = 'evaluation-records',
   /** Call records by agent and tenant, cost first. */
-  SPEND = 'spend',
+  SPEND = 'spend-by-tenant',
   /** Session records by agent and tenant. */
-  SESSIONS = 'sessions',
+  SESSIONS = 'session-records',
   /** Nothing in the telemetry tells: the runbook points elsewhere. */
-  NONE = 'none',
+  NONE = 'no-query',
 }
 
 /** One step of a runbook's mitigation. */

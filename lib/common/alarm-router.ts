@@ -4,7 +4,7 @@ import { Severity } from '../config/types';
 
 /**
  * Delivers alarms, and the notifications of AWS services that are not alarms, by severity. The
- * alarm factory calls `route`; the spend guards ask for `serviceTopic` (AWS Budgets and Cost
+ * alarm factory routes each paging alarm; the spend guards ask for a service topic (AWS Budgets and Cost
  * Anomaly Detection publish to an SNS topic, not through an alarm action), so a custom router
  * decides where those go too instead of losing them.
  */

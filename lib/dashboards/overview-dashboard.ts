@@ -26,7 +26,7 @@ const BEDROCK = BedrockMetrics;
 export interface OverviewDashboardProps {
   readonly config: ClientConfig;
   readonly metrics: TelemetryMetricFactory;
-  /** Every alarm of the client, client-wide composites first. */
+  /** The alarms the overview lists (what pages, client-wide first). */
   readonly alarmNames: string[];
   /** Contributor Insights rules ranking tenants. */
   readonly tenantsByCost: TenantRule[];
@@ -74,7 +74,7 @@ export class OverviewDashboard extends Construct {
         '|---|---|---|---|---|',
         ...agents.map((a) => {
           const dashboard = AiOpsNames.agentDashboard(config.clientId, a.id);
-          const runbook = a.runbookUrl ?? AiOpsNames.defaultRunbookUrl('');
+          const runbook = a.runbookUrl ?? AiOpsNames.runbookIndexUrl(config.runbookBaseUrl);
           return `| ${a.displayName ?? a.id} | ${a.owner.team} | \`${a.owner.service}\` | [${dashboard}](#dashboards:name=${dashboard}) | [runbook](${runbook}) |`;
         }),
       ].join('\n'),

@@ -60,7 +60,8 @@ export class AgentMonitoring extends Construct {
       agent: props.agent,
       models: props.models,
       metrics: props.metrics,
-      alarmNames: this.allAlarms().map((a) => a.alarmName),
+      alarms: this.allAlarms(),
+      runbookBaseUrl: props.config.runbookBaseUrl,
       anomalyBandStdDevs: governanceSettings(props.config).anomalyBandStdDevs,
     });
   }

@@ -5,6 +5,7 @@ import { ClientConfig } from '../../lib/config';
 import { AiOpsStack } from '../../lib/facade';
 import { alarmDefinitionOf, compositeDefinitionOf, Page, runScenario } from '../../lib/governance/backtest';
 import { ModelProvider } from '../../lib/pricing';
+import { TelemetryMetrics } from '../../lib/telemetry';
 import { exampleConfig, newApp } from '../support/example';
 import { generatedClient } from '../support/generated-client';
 import { OutageTraffic } from '../support/outage-traffic';
@@ -67,7 +68,7 @@ function pagesOf(client: Client, rate: number, scenario: (traffic: OutageTraffic
 }
 
 const bedrockOutage = (traffic: OutageTraffic) => traffic.fail({
-  from: OUTAGE_START, to: OUTAGE_END, outcome: 'modelErrors', matches: (call) => call.provider === ModelProvider.AWS_BEDROCK,
+  from: OUTAGE_START, to: OUTAGE_END, outcome: TelemetryMetrics.MODEL_ERRORS, matches: (call) => call.provider === ModelProvider.AWS_BEDROCK,
 });
 
 describe.each([
@@ -88,7 +89,7 @@ describe.each([
     test('one agent\'s outage (every route failing with application errors) gives one page: its agent-down', () => {
       const agent = client.config.agents[1];
       const { pages } = pagesOf(client, rate, (traffic) => traffic.fail({
-        from: OUTAGE_START, to: OUTAGE_END, outcome: 'appErrors', matches: (call) => call.agent === agent.id,
+        from: OUTAGE_START, to: OUTAGE_END, outcome: TelemetryMetrics.APP_ERRORS, matches: (call) => call.agent === agent.id,
       }));
       expect(pages).toEqual([{ alarm: `${client.config.clientId}-${agent.id}-agent-down`, severity: 'P2', afterMinutes: 5 }]);
     });
@@ -97,7 +98,7 @@ describe.each([
       const agent = client.config.agents[0];
       const route = agent.routes[0];
       const { pages } = pagesOf(client, rate, (traffic) => traffic.fail({
-        from: OUTAGE_START, to: OUTAGE_END, outcome: 'appErrors', matches: (call) => call.agent === agent.id && call.route === route.id,
+        from: OUTAGE_START, to: OUTAGE_END, outcome: TelemetryMetrics.APP_ERRORS, matches: (call) => call.agent === agent.id && call.route === route.id,
       }));
       expect(pages).toEqual([{ alarm: `${client.config.clientId}-${agent.id}-${route.id}-route-failing`, severity: 'P2', afterMinutes: 5 }]);
     });

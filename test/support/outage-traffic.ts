@@ -7,19 +7,18 @@
 import { MetricQuery, MetricSource } from '../../lib/governance/backtest';
 import { ClientConfig } from '../../lib/config';
 import { ModelProvider } from '../../lib/pricing';
-import { BedrockMetrics, TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
+import { BedrockMetrics, MetricDefinition, TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 
 const M = TelemetryMetrics;
 const F = TelemetryFields;
 const MINUTE = 60_000;
 
-export type FailureOutcome = 'modelErrors' | 'appErrors' | 'throttles';
-
 /** Calls failing from `from` (inclusive) to `to` (exclusive), where `matches` says. */
 export interface Failure {
   readonly from: number;
   readonly to: number;
-  readonly outcome: FailureOutcome;
+  /** The counter the failing calls add to: model errors, application errors or throttles. */
+  readonly outcome: MetricDefinition;
   readonly matches: (call: { agent: string; route: string; model: string; provider: ModelProvider }) => boolean;
   /** Share of the matching calls that fail. @default 1 */
   readonly share?: number;
@@ -44,7 +43,7 @@ export class OutageTraffic implements MetricSource {
   private readonly matchingCache = new Map<string, Slice[]>();
   private readonly modelsPerRoute = new Map<string, number>();
 
-  public constructor(private readonly config: ClientConfig, private readonly namespace: string, callsPerMinutePerRoute: number) {
+  public constructor(config: ClientConfig, private readonly namespace: string, callsPerMinutePerRoute: number) {
     const providerOf = new Map(config.models.map((m) => [m.modelId, m.provider]));
     this.slices = config.agents.flatMap((agent) => {
       const models = agent.models ?? [...providerOf.keys()];
@@ -95,7 +94,7 @@ export class OutageTraffic implements MetricSource {
   private failed(slice: Slice, minute: number, metricName: string): number {
     let share = 0;
     for (const failure of this.failures) {
-      if (failure.outcome === metricName && minute >= failure.from && minute < failure.to && failure.matches(slice)) share = Math.max(share, failure.share ?? 1);
+      if (failure.outcome.name === metricName && minute >= failure.from && minute < failure.to && failure.matches(slice)) share = Math.max(share, failure.share ?? 1);
     }
     const stray = metricName === M.MODEL_ERRORS.name && this.strays.has(`${slice.agent}/${slice.route}@${minute}`) ? 1 / this.modelsOf(slice) : 0;
     return Math.min(slice.calls, slice.calls * share + stray);
