@@ -86,7 +86,11 @@ export interface AlarmKindDefinition {
   readonly severity: Severity;
   /** The route override that replaces the default. @default - none */
   readonly override?: keyof SeverityOverrides;
-  /** False for alarms that only feed composites and dashboards: they have no actions. */
+  /**
+   * False for alarms that only feed composites and dashboards: they have no actions (a route's
+   * error, throttle and latency alarms page through the route's composite; a p50 alarm raised
+   * above P3 by an override does too).
+   */
   readonly pages: boolean;
   readonly query: RunbookQuery;
   readonly mitigations: Mitigation[];
@@ -109,7 +113,7 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.LATENCY_P95]: {
-    severity: Severity.P2, override: 'latencyP95', pages: true, query: RunbookQuery.CALLS,
+    severity: Severity.P2, override: 'latencyP95', pages: false, query: RunbookQuery.CALLS,
     mitigations: [
       { text: 'Look for retries after throttling (throttle rate) and cold starts of the agent\'s function.' },
       { text: 'Check the model/provider status.' },
@@ -117,7 +121,7 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.LATENCY_P99]: {
-    severity: Severity.P2, override: 'latencyP99', pages: true, query: RunbookQuery.CALLS,
+    severity: Severity.P2, override: 'latencyP99', pages: false, query: RunbookQuery.CALLS,
     mitigations: [
       { text: 'Calls close to the agent\'s own timeout are being cut off: raise the timeout or cap output tokens.' },
       { text: 'Check the model/provider status.' },

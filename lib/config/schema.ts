@@ -15,7 +15,7 @@ const ID_TEXT = 'an id of lowercase letters, digits and hyphens, starting with a
 
 const id = () => z.string().regex(ID, ID_TEXT);
 const text = (description: string) => z.string().trim().min(1).max(256).describe(description);
-const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' }).max(URL_MAX, `an https:// URL of at most ${URL_MAX} characters (alarm descriptions hold 1,024)`);
+const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' }).max(URL_MAX);
 const email = () => z.email({ error: 'an email address' });
 const positiveUsd = (description: string) => z.number().positive().max(100_000_000).describe(description);
 const milliseconds = (description: string) => z.number().int().positive().max(900_000).describe(description);
