@@ -119,13 +119,14 @@ describe('SLO alarms of the example client', () => {
   const composites = (agent: string) => Object.values<any>(agents[agent].findResources('AWS::CloudWatch::CompositeAlarm')).map((r) => r.Properties);
   const composite = (agent: string, name: string) => composites(agent).find((c) => c.AlarmName === name);
 
-  test('an agent-down composite per agent: every route failing (errors or throttles) at once; it pages P2, held back by production-down or an outage of a provider it calls', () => {
+  test('an agent-down composite per agent: every route failing (errors or throttles) at once; it pages P2 (P1 for the client-critical answer agent), held back by production-down or an outage of a provider it calls', () => {
+    expect(severityOf(composite('triage', 'example-triage-agent-down'))).toBe(Severity.P2);
     const down = composite('answer', 'example-answer-agent-down');
     for (const route of ['draft-reply', 'summarize-thread']) {
       for (const kind of ['model-error-rate', 'app-error-rate', 'throttle-rate']) expect(down.AlarmRule).toContain(`ALARM("example-answer-${route}-${kind}")`);
     }
     expect(down.AlarmRule).toMatch(/^\(\(ALARM.*OR ALARM.*\) AND \(ALARM.*OR ALARM.*\)\)$/);
-    expect(severityOf(down)).toBe(Severity.P2);
+    expect(severityOf(down)).toBe(Severity.P1);
     expect(down.ActionsSuppressor).toBe('example-agents-of-aws-bedrock-outage-suppressor');
     expect(composite('retrieval', 'example-retrieval-agent-down').ActionsSuppressor).toBe('example-agents-of-openai-outage-suppressor');
     expect(composite('qa-review', 'example-qa-review-agent-down').ActionsSuppressor).toBe('example-agents-of-aws-bedrock-openai-outage-suppressor');
@@ -150,14 +151,14 @@ describe('SLO alarms of the example client', () => {
     expect(suppressor.AlarmActions).toBeUndefined();
   });
 
-  test('a client-critical agent\'s agent-down page is P1', () => {
+  test('clientCritical selects the agent-down severity', () => {
     const config = exampleConfig();
-    const critical = new AiOpsStack(newApp(), 'Critical', { config: { ...config, agents: config.agents.map((a) => (a.id === 'answer' ? { ...a, clientCritical: true } : a)) } });
-    const down = Object.values<any>(agentTemplates(critical.aiOps).answer.findResources('AWS::CloudWatch::CompositeAlarm'))
-      .find((r) => r.Properties.AlarmName === 'example-answer-agent-down');
+    const flipped = new AiOpsStack(newApp(), 'Critical', { config: { ...config, agents: config.agents.map((a) => ({ ...a, clientCritical: a.id === 'triage' })) } });
+    const down = Object.values<any>(agentTemplates(flipped.aiOps).triage.findResources('AWS::CloudWatch::CompositeAlarm'))
+      .find((r) => r.Properties.AlarmName === 'example-triage-agent-down');
     expect(decodeAlarmMetadata(rendered(down.Properties.AlarmDescription))!.severity).toBe(Severity.P1);
-    expect(critical.aiOps.agents[1].alarms.agentDown.severity).toBe(Severity.P1);
-    expect(critical.aiOps.agents[0].alarms.agentDown.severity).toBe(Severity.P2);
+    expect(flipped.aiOps.agents[0].alarms.agentDown.severity).toBe(Severity.P1);
+    expect(flipped.aiOps.agents[1].alarms.agentDown.severity).toBe(Severity.P2);
   });
 });
 

@@ -91,7 +91,7 @@ describe.each([
       const { pages } = pagesOf(client, rate, (traffic) => traffic.fail({
         from: OUTAGE_START, to: OUTAGE_END, outcome: TelemetryMetrics.APP_ERRORS, matches: (call) => call.agent === agent.id,
       }));
-      expect(pages).toEqual([{ alarm: `${client.config.clientId}-${agent.id}-agent-down`, severity: 'P2', afterMinutes: 5 }]);
+      expect(pages).toEqual([{ alarm: `${client.config.clientId}-${agent.id}-agent-down`, severity: agent.clientCritical ? 'P1' : 'P2', afterMinutes: 5 }]);
     });
 
     test('one route failing gives that route\'s page, within 5 minutes', () => {
