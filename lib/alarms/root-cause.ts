@@ -209,11 +209,19 @@ export class RootCauseAlarms extends Construct {
     });
     if (provider !== ModelProvider.AWS_BEDROCK) return telemetry;
     const bedrock = (metricName: string) => new cloudwatch.Metric({
-      namespace: BedrockMetrics.NAMESPACE, metricName, dimensionsMap: { [BedrockMetrics.DIMENSION]: modelId }, statistic: cloudwatch.Stats.SUM, period,
+      namespace: BedrockMetrics.NAMESPACE,
+      metricName,
+      dimensionsMap: { [BedrockMetrics.DIMENSION]: modelId },
+      statistic: cloudwatch.Stats.SUM,
+      period,
     });
     const server = new cloudwatch.MathExpression({
       expression: '100 * (FILL(berr, 0) + FILL(bthr, 0)) / (FILL(binv, 0) + FILL(bthr, 0))',
-      usingMetrics: { berr: bedrock(BedrockMetrics.SERVER_ERRORS), bthr: bedrock(BedrockMetrics.THROTTLES), binv: bedrock(BedrockMetrics.INVOCATIONS) },
+      usingMetrics: {
+        berr: bedrock(BedrockMetrics.SERVER_ERRORS),
+        bthr: bedrock(BedrockMetrics.THROTTLES),
+        binv: bedrock(BedrockMetrics.INVOCATIONS),
+      },
       label: `failed invocations of ${modelId}, AWS/Bedrock (%)`,
       period,
     });

@@ -44,7 +44,8 @@ export function renderRunbook(alarm: SloAlarm, config: ClientConfig): string {
   const M = TelemetryMetrics;
   const definition = ALARM_KINDS[alarm.kind];
   const kindQuery = definition.query;
-  const recordType = kindQuery === RunbookQuery.EVALUATIONS ? RecordType.EVALUATION : kindQuery === RunbookQuery.SESSIONS ? RecordType.AGENT_SESSION : RecordType.AI_CALL;
+  const recordType = kindQuery === RunbookQuery.EVALUATIONS ? RecordType.EVALUATION
+    : kindQuery === RunbookQuery.SESSIONS ? RecordType.AGENT_SESSION : RecordType.AI_CALL;
   // Filtered to what fired: its agent and route, its model (a model alarm), the models of its provider (a provider outage).
   const models = alarm.modelId ? [alarm.modelId] : [];
   const filters = [

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { AlarmMetadata } from './alarm-metadata';
 import { ALARM_KINDS, SloAlarmKind } from './alarm-kinds';
+import { AlarmMetadata } from './alarm-metadata';
 import { IAlarmRouter } from './alarm-router';
 import { describeAlarm, oneLine } from './description';
 import { AiOpsNames } from './names';

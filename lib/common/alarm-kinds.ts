@@ -104,7 +104,10 @@ const BEDROCK = [ModelProvider.AWS_BEDROCK];
  */
 export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
   [SloAlarmKind.LATENCY_P50]: {
-    severity: Severity.P3, override: 'latencyP50', pages: true, query: RunbookQuery.CALLS,
+    severity: Severity.P3,
+    override: 'latencyP50',
+    pages: true,
+    query: RunbookQuery.CALLS,
     mitigations: [
       { text: 'Check the provider\'s status page and the per-model latency on the overview.' },
       { text: 'Compare with AWS/Bedrock InvocationLatency of the model: a slow provider shows there too.', providers: BEDROCK },
@@ -113,7 +116,10 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.LATENCY_P95]: {
-    severity: Severity.P2, override: 'latencyP95', pages: false, query: RunbookQuery.CALLS,
+    severity: Severity.P2,
+    override: 'latencyP95',
+    pages: false,
+    query: RunbookQuery.CALLS,
     mitigations: [
       { text: 'Look for retries after throttling (throttle rate) and cold starts of the agent\'s function.' },
       { text: 'Check the model/provider status.' },
@@ -121,28 +127,40 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.LATENCY_P99]: {
-    severity: Severity.P2, override: 'latencyP99', pages: false, query: RunbookQuery.CALLS,
+    severity: Severity.P2,
+    override: 'latencyP99',
+    pages: false,
+    query: RunbookQuery.CALLS,
     mitigations: [
       { text: 'Calls close to the agent\'s own timeout are being cut off: raise the timeout or cap output tokens.' },
       { text: 'Check the model/provider status.' },
     ],
   },
   [SloAlarmKind.MODEL_ERROR_RATE]: {
-    severity: Severity.P2, override: 'errorRate', pages: false, query: RunbookQuery.FAILURES,
+    severity: Severity.P2,
+    override: 'errorRate',
+    pages: false,
+    query: RunbookQuery.FAILURES,
     mitigations: [
       { text: 'One model only: roll its model flag back to the previous model.' },
       { text: 'Provider server errors: fail over to another region or model.' },
     ],
   },
   [SloAlarmKind.APP_ERROR_RATE]: {
-    severity: Severity.P2, override: 'errorRate', pages: false, query: RunbookQuery.FAILURES,
+    severity: Severity.P2,
+    override: 'errorRate',
+    pages: false,
+    query: RunbookQuery.FAILURES,
     mitigations: [
       { text: 'Roll back the last deploy of the owning service.' },
       { text: 'Find the failing requests by requestId in the service\'s own logs.' },
     ],
   },
   [SloAlarmKind.THROTTLE_RATE]: {
-    severity: Severity.P2, override: 'throttleRate', pages: false, query: RunbookQuery.FAILURES,
+    severity: Severity.P2,
+    override: 'throttleRate',
+    pages: false,
+    query: RunbookQuery.FAILURES,
     mitigations: [
       { text: 'Compare usage with the provider\'s tokens-per-minute and requests-per-minute quotas; request an increase.' },
       { text: 'Use cross-region inference profiles.', providers: BEDROCK },
@@ -150,7 +168,10 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.ROUTE_FAILING]: {
-    severity: Severity.P2, override: 'errorRate', pages: true, query: RunbookQuery.FAILURES,
+    severity: Severity.P2,
+    override: 'errorRate',
+    pages: true,
+    query: RunbookQuery.FAILURES,
     mitigations: [
       { text: 'The query above splits the failures by outcome and model: one model failing points at the provider, application errors at the last deploy.' },
       { text: 'Roll back the last deploy of the owning service, or the route\'s model flag.' },
@@ -158,37 +179,51 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.RETRIEVAL_STALENESS]: {
-    severity: Severity.P3, pages: true, query: RunbookQuery.NONE,
+    severity: Severity.P3,
+    pages: true,
+    query: RunbookQuery.NONE,
     mitigations: [{ text: 'Re-run the ingestion job that refreshes the index; check why its schedule stopped.' }],
   },
   [SloAlarmKind.PROMPT_CACHE_HIT_RATE]: {
-    severity: Severity.P3, pages: true, query: RunbookQuery.CALLS,
+    severity: Severity.P3,
+    pages: true,
+    query: RunbookQuery.CALLS,
     mitigations: [
       { text: 'A changed system prompt, tool list or message order breaks the cached prefix: restore the stable prefix.' },
       { text: 'Check prompt-version and model-flag changes at the time the rate fell.' },
     ],
   },
   [SloAlarmKind.AGENT_DOWN]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.FAILURES,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.FAILURES,
     mitigations: [{ text: 'Every route of the agent fails: roll back its last deploy or model change first.' }],
   },
   [SloAlarmKind.PRODUCTION_FAILURE_RATE]: {
-    severity: Severity.P1, pages: false, query: RunbookQuery.FAILURES,
+    severity: Severity.P1,
+    pages: false,
+    query: RunbookQuery.FAILURES,
     mitigations: [{ text: 'Feeds production-down: see that runbook.' }],
   },
   [SloAlarmKind.PRODUCTION_DOWN]: {
-    severity: Severity.P1, pages: true, query: RunbookQuery.FAILURES,
+    severity: Severity.P1,
+    pages: true,
+    query: RunbookQuery.FAILURES,
     mitigations: [
       { text: 'Half the client\'s calls fail while no provider is failing: look for what the agents share (credentials, network, a shared deploy).' },
       { text: 'The query above names the failing agents; their owners are on the overview dashboard.' },
     ],
   },
   [SloAlarmKind.MODEL_OUTAGE]: {
-    severity: Severity.P1, pages: false, query: RunbookQuery.FAILURES,
+    severity: Severity.P1,
+    pages: false,
+    query: RunbookQuery.FAILURES,
     mitigations: [{ text: 'Feeds the provider-outage page: see that runbook.' }],
   },
   [SloAlarmKind.PROVIDER_OUTAGE]: {
-    severity: Severity.P1, pages: true, query: RunbookQuery.FAILURES,
+    severity: Severity.P1,
+    pages: true,
+    query: RunbookQuery.FAILURES,
     mitigations: [
       { text: 'Check the provider\'s status page; the agents and routes listed in the page are the ones affected.' },
       { text: 'Fail over to a cross-region inference profile or another region, and check the account\'s Service Quotas for throttles.', providers: BEDROCK },
@@ -197,18 +232,24 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.OUTAGE_SUPPRESSOR]: {
-    severity: Severity.P3, pages: false, query: RunbookQuery.NONE,
+    severity: Severity.P3,
+    pages: false,
+    query: RunbookQuery.NONE,
     mitigations: [{ text: 'Never pages: it holds back lower-level pages while a cause upstream is in ALARM.' }],
   },
   [SloAlarmKind.UNDELIVERED_ALERTS]: {
-    severity: Severity.P1, pages: true, query: RunbookQuery.NONE,
+    severity: Severity.P1,
+    pages: true,
+    query: RunbookQuery.NONE,
     mitigations: [
       { text: 'Read the queued notifications and page by hand for any P1 or P2.' },
       { text: 'Fix the integration key secret, the endpoint or wait out PagerDuty\'s incident; redrive the queue.' },
     ],
   },
   [SloAlarmKind.SPEND_ANOMALY]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.SPEND,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.SPEND,
     mitigations: [
       { text: 'Check recent deploys and prompt-version changes of the agent.' },
       { text: 'Check model-flag changes (a more expensive model).' },
@@ -216,70 +257,96 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     ],
   },
   [SloAlarmKind.CACHE_HIT_ANOMALY]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.CALLS,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.CALLS,
     mitigations: [
       { text: 'A changed system prompt, tool list or message order breaks the cached prefix: restore it.' },
       { text: 'Check prompt-version and model-flag changes at the time the rate fell.' },
     ],
   },
   [SloAlarmKind.SPEND_RATE]: {
-    severity: Severity.P1, pages: true, query: RunbookQuery.SPEND,
+    severity: Severity.P1,
+    pages: true,
+    query: RunbookQuery.SPEND,
     mitigations: [
       { text: 'The query above ranks agents and tenants by cost: rate-limit or disable the driver.' },
       { text: 'Look for a runaway agent: steps and tool calls per session.' },
     ],
   },
   [SloAlarmKind.BUDGET_BURN_WARNING]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.SPEND,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.SPEND,
     mitigations: [{ text: 'Compare the day\'s spend by agent, model and tenant with the week before; decide whether the budget or the traffic is wrong.' }],
   },
   [SloAlarmKind.BUDGET_BURN]: {
-    severity: Severity.P1, pages: true, query: RunbookQuery.SPEND,
+    severity: Severity.P1,
+    pages: true,
+    query: RunbookQuery.SPEND,
     mitigations: [{ text: 'At this rate the month\'s budget is gone in ten days: find the driver (agent, model, tenant) and throttle it.' }],
   },
   [SloAlarmKind.SESSION_STEPS]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.SESSIONS,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.SESSIONS,
     mitigations: [{ text: 'An agent loops: cap steps per session in the agent, check tool errors that make it retry.' }],
   },
   [SloAlarmKind.SESSION_TOOL_CALLS]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.SESSIONS,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.SESSIONS,
     mitigations: [{ text: 'An agent calls tools in a loop: check the tool\'s errors and the agent\'s stop condition.' }],
   },
   [SloAlarmKind.SESSION_TOKENS]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.SESSIONS,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.SESSIONS,
     mitigations: [{ text: 'Sessions grow their context without bound: trim history, summarise, cap tokens per session.' }],
   },
   [SloAlarmKind.SESSION_COST]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.SESSIONS,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.SESSIONS,
     mitigations: [{ text: 'Find the session by its id in the telemetry logs; stop it and cap the agent\'s spend per session.' }],
   },
   [SloAlarmKind.TENANT_SHARE]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.SPEND,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.SPEND,
     mitigations: [{ text: 'The query above names the tenant; check for abuse or a runaway integration; rate-limit it.' }],
   },
   [SloAlarmKind.ACCURACY_PASS_RATE]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.EVALUATIONS,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.EVALUATIONS,
     mitigations: [
       { text: 'Split the failing verdicts by model, variant and evaluatorVersion (query above): a new model, prompt or tool since the drop is the usual cause; roll it back behind its flag.' },
       { text: 'A new evaluatorVersion at the time of the drop means the judge changed, not the agent: re-run the calibration audit set before acting on the agent.' },
     ],
   },
   [SloAlarmKind.ACCURACY_MEAN_SCORE]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.EVALUATIONS,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.EVALUATIONS,
     mitigations: [
       { text: 'Split the scores by model, variant and evaluatorVersion (query above); roll back the model, prompt or tool change that preceded the drop.' },
       { text: 'A changed judge rubric (new evaluatorVersion) shifts scores: re-calibrate it against the human-labelled audit set.' },
     ],
   },
   [SloAlarmKind.ACCURACY_NO_SCORES]: {
-    severity: Severity.P3, pages: true, query: RunbookQuery.EVALUATIONS,
+    severity: Severity.P3,
+    pages: true,
+    query: RunbookQuery.EVALUATIONS,
     mitigations: [
       { text: 'The evaluator stopped: check the judge Lambda\'s errors and throttles, the sampling rule, or the code path that calls recordEvaluation.' },
       { text: 'For AgentCore Evaluations, check the online evaluation configuration is ENABLED and its metric names match the config.' },
     ],
   },
   [SloAlarmKind.GOVERNANCE_REPORT_FAILED]: {
-    severity: Severity.P2, pages: true, query: RunbookQuery.NONE,
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.NONE,
     mitigations: [
       { text: 'Read the report function\'s last ERROR line: the bucket, key, topic or SES identity it could not use, or a timeout.' },
       { text: 'Fix it and invoke the function with {"period": "YYYY-MM"}; add "force": true to notify again.' },
@@ -288,10 +355,14 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
 };
 
 /** Default severity of each kind (the registry's, as a table). */
-export const DEFAULT_SEVERITIES = Object.fromEntries(Object.entries(ALARM_KINDS).map(([kind, def]) => [kind, def.severity])) as Record<SloAlarmKind, Severity>;
+export const DEFAULT_SEVERITIES = Object.fromEntries(
+  Object.entries(ALARM_KINDS).map(([kind, def]) => [kind, def.severity]),
+) as Record<SloAlarmKind, Severity>;
 
 /** Which route override replaces which default. */
-export const OVERRIDE_OF = Object.fromEntries(Object.entries(ALARM_KINDS).flatMap(([kind, def]) => (def.override ? [[kind, def.override]] : []))) as Partial<Record<SloAlarmKind, keyof SeverityOverrides>>;
+export const OVERRIDE_OF = Object.fromEntries(
+  Object.entries(ALARM_KINDS).flatMap(([kind, def]) => (def.override ? [[kind, def.override]] : [])),
+) as Partial<Record<SloAlarmKind, keyof SeverityOverrides>>;
 
 /** The severity of a kind on a route: the route's override, else the kind's default. */
 export function severityOfKind(kind: SloAlarmKind, overrides?: SeverityOverrides): Severity {

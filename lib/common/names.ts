@@ -2,13 +2,10 @@ import { Aws } from 'aws-cdk-lib';
 
 const RUNBOOKS = 'https://github.com/cdk-ai-ops/cdk-ai-ops/blob/main/docs/runbooks.md';
 
-/** A short stable hash of a text, base 36 (FNV-1a, 32 bits). */
+/** A short stable hash of a text, base 36. */
 function stableHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
+  let hash = 7;
+  for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) % 2147483647;
   return hash.toString(36);
 }
 

@@ -232,13 +232,13 @@ export function compileExpression(expression: string): Evaluator {
   return compiled;
 }
 
-const compiled = new Map<string, Evaluator>();
+const compiledExpressions = new Map<string, Evaluator>();
 /** Each expression compiled once. */
 function compiledExpression(expression: string): Evaluator {
-  let evaluator = compiled.get(expression);
+  let evaluator = compiledExpressions.get(expression);
   if (!evaluator) {
     evaluator = compileExpression(expression);
-    compiled.set(expression, evaluator);
+    compiledExpressions.set(expression, evaluator);
   }
   return evaluator;
 }
@@ -420,9 +420,9 @@ export function compileAlarmRule(rule: string): RuleEvaluator {
     }
     return left;
   };
-  const compiled = or();
+  const ruleEvaluator = or();
   if (position !== tokens.length) throw new Error(`unexpected ${tokens[position]} in alarm rule "${rule}"`);
-  return compiled;
+  return ruleEvaluator;
 }
 
 /** One executed ALARM action: a page (or mail, or digest entry, as the alarm's severity routes it). */
@@ -451,7 +451,8 @@ export interface ScenarioResult {
  * scenario does not hold count as OK.
  */
 export function runScenario(
-  alarms: Array<AlarmDefinition & { actions: boolean }>, composites: CompositeDefinition[], source: MetricSource, from: number, to: number, stepSeconds = 60,
+  alarms: Array<AlarmDefinition & { actions: boolean }>, composites: CompositeDefinition[], source: MetricSource,
+  from: number, to: number, stepSeconds = 60,
 ): ScenarioResult {
   const stepMs = stepSeconds * 1000;
   const times: number[] = [];

@@ -161,7 +161,9 @@ export class AgentSpendGuards extends Construct {
   public constructor(scope: Construct, id: string, props: AgentSpendGuardsProps) {
     super(scope, id);
     const { agent, metrics, config } = props;
-    const ctx: GuardContext = { scope: this, factory: props.factory, dashboardUrl: props.dashboardUrl, ownRunbookUrl: agent.runbookUrl, alarms: this.alarms };
+    const ctx: GuardContext = {
+      scope: this, factory: props.factory, dashboardUrl: props.dashboardUrl, ownRunbookUrl: agent.runbookUrl, alarms: this.alarms,
+    };
     const settings = governanceSettings(config);
     const owner = `team ${agent.owner.team}, service ${agent.owner.service}`;
     const dims = { agent: agent.id };

@@ -17,9 +17,9 @@ import { REPORT_ENV, STAGED_CONFIG_FILE, StagedReportConfig } from './report-fun
 import { acknowledgeFinding } from '../acknowledge';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
+import { IAlarmRouter } from '../common/alarm-router';
 import { ClientConfig, ReportConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
-import { IAlarmRouter } from '../common/alarm-router';
 
 /** Properties of `GovernanceReport`. */
 export interface GovernanceReportProps {

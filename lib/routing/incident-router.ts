@@ -131,7 +131,8 @@ export class IncidentRouter extends SnsSeverityRouter {
 
     const paged = SEVERITIES.filter((severity) => deliveryOf(this.plan, severity).pagerDutySecretName);
     if (paged.length > 0) {
-      this.forwarder = this.createForwarder(config, paged, encryptionKey, props.forwarderReservedConcurrency ?? DEFAULT_FORWARDER_RESERVED_CONCURRENCY);
+      const reserved = props.forwarderReservedConcurrency ?? DEFAULT_FORWARDER_RESERVED_CONCURRENCY;
+      this.forwarder = this.createForwarder(config, paged, encryptionKey, reserved);
     }
 
     for (const severity of SEVERITIES) {
@@ -210,7 +211,8 @@ export class IncidentRouter extends SnsSeverityRouter {
    * on-failure destination) after two retries.
    */
   private alertFunction(
-    id: string, handler: string, description: string, timeout: Duration, environment: Record<string, string>, key: kms.IKey, reservedConcurrentExecutions?: number,
+    id: string, handler: string, description: string, timeout: Duration, environment: Record<string, string>, key: kms.IKey,
+    reservedConcurrentExecutions?: number,
   ) {
     const logGroup = this.logGroup(`${id}Logs`, key);
     const role = this.functionRole(`${id}Role`, logGroup);

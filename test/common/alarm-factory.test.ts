@@ -6,7 +6,7 @@ import {
   ALARM_KINDS, AlarmFactory, decodeAlarmMetadata, DEFAULT_SEVERITIES, DESCRIPTION_LABELS, IAlarmRouter, OVERRIDE_OF, SloAlarmKind,
 } from '../../lib/common';
 import { ClientConfig, Severity } from '../../lib/config';
-import { AiOpsStack } from '../../lib/facade';
+import { AiOps, AiOpsStack } from '../../lib/facade';
 import { severityOf as reportedSeverity } from '../../lib/reporting/alarm-history';
 import { exampleConfig, exampleStack, newApp } from '../support/example';
 import { allStacks, rendered } from '../support/templates';
@@ -43,7 +43,8 @@ describe('every alarm of the example client is built by the factory', () => {
     for (const alarm of alarms) {
       const metadata = decodeAlarmMetadata(alarm.description)!;
       // Route alarms page through their composite; a p50 alarm only while P3 (the digest) goes on its own.
-      const pages = ALARM_KINDS[metadata.kind as SloAlarmKind].pages && !(metadata.kind === SloAlarmKind.LATENCY_P50 && metadata.severity !== Severity.P3);
+      const raisedP50 = metadata.kind === SloAlarmKind.LATENCY_P50 && metadata.severity !== Severity.P3;
+      const pages = ALARM_KINDS[metadata.kind as SloAlarmKind].pages && !raisedP50;
       expect({ name: alarm.name, actions: alarm.actions }).toEqual({ name: alarm.name, actions: pages });
     }
     const causes = alarms.filter((a) => a.actions).map((a) => decodeAlarmMetadata(a.description)!.cause);
@@ -82,12 +83,27 @@ describe('the registry: one entry per kind', () => {
     const factory = new AlarmFactory({ clientId: 'acme', router, runbookBaseUrl: 'https://runbooks.acme.example/ops/' });
     const metric = new cloudwatch.Metric({ namespace: 'Acme', metricName: 'errors' });
     const created = factory.addAlarm(stack, 'Errors', {
-      kind: SloAlarmKind.GOVERNANCE_REPORT_FAILED, metric, threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1, datapointsToAlarm: 1, what: 'the report failed', condition: 'one error', owner: 'the platform team',
+      kind: SloAlarmKind.GOVERNANCE_REPORT_FAILED,
+      metric,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      what: 'the report failed',
+      condition: 'one error',
+      owner: 'the platform team',
     });
     const feeder = factory.addAlarm(stack, 'Feeder', {
-      kind: SloAlarmKind.MODEL_OUTAGE, qualifier: 'm', metric, threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1, datapointsToAlarm: 1, what: 'model m fails', condition: 'errors', owner: 'the platform team',
+      kind: SloAlarmKind.MODEL_OUTAGE,
+      qualifier: 'm',
+      metric,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      what: 'model m fails',
+      condition: 'errors',
+      owner: 'the platform team',
     });
     expect(created).toEqual(expect.objectContaining({ alarmName: 'acme-governance-report-failed', severity: Severity.P2, pages: true }));
     expect(created.runbookUrl).toBe('https://runbooks.acme.example/ops/acme-governance-report-failed.md');
@@ -134,9 +150,8 @@ describe('routers', () => {
         return topics.get(principal)!;
       },
     };
-    const { AiOps } = require('../../lib/facade');
     const aiOps = new AiOps(stack, 'AiOps', { ...exampleConfig(), alarmRouter: router });
-    expect(routed).toHaveLength(aiOps.alarms().filter((a: any) => a.pages).length);
+    expect(routed).toHaveLength(aiOps.alarms().filter((a) => a.pages).length);
     expect([...topics.keys()].sort()).toEqual(['budgets.amazonaws.com', 'costalerts.amazonaws.com']);
     const template = Template.fromStack(stack);
     const budget = Object.values<any>(template.findResources('AWS::Budgets::Budget'))[0];

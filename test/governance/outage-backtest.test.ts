@@ -98,7 +98,10 @@ describe.each([
       const agent = client.config.agents[0];
       const route = agent.routes[0];
       const { pages } = pagesOf(client, rate, (traffic) => traffic.fail({
-        from: OUTAGE_START, to: OUTAGE_END, outcome: TelemetryMetrics.APP_ERRORS, matches: (call) => call.agent === agent.id && call.route === route.id,
+        from: OUTAGE_START,
+        to: OUTAGE_END,
+        outcome: TelemetryMetrics.APP_ERRORS,
+        matches: (call) => call.agent === agent.id && call.route === route.id,
       }));
       expect(pages).toEqual([{ alarm: `${client.config.clientId}-${agent.id}-${route.id}-route-failing`, severity: 'P2', afterMinutes: 5 }]);
     });
@@ -106,7 +109,9 @@ describe.each([
 
   test('at 1 call a minute, one random failure on a route never pages; a handful spread over the hours neither', () => {
     const { pages } = pagesOf(client, 1, (traffic) => {
-      for (const [i, agent] of client.config.agents.slice(0, 5).entries()) traffic.strayFailure(agent.id, agent.routes[0].id, OUTAGE_START + i * 7 * MINUTE);
+      for (const [i, agent] of client.config.agents.slice(0, 5).entries()) {
+        traffic.strayFailure(agent.id, agent.routes[0].id, OUTAGE_START + i * 7 * MINUTE);
+      }
     });
     expect(pages).toEqual([]);
   });

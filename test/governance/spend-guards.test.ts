@@ -20,7 +20,7 @@ describe('spend anomaly detectors', () => {
   test.each([
     ['example-spend-anomaly', {}],
     ['example-answer-spend-anomaly', { agent: 'answer' }],
-    ['example-us-anthropic-claude-sonnet-4-5-20250929-v1-0-npv6qa-spend-anomaly', { model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' }],
+    ['example-us-anthropic-claude-sonnet-4-5-20250929-v1-0-k72d0y-spend-anomaly', { model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' }],
   ])('%s: upper band only, 3 standard deviations, 3 of 4 hours, missing data healthy, P2', (name, dims) => {
     const alarm = alarms[name];
     expect(alarm).toEqual(expect.objectContaining({

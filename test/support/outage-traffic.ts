@@ -4,8 +4,8 @@
  * fractions of a call appear), every call healthy at a steady latency, except where a failure
  * says otherwise. The AWS/Bedrock metrics of the Bedrock models follow the same calls.
  */
-import { MetricQuery, MetricSource } from '../../lib/governance/backtest';
 import { ClientConfig } from '../../lib/config';
+import { MetricQuery, MetricSource } from '../../lib/governance/backtest';
 import { ModelProvider } from '../../lib/pricing';
 import { BedrockMetrics, MetricDefinition, TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 
@@ -94,7 +94,8 @@ export class OutageTraffic implements MetricSource {
   private failed(slice: Slice, minute: number, metricName: string): number {
     let share = 0;
     for (const failure of this.failures) {
-      if (failure.outcome.name === metricName && minute >= failure.from && minute < failure.to && failure.matches(slice)) share = Math.max(share, failure.share ?? 1);
+      const active = failure.outcome.name === metricName && minute >= failure.from && minute < failure.to;
+      if (active && failure.matches(slice)) share = Math.max(share, failure.share ?? 1);
     }
     const stray = metricName === M.MODEL_ERRORS.name && this.strays.has(`${slice.agent}/${slice.route}@${minute}`) ? 1 / this.modelsOf(slice) : 0;
     return Math.min(slice.calls, slice.calls * share + stray);
@@ -118,7 +119,8 @@ export class OutageTraffic implements MetricSource {
   }
 
   private bedrock(query: MetricQuery, periodStart: number, minutes: number): number | undefined {
-    const slices = this.matching({ [F.MODEL.name]: query.dimensions[BedrockMetrics.DIMENSION] }).filter((s) => s.provider === ModelProvider.AWS_BEDROCK);
+    const slices = this.matching({ [F.MODEL.name]: query.dimensions[BedrockMetrics.DIMENSION] })
+      .filter((s) => s.provider === ModelProvider.AWS_BEDROCK);
     if (slices.length === 0) return undefined;
     let invocations = 0;
     let serverErrors = 0;
