@@ -142,7 +142,8 @@ export class RootCauseAlarms extends Construct {
       dashboardUrl,
     });
 
-    this.productionDown = factory.addCompositeAlarm(this, 'ProductionDown', {
+    // At `<parent>/ProductionDown/Resource`, where it has always been: an unchanged logical id keeps the deployed alarm (and its history).
+    this.productionDown = factory.addCompositeAlarm(new Construct(scope, 'ProductionDown'), 'Resource', {
       kind: SloAlarmKind.PRODUCTION_DOWN,
       rule: AlarmFactory.inAlarm(this.productionFailureRate.alarmName),
       what: `production is down for client ${config.clientId}: half or more of all calls fail, across agents`,

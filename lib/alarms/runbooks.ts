@@ -3,7 +3,7 @@ import { ALARM_KINDS, RunbookQuery, SloAlarmKind } from '../common/alarm-kinds';
 import { AiOpsNames } from '../common/names';
 import { AgentConfig, ClientConfig } from '../config/types';
 import { ModelProvider } from '../pricing/price-catalog';
-import { RESPONSE_TARGETS } from '../routing/sla';
+import { RESPONSE_TARGETS } from '../common/sla';
 import { CallOutcome, RecordType, TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 
 /** The providers an alarm concerns: a provider outage's own, a model's, else its agent's models', else every model's. */

@@ -73,7 +73,7 @@ export class SloAlarms extends Construct {
     this.owner = `team ${agent.owner.team}, service ${agent.owner.service}`;
     const minimumCalls = props.minimumCallsPerPeriod ?? DEFAULT_MINIMUM_CALLS_PER_PERIOD;
     const perMinute = new TelemetryMetricFactory(metrics.namespace, Duration.minutes(1));
-    const routeErrorAlarms: string[][] = [];
+    const routeErrorAlarms: SloAlarm[][] = [];
     const routeComposites: Array<{ route: RouteConfig; severity: Severity; children: SloAlarm[] }> = [];
 
     for (const route of agent.routes) {
@@ -112,7 +112,7 @@ export class SloAlarms extends Construct {
       const modelErrors = rateAlarm(SloAlarmKind.MODEL_ERROR_RATE, M.MODEL_ERRORS, route.slo.errorRatePercent, 'model-error rate');
       const appErrors = rateAlarm(SloAlarmKind.APP_ERROR_RATE, M.APP_ERRORS, route.slo.errorRatePercent, 'application-error rate');
       const throttles = rateAlarm(SloAlarmKind.THROTTLE_RATE, M.THROTTLES, route.slo.throttleRatePercent ?? DEFAULT_THROTTLE_RATE_PERCENT, 'throttle rate');
-      routeErrorAlarms.push([modelErrors.alarmName, appErrors.alarmName, throttles.alarmName]);
+      routeErrorAlarms.push([modelErrors, appErrors, throttles]);
 
       // The route's pages, one composite per severity.
       const paging = [modelErrors, appErrors, throttles, p50, p95, p99].filter((a) => !a.pages);
@@ -159,7 +159,7 @@ export class SloAlarms extends Construct {
       agentId: agent.id,
       severity: agent.clientCritical ? Severity.P1 : undefined,
       pages: true,
-      rule: cloudwatch.AlarmRule.allOf(...routeErrorAlarms.map((names) => AlarmFactory.anyInAlarm(names))),
+      rule: cloudwatch.AlarmRule.allOf(...routeErrorAlarms.map((alarms) => AlarmFactory.anyInAlarm(alarms.map((a) => a.alarmName)))),
       what: `every route of agent ${agent.id} is failing at once`,
       condition: `the model-error, application-error or throttle alarm of each of its ${routes} route${routes === 1 ? '' : 's'} is in ALARM`
         + (props.upstreamSuppressorName ? '; held back while production is down or a provider it calls is failing' : ''),
@@ -181,6 +181,8 @@ export class SloAlarms extends Construct {
       runbookUrl: agent.runbookUrl,
       dashboardUrl: props.dashboardUrl,
     });
+    // A rule names its alarms: they must exist first.
+    this.agentDown.alarm.node.addDependency(...routeErrorAlarms.flat().map((a) => a.alarm));
     this.routeSuppressor.alarm.node.addDependency(this.agentDown.alarm);
 
     for (const { route, severity, children } of routeComposites) {
@@ -203,9 +205,6 @@ export class SloAlarms extends Construct {
       });
       composite.alarm.node.addDependency(this.routeSuppressor.alarm, ...children.map((c) => c.alarm));
       this.alarms.push(composite);
-    }
-    for (const alarm of [this.agentDown, this.routeSuppressor]) {
-      for (const child of this.alarms) if (child.kind !== SloAlarmKind.ROUTE_FAILING) alarm.alarm.node.addDependency(child.alarm);
     }
   }
 
