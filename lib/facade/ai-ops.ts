@@ -4,7 +4,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RootCauseAlarms } from '../alarms/root-cause';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
-import { SloAlarmKind } from '../common/alarm-kinds';
 import { IAlarmRouter } from '../common/alarm-router';
 import { AiOpsNames } from '../common/names';
 import { ClientConfig, ClientConfigLoader, OperatingPosture } from '../config';
@@ -155,8 +154,8 @@ export class AiOps extends Construct {
     this.overview = new OverviewDashboard(this, 'Overview', {
       config: this.config,
       metrics,
-      // What pages, and the model outages behind the provider pages; each agent's dashboard lists all of its alarms.
-      alarmNames: this.alarms().filter((alarm) => alarm.pages || alarm.kind === SloAlarmKind.MODEL_OUTAGE).map((alarm) => alarm.alarmName),
+      // Every client-wide alarm and every agent's pages; each agent's dashboard lists all of its alarms.
+      alarmNames: this.alarms().filter((alarm) => alarm.pages || alarm.agent === undefined).map((alarm) => alarm.alarmName),
       tenantsByCost: this.tenantRules.byCost,
       tenantsByTokens: this.tenantRules.byTokens,
       anomalyBandStdDevs: governanceSettings(this.config).anomalyBandStdDevs,
