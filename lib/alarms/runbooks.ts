@@ -1,9 +1,9 @@
 import { SloAlarm } from '../common/alarm-factory';
 import { ALARM_KINDS, RunbookQuery, SloAlarmKind } from '../common/alarm-kinds';
 import { AiOpsNames } from '../common/names';
+import { RESPONSE_TARGETS } from '../common/sla';
 import { AgentConfig, ClientConfig } from '../config/types';
 import { ModelProvider } from '../pricing/price-catalog';
-import { RESPONSE_TARGETS } from '../common/sla';
 import { CallOutcome, RecordType, TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 
 /** The providers an alarm concerns: a provider outage's own, a model's, else its agent's models', else every model's. */
