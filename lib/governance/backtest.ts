@@ -519,9 +519,10 @@ export function runScenario(
         if (withinWait.some(suppressorAt)) {
           held = true;
           // Acts once the suppressor has been out of ALARM for the extension period, while the composite still is in ALARM.
-          let quiet = 0;
+          // The first step out of ALARM is when it left: the extension counts from there.
+          let quiet = -1;
           for (let k = withinWait.find(suppressorAt)! + 1; k <= episodeEnd; k++) {
-            quiet = suppressorAt(k) ? 0 : quiet + 1;
+            quiet = suppressorAt(k) ? -1 : quiet + 1;
             if (quiet >= extensionSteps) {
               actedAt = k;
               break;
