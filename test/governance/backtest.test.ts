@@ -89,12 +89,20 @@ describe('composite rules and ActionsSuppressor, as the backtest runs them', () 
   const T = Date.UTC(2026, 10, 1);
   /** A one-minute alarm on its own metric, ALARM as soon as one datapoint is above 0. */
   const alarm = (name: string, actions = false) => ({
-    name, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: 'notBreaching', periodSeconds: 60,
-    queries: [{ id: 'm', returnData: true, metric: { namespace: 'Test', metricName: name, dimensions: {}, stat: 'Sum', periodSeconds: 60 } }], actions,
+    name,
+    threshold: 0,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    periodSeconds: 60,
+    queries: [{ id: 'm', returnData: true, metric: { namespace: 'Test', metricName: name, dimensions: {}, stat: 'Sum', periodSeconds: 60 } }],
+    actions,
   });
   /** Each metric breaches in the minutes [from, to) given, counted from T. */
   const source = (windows: Record<string, Array<[number, number]>>) => ({
-    value: (query: { metricName: string }, start: number) => ((windows[query.metricName] ?? []).some(([a, b]) => start >= T + a * MINUTE && start < T + b * MINUTE) ? 1 : 0),
+    value: (query: { metricName: string }, start: number) =>
+      ((windows[query.metricName] ?? []).some(([a, b]) => start >= T + a * MINUTE && start < T + b * MINUTE) ? 1 : 0),
     insightRule: () => undefined,
   });
   const composite = (suppressor?: string) => ({ name: 'page', rule: '(ALARM("child") OR ALARM(other))', suppressor, waitSeconds: 60, extensionSeconds: 300, actions: true });
@@ -115,13 +123,13 @@ describe('composite rules and ActionsSuppressor, as the backtest runs them', () 
   });
 
   test('a suppressor in ALARM, or entering it within the wait, holds the page; with none the page waits the wait period', () => {
-    const alarms = [alarm('child'), alarm('other'), alarm('cause')];
-    const held = runScenario(alarms, [composite('cause')], source({ child: [[10, 20]], cause: [[10, 30]] }), T, T + 60 * MINUTE);
+    const three = [alarm('child'), alarm('other'), alarm('cause')];
+    const held = runScenario(three, [composite('cause')], source({ child: [[10, 20]], cause: [[10, 30]] }), T, T + 60 * MINUTE);
     expect(held.pages).toEqual([]);
     expect(minutes(held.suppressed)).toEqual([11]);
-    const late = runScenario(alarms, [composite('cause')], source({ child: [[10, 20]], cause: [[11, 30]] }), T, T + 60 * MINUTE);
+    const late = runScenario(three, [composite('cause')], source({ child: [[10, 20]], cause: [[11, 30]] }), T, T + 60 * MINUTE);
     expect(late.pages).toEqual([]);
-    const none = runScenario(alarms, [composite('cause')], source({ child: [[10, 20]] }), T, T + 60 * MINUTE);
+    const none = runScenario(three, [composite('cause')], source({ child: [[10, 20]] }), T, T + 60 * MINUTE);
     expect(minutes(none.pages)).toEqual([12]);
   });
 
