@@ -43,21 +43,10 @@ const { aiOps } = stack;
 const config = aiOps.config;
 const outDir = option(args, '--out') ?? path.join('cdk.out', 'runbooks', config.clientId);
 fs.mkdirSync(outDir, { recursive: true });
-const index: string[] = [`# Runbooks of ${config.displayName}`, '', '| alarm | severity |', '|---|---|'];
-// Each agent's alarms with the agent (AiOps builds one AgentMonitoring per agent, in config order).
-const agentOf = new Map(aiOps.agents.flatMap((monitoring, i) =>
-  monitoring.allAlarms().map((alarm) => [alarm, config.agents[i]] as const)));
+const index: string[] = [`# Runbooks of ${config.displayName}`, '', '| alarm | severity | pages |', '|---|---|---|'];
 for (const alarm of aiOps.alarms()) {
-  const agentConfig = agentOf.get(alarm);
-  fs.writeFileSync(path.join(outDir, `${alarm.alarmName}.md`), renderRunbook(alarm, {
-    clientId: config.clientId,
-    displayName: config.displayName,
-    tier: config.slaTier,
-    region: config.region,
-    agent: agentConfig,
-    logGroups: config.agents.flatMap((a) => a.logGroups),
-  }));
-  index.push(`| [${alarm.alarmName}](${alarm.alarmName}.md) | ${alarm.severity} |`);
+  fs.writeFileSync(path.join(outDir, `${alarm.alarmName}.md`), renderRunbook(alarm, config));
+  index.push(`| [${alarm.alarmName}](${alarm.alarmName}.md) | ${alarm.severity} | ${alarm.pages ? 'yes' : 'no: feeds a composite'} |`);
 }
 fs.writeFileSync(path.join(outDir, 'README.md'), index.join('\n') + '\n');
 console.error(`wrote ${aiOps.alarms().length} runbooks to ${outDir}`);

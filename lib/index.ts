@@ -1,6 +1,7 @@
 export * from './telemetry';
 export * from './pricing';
 export * from './config';
+export * from './common';
 export * from './routing';
 export * from './alarms';
 export * from './dashboards';

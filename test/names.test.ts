@@ -23,3 +23,14 @@ describe('one source for every name', () => {
     expect(holders).toEqual([path.join('lib', 'telemetry', 'contract.ts')]);
   });
 });
+
+describe('layers', () => {
+  const importsOf = (folder: string) => fs.readdirSync(path.join(PROJECT_ROOT, 'lib', folder)).flatMap((file) =>
+    [...fs.readFileSync(path.join(PROJECT_ROOT, 'lib', folder, file), 'utf8').matchAll(/from '\.\.\/([a-z-]+)\//g)].map((m) => `${file} -> ${m[1]}`));
+
+  test('lib/alarms and lib/routing do not import each other; both build on lib/common, which imports neither', () => {
+    expect(importsOf('alarms').filter((i) => i.endsWith('-> routing'))).toEqual([]);
+    expect(importsOf('routing').filter((i) => i.endsWith('-> alarms'))).toEqual([]);
+    expect(importsOf('common').filter((i) => /-> (alarms|routing|governance|dashboards|facade)$/.test(i))).toEqual([]);
+  });
+});

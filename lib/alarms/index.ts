@@ -1,5 +1,4 @@
-export * from './description';
-export * from './names';
 export * from './slo-alarms';
-export * from './production-down';
+export * from './root-cause';
+export * from './suppression';
 export * from './runbooks';

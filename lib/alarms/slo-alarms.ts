@@ -1,109 +1,91 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { describeAlarm } from './description';
-import { DEFAULT_SEVERITIES, DEFAULT_THROTTLE_RATE_PERCENT, OVERRIDE_OF, SloAlarmKind } from './kinds';
-import { AiOpsNames } from './names';
+import { OUTAGE_SUPPRESSION } from './suppression';
+import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
+import { DEFAULT_THROTTLE_RATE_PERCENT, severityOfKind, SloAlarmKind } from '../common/alarm-kinds';
 import { AgentConfig, RouteConfig, Severity } from '../config/types';
 import { AccuracyObjective, evaluatorCount, evaluatorDimensions, evaluatorScores } from '../quality/evaluator-series';
 import { ACCURACY_CONFIDENCE_Z, accuracySettings } from '../quality/settings';
-import { IAlarmRouter } from '../routing/router';
 import { TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
-// The kinds and their severities live apart, without aws-cdk-lib, for the report function's bundle.
-export { DEFAULT_SEVERITIES, SloAlarmKind } from './kinds';
-
 const M = TelemetryMetrics;
 
-
-/** One alarm with what routing, dashboards and tests need to know about it. */
-export interface SloAlarm {
-  readonly alarm: cloudwatch.AlarmBase;
-  readonly alarmName: string;
-  readonly kind: SloAlarmKind;
-  readonly severity: Severity;
-  /** @default - an agent-level alarm */
-  readonly route?: string;
-  /** What it means when it fires, in one sentence. */
-  readonly what: string;
-  /** When it fires: threshold, periods, guard. */
-  readonly condition: string;
-  /** The runbook its description links to. */
-  readonly runbookUrl: string;
-}
+/** Periods with fewer calls count as healthy for latency and the cache-hit floor, where a few calls say nothing. */
+export const DEFAULT_MINIMUM_CALLS_PER_PERIOD = 20;
+/**
+ * Error and throttle rates: one-minute datapoints, ALARM when FAILING_MINUTES of the last
+ * WINDOW_MINUTES breach. A total outage of a route carrying one call a minute breaches every minute
+ * and alarms after 4 minutes; one random failure breaches one minute and never alarms; a healthy
+ * busy route must exceed its SLO in four separate minutes out of five.
+ */
+export const FAILING_MINUTES = 4;
+export const WINDOW_MINUTES = 5;
 
 /** Properties of `SloAlarms`. */
 export interface SloAlarmsProps {
-  readonly clientId: string;
+  /** Builds, names, describes and routes every alarm. */
+  readonly factory: AlarmFactory;
   readonly agent: AgentConfig;
   readonly metrics: TelemetryMetricFactory;
-  /** Delivers each alarm by severity. */
-  readonly router: IAlarmRouter;
   /** Link to the agent's dashboard, for alarm descriptions. */
   readonly dashboardUrl: string;
   /**
-   * Periods with fewer calls than this count as healthy for latency and rate alarms.
+   * Periods with fewer calls than this count as healthy for the latency alarms and the
+   * prompt-cache floor (error and throttle rates need failures instead, see `FAILING_MINUTES`).
    * @default 20
    */
   readonly minimumCallsPerPeriod?: number;
   /**
-   * Where generated runbooks are published: descriptions link to `<base>/<alarm name>.md`.
-   * @default - the library's runbook section for each alarm kind
+   * The alarm that holds back the agent-down page: production down, or an outage of a provider
+   * the agent calls (see `RootCauseAlarms.agentSuppressorName`).
+   * @default - the agent-down page is never suppressed
    */
-  readonly runbookBaseUrl?: string;
-}
-
-interface AlarmSpec {
-  readonly kind: SloAlarmKind;
-  readonly route?: RouteConfig;
-  /** Names what within the route the alarm watches (an evaluator). */
-  readonly qualifier?: string;
-  /** Replaces the kind's default and the route's overrides. */
-  readonly severity?: Severity;
-  /** @default TreatMissingData.NOT_BREACHING */
-  readonly treatMissingData?: cloudwatch.TreatMissingData;
-  readonly metric: cloudwatch.IMetric;
-  readonly threshold: number;
-  readonly comparisonOperator: cloudwatch.ComparisonOperator;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
-  readonly what: string;
-  readonly condition: string;
+  readonly upstreamSuppressorName?: string;
 }
 
 /**
  * The SLO alarms of one agent, from its routes' objectives: latency p50/p95/p99, model-error,
- * application-error and throttle rates per route (each guarded by a minimum call count), accuracy
- * drift and no-scores alarms per evaluator of a route's accuracy SLO, index staleness and a
- * prompt-cache hit-rate floor where configured, and an "agent down" composite that fires when
- * every route of the agent fails together. Missing data (no traffic) is healthy, except for
- * accuracy: a thin window keeps the drift alarm's state, and no evaluations at all is an alarm.
+ * application-error and throttle rates per route, accuracy drift and no-scores alarms per evaluator
+ * of a route's accuracy SLO, index staleness and a prompt-cache hit-rate floor where configured.
+ *
+ * Pages: a route's error, throttle and p95/p99 latency alarms page through one "route failing"
+ * composite per severity, suppressed while the agent is down or a cause upstream pages; the
+ * "agent down" composite (every route failing at once) pages, P1 for a client-critical agent,
+ * suppressed while production is down or a provider the agent calls is failing.
  */
 export class SloAlarms extends Construct {
   /** Every alarm, in creation order. */
   public readonly alarms: SloAlarm[] = [];
-  /** ALARM when every route of the agent is failing (model or application errors) at once. */
+  /** ALARM when every route of the agent is failing (errors or throttles) at once. */
   public readonly agentDown: SloAlarm;
+  /** ALARM while the agent is down or a cause upstream is: holds back the route pages. */
+  public readonly routeSuppressor: SloAlarm;
 
   private readonly props: SloAlarmsProps;
-  private readonly minimumCalls: number;
+  private readonly owner: string;
 
   public constructor(scope: Construct, id: string, props: SloAlarmsProps) {
     super(scope, id);
     this.props = props;
-    this.minimumCalls = props.minimumCallsPerPeriod ?? 20;
-    const { agent, metrics } = props;
-    const routeFailures: cloudwatch.IAlarmRule[] = [];
+    const { agent, metrics, factory } = props;
+    this.owner = `team ${agent.owner.team}, service ${agent.owner.service}`;
+    const minimumCalls = props.minimumCallsPerPeriod ?? DEFAULT_MINIMUM_CALLS_PER_PERIOD;
+    const perMinute = new TelemetryMetricFactory(metrics.namespace, Duration.minutes(1));
+    const routeErrorAlarms: SloAlarm[][] = [];
+    const routeComposites: Array<{ route: RouteConfig; severity: Severity; children: SloAlarm[] }> = [];
 
     for (const route of agent.routes) {
       const dims = { agent: agent.id, route: route.id };
       const { latency } = route.slo;
-      const guardText = `periods with fewer than ${this.minimumCalls} calls count as healthy`;
+      const guardText = `periods with fewer than ${minimumCalls} calls count as healthy`;
+      // A P3 latency alarm (p50 by default) goes to the digest on its own; the others page through the route's composite.
       const latencyAlarm = (kind: SloAlarmKind, statistic: string, thresholdMs: number) => this.add({
         kind,
         route,
-        metric: metrics.guarded(metrics.metric(M.LATENCY_MS, dims, statistic), dims, this.minimumCalls, 0, `${statistic} latency (ms)`),
+        pages: severityOfKind(kind, route.slo.severityOverrides) === Severity.P3,
+        metric: metrics.guarded(metrics.metric(M.LATENCY_MS, dims, statistic), dims, minimumCalls, 0, `${statistic} latency (ms)`),
         threshold: thresholdMs,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
@@ -111,28 +93,33 @@ export class SloAlarms extends Construct {
         what: `${statistic} latency of route ${agent.id}/${route.id} is above its SLO`,
         condition: `${statistic} latency > ${thresholdMs} ms in 3 of 3 five-minute periods (${guardText})`,
       });
-      latencyAlarm(SloAlarmKind.LATENCY_P50, 'p50', latency.p50Ms);
-      latencyAlarm(SloAlarmKind.LATENCY_P95, 'p95', latency.p95Ms);
-      latencyAlarm(SloAlarmKind.LATENCY_P99, 'p99', latency.p99Ms);
+      const p50 = latencyAlarm(SloAlarmKind.LATENCY_P50, 'p50', latency.p50Ms);
+      const p95 = latencyAlarm(SloAlarmKind.LATENCY_P95, 'p95', latency.p95Ms);
+      const p99 = latencyAlarm(SloAlarmKind.LATENCY_P99, 'p99', latency.p99Ms);
 
       const rateAlarm = (kind: SloAlarmKind, counter: typeof M.MODEL_ERRORS, percent: number, what: string) => this.add({
         kind,
         route,
-        metric: metrics.guarded(metrics.ratePercent(counter, dims), dims, this.minimumCalls, 0, `${what} (% of calls)`),
+        metric: perMinute.ratePercent(counter, dims, { label: `${what} (% of calls)` }),
         threshold: percent,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
+        evaluationPeriods: WINDOW_MINUTES,
+        datapointsToAlarm: FAILING_MINUTES,
         what: `${what} of route ${agent.id}/${route.id} is above its SLO`,
-        condition: `${what} > ${percent}% of calls in 2 of 3 five-minute periods (${guardText})`,
+        condition: `${what} > ${percent}% of calls in ${FAILING_MINUTES} of ${WINDOW_MINUTES} one-minute periods `
+          + `(minutes without calls count as healthy; one failure alone never alarms, a total outage at one call a minute alarms in ${FAILING_MINUTES} minutes)`,
       });
       const modelErrors = rateAlarm(SloAlarmKind.MODEL_ERROR_RATE, M.MODEL_ERRORS, route.slo.errorRatePercent, 'model-error rate');
       const appErrors = rateAlarm(SloAlarmKind.APP_ERROR_RATE, M.APP_ERRORS, route.slo.errorRatePercent, 'application-error rate');
-      rateAlarm(SloAlarmKind.THROTTLE_RATE, M.THROTTLES, route.slo.throttleRatePercent ?? DEFAULT_THROTTLE_RATE_PERCENT, 'throttle rate');
-      routeFailures.push(cloudwatch.AlarmRule.anyOf(
-        cloudwatch.AlarmRule.fromAlarm(modelErrors.alarm, cloudwatch.AlarmState.ALARM),
-        cloudwatch.AlarmRule.fromAlarm(appErrors.alarm, cloudwatch.AlarmState.ALARM),
-      ));
+      const throttles = rateAlarm(SloAlarmKind.THROTTLE_RATE, M.THROTTLES, route.slo.throttleRatePercent ?? DEFAULT_THROTTLE_RATE_PERCENT, 'throttle rate');
+      routeErrorAlarms.push([modelErrors, appErrors, throttles]);
+
+      // The route's pages, one composite per severity.
+      const paging = [modelErrors, appErrors, throttles, p50, p95, p99].filter((a) => !a.pages);
+      for (const severity of [Severity.P1, Severity.P2, Severity.P3]) {
+        const children = paging.filter((a) => a.severity === severity);
+        if (children.length > 0) routeComposites.push({ route, severity, children });
+      }
       this.addAccuracyAlarms(route);
     }
 
@@ -156,35 +143,69 @@ export class SloAlarms extends Construct {
       const hourly = new TelemetryMetricFactory(metrics.namespace, Duration.hours(1));
       this.add({
         kind: SloAlarmKind.PROMPT_CACHE_HIT_RATE,
-        metric: hourly.guarded(hourly.cacheHitRatePercent(dims), dims, this.minimumCalls, 100, 'prompt-cache hit rate (%)'),
+        metric: hourly.guarded(hourly.cacheHitRatePercent(dims), dims, minimumCalls, 100, 'prompt-cache hit rate (%)'),
         threshold: floor,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
         what: `the prompt-cache hit rate of agent ${agent.id} is below its floor`,
-        condition: `cache reads < ${floor}% of all input tokens in 3 of 3 one-hour periods (hours with fewer than ${this.minimumCalls} calls count as healthy)`,
+        condition: `cache reads < ${floor}% of all input tokens in 3 of 3 one-hour periods (hours with fewer than ${minimumCalls} calls count as healthy)`,
       });
     }
 
-    const agentDownName = AiOpsNames.alarm(props.clientId, SloAlarmKind.AGENT_DOWN, agent.id);
-    const downWhat = `every route of agent ${agent.id} is failing at once`;
-    const downCondition = `the model-error or application-error alarm of each of its ${agent.routes.length} routes is in ALARM`;
-    const downRunbook = this.runbookOf(SloAlarmKind.AGENT_DOWN, agentDownName);
-    const agentDown = new cloudwatch.CompositeAlarm(this, 'AgentDown', {
-      compositeAlarmName: agentDownName,
-      alarmRule: cloudwatch.AlarmRule.allOf(...routeFailures),
-      alarmDescription: this.description(Severity.P1, downWhat, downCondition, downRunbook),
-    });
-    // No actions of its own: the client's "production down" composite pages for it.
-    this.agentDown = {
-      alarm: agentDown,
-      alarmName: agentDownName,
+    const routes = agent.routes.length;
+    this.agentDown = factory.addCompositeAlarm(this, 'AgentDown', {
       kind: SloAlarmKind.AGENT_DOWN,
-      severity: Severity.P1,
-      what: downWhat,
-      condition: downCondition,
-      runbookUrl: downRunbook,
-    };
+      agentId: agent.id,
+      severity: agent.clientCritical ? Severity.P1 : undefined,
+      pages: true,
+      rule: cloudwatch.AlarmRule.allOf(...routeErrorAlarms.map((alarms) => AlarmFactory.anyInAlarm(alarms.map((a) => a.alarmName)))),
+      what: `every route of agent ${agent.id} is failing at once`,
+      condition: `the model-error, application-error or throttle alarm of each of its ${routes} route${routes === 1 ? '' : 's'} is in ALARM`
+        + (props.upstreamSuppressorName ? '; held back while production is down or a provider it calls is failing' : ''),
+      owner: this.owner,
+      runbookUrl: agent.runbookUrl,
+      dashboardUrl: props.dashboardUrl,
+      affects: agent.routes.map((r) => `${agent.id}/${r.id}`),
+      suppression: props.upstreamSuppressorName ? { suppressorName: props.upstreamSuppressorName, ...OUTAGE_SUPPRESSION } : undefined,
+    });
+
+    // Route pages wait while the agent is down or a cause upstream pages: one ALARM of either suppresses them.
+    this.routeSuppressor = factory.addCompositeAlarm(this, 'RouteSuppressor', {
+      kind: SloAlarmKind.OUTAGE_SUPPRESSOR,
+      agentId: agent.id,
+      rule: AlarmFactory.anyInAlarm([this.agentDown.alarmName, ...(props.upstreamSuppressorName ? [props.upstreamSuppressorName] : [])]),
+      what: `agent ${agent.id} is down, or a cause upstream of it pages: its route pages are held back`,
+      condition: `agent-down is in ALARM${props.upstreamSuppressorName ? ` or ${props.upstreamSuppressorName} is` : ''}`,
+      owner: this.owner,
+      runbookUrl: agent.runbookUrl,
+      dashboardUrl: props.dashboardUrl,
+    });
+    // A rule names its alarms: they must exist first.
+    this.agentDown.alarm.node.addDependency(...routeErrorAlarms.flat().map((a) => a.alarm));
+    this.routeSuppressor.alarm.node.addDependency(this.agentDown.alarm);
+
+    for (const { route, severity, children } of routeComposites) {
+      const split = routeComposites.filter((c) => c.route === route).length > 1;
+      const composite = factory.addCompositeAlarm(this, split ? `${route.id}-${severity}-route-failing` : `${route.id}-route-failing`, {
+        kind: SloAlarmKind.ROUTE_FAILING,
+        agentId: agent.id,
+        routeId: route.id,
+        qualifier: split ? severity.toLowerCase() : undefined,
+        severity,
+        rule: AlarmFactory.anyInAlarm(children.map((c) => c.alarmName)),
+        what: `route ${agent.id}/${route.id} is failing or slow`,
+        condition: `any of its ${children.map((c) => c.kind).join(', ')} alarms is in ALARM; held back while agent ${agent.id} is down `
+          + `or a cause upstream pages (wait ${OUTAGE_SUPPRESSION.waitPeriod.toSeconds()} s, extension ${OUTAGE_SUPPRESSION.extensionPeriod.toSeconds()} s)`,
+        owner: this.owner,
+        runbookUrl: route.runbookUrl ?? agent.runbookUrl,
+        dashboardUrl: props.dashboardUrl,
+        affects: [`${agent.id}/${route.id}`],
+        suppression: { suppressorName: this.routeSuppressor.alarmName, ...OUTAGE_SUPPRESSION },
+      });
+      composite.alarm.node.addDependency(this.routeSuppressor.alarm, ...children.map((c) => c.alarm));
+      this.alarms.push(composite);
+    }
   }
 
   /**
@@ -244,43 +265,35 @@ export class SloAlarms extends Construct {
     }
   }
 
-  private add(spec: AlarmSpec): SloAlarm {
-    const { agent, clientId, router } = this.props;
-    const severity = spec.severity ?? this.severityOf(spec.kind, spec.route);
-    const alarmName = AiOpsNames.alarm(clientId, spec.kind, agent.id, spec.route?.id, spec.qualifier);
+  /** One threshold alarm of the agent; it pages on its own when its kind does, unless told (route alarms page through composites). */
+  private add(spec: {
+    kind: SloAlarmKind;
+    pages?: boolean;
+    route?: RouteConfig;
+    qualifier?: string;
+    severity?: Severity;
+    treatMissingData?: cloudwatch.TreatMissingData;
+    metric: cloudwatch.IMetric;
+    threshold: number;
+    comparisonOperator: cloudwatch.ComparisonOperator;
+    evaluationPeriods: number;
+    datapointsToAlarm: number;
+    what: string;
+    condition: string;
+  }): SloAlarm {
+    const { agent, factory, dashboardUrl } = this.props;
     const id = [spec.route?.id, spec.qualifier, spec.kind].filter((part) => part !== undefined).join('-');
-    const runbookUrl = this.runbookOf(spec.kind, alarmName, spec.route);
-    const alarm = new cloudwatch.Alarm(this, id, {
-      alarmName,
-      metric: spec.metric,
-      threshold: spec.threshold,
-      comparisonOperator: spec.comparisonOperator,
-      evaluationPeriods: spec.evaluationPeriods,
-      datapointsToAlarm: spec.datapointsToAlarm,
-      treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: this.description(severity, spec.what, spec.condition, runbookUrl),
+    const created = factory.addAlarm(this, id, {
+      ...spec,
+      agentId: agent.id,
+      routeId: spec.route?.id,
+      severity: spec.severity ?? severityOfKind(spec.kind, spec.route?.slo.severityOverrides),
+      pages: spec.pages,
+      owner: this.owner,
+      runbookUrl: spec.route?.runbookUrl ?? agent.runbookUrl,
+      dashboardUrl,
     });
-    router.route(alarm, severity);
-    const created: SloAlarm = {
-      alarm, alarmName, kind: spec.kind, severity, route: spec.route?.id, what: spec.what, condition: spec.condition, runbookUrl,
-    };
     this.alarms.push(created);
     return created;
-  }
-
-  private severityOf(kind: SloAlarmKind, route?: RouteConfig): Severity {
-    const override = OVERRIDE_OF[kind];
-    return (override && route?.slo.severityOverrides?.[override]) || DEFAULT_SEVERITIES[kind];
-  }
-
-  /** The route's or agent's own runbook, else the generated one, else the library's section for the kind. */
-  private runbookOf(kind: SloAlarmKind, alarmName: string, route?: RouteConfig): string {
-    const { agent, runbookBaseUrl } = this.props;
-    return route?.runbookUrl ?? agent.runbookUrl ?? AiOpsNames.runbookUrl(kind, alarmName, runbookBaseUrl);
-  }
-
-  private description(severity: Severity, what: string, condition: string, runbookUrl: string): string {
-    const { agent, dashboardUrl } = this.props;
-    return describeAlarm({ severity, what, condition, owner: `team ${agent.owner.team}, service ${agent.owner.service}`, runbookUrl, dashboardUrl });
   }
 }

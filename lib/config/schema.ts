@@ -9,11 +9,13 @@ import { ModelProvider } from '../pricing/price-catalog';
  */
 
 const ID = /^[a-z][a-z0-9-]{0,62}$/;
+/** Longest runbook URL accepted: with the alarm name and the metadata line it must fit an alarm description. */
+const URL_MAX = 300;
 const ID_TEXT = 'an id of lowercase letters, digits and hyphens, starting with a letter (at most 63 characters)';
 
 const id = () => z.string().regex(ID, ID_TEXT);
 const text = (description: string) => z.string().trim().min(1).max(256).describe(description);
-const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' });
+const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' }).max(URL_MAX);
 const email = () => z.email({ error: 'an email address' });
 const positiveUsd = (description: string) => z.number().positive().max(100_000_000).describe(description);
 const milliseconds = (description: string) => z.number().int().positive().max(900_000).describe(description);
@@ -97,6 +99,8 @@ const agent = z.strictObject({
   routes: z.array(route).min(1),
   models: z.array(z.string().min(1)).min(1).optional().describe('Model ids this agent calls (subset of models; default all).'),
   runbookUrl: httpsUrl().optional().describe('Runbook for the agent\'s alarms.'),
+  clientCritical: z.boolean().optional()
+    .describe('The client\'s product stops when this agent stops: its agent-down page is P1 instead of P2 (default false).'),
   promptCacheHitRateFloorPercent: z.number().gt(0).max(100).optional()
     .describe('Lowest acceptable prompt-cache hit rate, percent (alarm, P3).'),
   retrieval: z.strictObject({

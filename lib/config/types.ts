@@ -196,6 +196,12 @@ export interface AgentConfig {
    */
   readonly runbookUrl?: string;
   /**
+   * The client's product stops when this agent stops: its agent-down page (every route failing
+   * at once) is P1 instead of P2.
+   * @default false
+   */
+  readonly clientCritical?: boolean;
+  /**
    * Lowest acceptable prompt-cache hit rate (cache reads / all input tokens), percent (alarm, P3).
    * @default - no cache hit-rate alarm (the rate is still on the dashboards)
    */

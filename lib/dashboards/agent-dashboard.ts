@@ -3,8 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DashboardPages } from './pages';
 import { agentQualityRows } from './quality-widgets';
-import { AlarmStatusByNameWidget } from './widgets';
-import { AiOpsNames } from '../alarms/names';
+import { AlarmStatusByNameWidget, thresholdOf } from './widgets';
+import { SloAlarm } from '../common/alarm-factory';
+import { SloAlarmKind } from '../common/alarm-kinds';
+import { AiOpsNames } from '../common/names';
 import { AgentConfig, RouteConfig } from '../config/types';
 import { TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
@@ -22,8 +24,13 @@ export interface AgentDashboardProps {
   /** Model ids the agent calls. */
   readonly models: string[];
   readonly metrics: TelemetryMetricFactory;
-  /** Names of the agent's alarms, for its alarm-status widget. */
-  readonly alarmNames: string[];
+  /** The agent's alarms: its alarm-status widget lists them, its graphs draw their thresholds. */
+  readonly alarms: SloAlarm[];
+  /**
+   * Where the generated runbooks are published (the header links their index).
+   * @default - the library's runbook guide
+   */
+  readonly runbookBaseUrl?: string;
   /**
    * Width of the anomaly bands drawn, in standard deviations (the detectors' own).
    * @default 3
@@ -62,7 +69,14 @@ export class AgentDashboard extends Construct {
       markdown: `# ${title} (page ${page})\nContinued from [${first}](#dashboards:name=${first}).`, width: FULL, height: 2,
     })]);
 
-    const runbook = agent.runbookUrl ? `[runbook](${agent.runbookUrl})` : `[runbooks](${AiOpsNames.defaultRunbookUrl('')})`;
+    const runbook = agent.runbookUrl ? `[runbook](${agent.runbookUrl})` : `[runbooks](${AiOpsNames.runbookIndexUrl(props.runbookBaseUrl)})`;
+    // Each threshold drawn is the alarm's own: what the graph shows is what pages.
+    const threshold = (kind: SloAlarmKind, route?: string) => {
+      const alarm = props.alarms.find((a) => a.kind === kind && a.route === route);
+      return alarm ? thresholdOf(alarm) : undefined;
+    };
+    const annotation = (value: number | undefined, label: (v: number) => string, color: string): cloudwatch.HorizontalAnnotation[] =>
+      (value === undefined ? [] : [{ value, label: label(value), color }]);
     pages.addRow(new cloudwatch.TextWidget({
       width: FULL,
       height: 3 + Math.min(agent.routes.length, 10),
@@ -76,11 +90,10 @@ export class AgentDashboard extends Construct {
         ...agent.routes.map((r) => `| ${r.id}${r.description ? `: ${r.description}` : ''} | ${r.slo.latency.p50Ms} / ${r.slo.latency.p95Ms} / ${r.slo.latency.p99Ms} ms | ${r.slo.errorRatePercent}% | ${accuracyText(r)} |`),
       ].join('\n'),
     }));
-    pages.addRow(...AlarmStatusByNameWidget.forAlarms(`Alarms of ${title}`, props.alarmNames));
+    pages.addRow(...AlarmStatusByNameWidget.forAlarms(`Alarms of ${title}`, props.alarms.map((a) => a.alarmName)));
 
     for (const route of agent.routes) {
       const dims = { agent: agent.id, route: route.id };
-      const { latency } = route.slo;
       pages.addRow(
         new cloudwatch.GraphWidget({
           title: `${route.id}: latency p50 / p95 / p99 (ms) vs SLO`,
@@ -93,9 +106,9 @@ export class AgentDashboard extends Construct {
             metrics.metric(M.TIME_TO_FIRST_TOKEN_MS, dims, 'p95', { label: 'time to first token p95 (streaming)' }),
           ],
           leftAnnotations: [
-            { value: latency.p50Ms, label: `p50 SLO ${latency.p50Ms} ms`, color: cloudwatch.Color.GREEN },
-            { value: latency.p95Ms, label: `p95 SLO ${latency.p95Ms} ms`, color: cloudwatch.Color.ORANGE },
-            { value: latency.p99Ms, label: `p99 SLO ${latency.p99Ms} ms`, color: cloudwatch.Color.RED },
+            ...annotation(threshold(SloAlarmKind.LATENCY_P50, route.id), (v) => `p50 SLO ${v} ms`, cloudwatch.Color.GREEN),
+            ...annotation(threshold(SloAlarmKind.LATENCY_P95, route.id), (v) => `p95 SLO ${v} ms`, cloudwatch.Color.ORANGE),
+            ...annotation(threshold(SloAlarmKind.LATENCY_P99, route.id), (v) => `p99 SLO ${v} ms`, cloudwatch.Color.RED),
           ],
         }),
         new cloudwatch.GraphWidget({
@@ -107,7 +120,7 @@ export class AgentDashboard extends Construct {
             metrics.ratePercent(M.APP_ERRORS, dims, { label: 'application errors' }),
             metrics.ratePercent(M.THROTTLES, dims, { label: 'throttled' }),
           ],
-          leftAnnotations: [{ value: route.slo.errorRatePercent, label: `error SLO ${route.slo.errorRatePercent}%`, color: cloudwatch.Color.RED }],
+          leftAnnotations: annotation(threshold(SloAlarmKind.MODEL_ERROR_RATE, route.id), (v) => `error SLO ${v}%`, cloudwatch.Color.RED),
           leftYAxis: { min: 0, label: '%', showUnits: false },
         }),
         new cloudwatch.GraphWidget({
@@ -156,9 +169,7 @@ export class AgentDashboard extends Construct {
         width: QUARTER,
         height: HEIGHT,
         left: models.map((model) => hourly.cacheHitRatePercent({ agent: agent.id, model }, { label: model })),
-        leftAnnotations: agent.promptCacheHitRateFloorPercent !== undefined
-          ? [{ value: agent.promptCacheHitRateFloorPercent, label: `floor ${agent.promptCacheHitRateFloorPercent}%`, color: cloudwatch.Color.RED }]
-          : undefined,
+        leftAnnotations: annotation(threshold(SloAlarmKind.PROMPT_CACHE_HIT_RATE), (v) => `floor ${v}%`, cloudwatch.Color.RED),
         leftYAxis: { min: 0, max: 100, label: '%', showUnits: false },
       }),
       new cloudwatch.GraphWidget({
@@ -231,7 +242,6 @@ export class AgentDashboard extends Construct {
 
     if (agent.retrieval) {
       const dims = { agent: agent.id };
-      const maxHours = agent.retrieval.maxIndexAgeHours;
       pages.addRow(
         new cloudwatch.GraphWidget({
           title: 'Retrieval quality: recall@k and precision@k (average, labelled queries)',
@@ -248,7 +258,7 @@ export class AgentDashboard extends Construct {
           width: QUARTER,
           height: HEIGHT,
           left: [metrics.metric(M.RETRIEVAL_INDEX_AGE_HOURS, dims, cloudwatch.Stats.MAXIMUM, { label: 'index age (h)' })],
-          leftAnnotations: [{ value: maxHours, label: `stale after ${maxHours} h`, color: cloudwatch.Color.RED }],
+          leftAnnotations: annotation(threshold(SloAlarmKind.RETRIEVAL_STALENESS), (v) => `stale after ${v} h`, cloudwatch.Color.RED),
         }),
         new cloudwatch.GraphWidget({
           title: 'Retrieval-cache hit rate (% of retrievals)',

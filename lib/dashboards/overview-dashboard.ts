@@ -5,10 +5,10 @@ import { chunked, DashboardPages } from './pages';
 import { overviewQualityRows } from './quality-widgets';
 import { TenantRule } from './top-tenants';
 import { AlarmStatusByNameWidget, ContributorInsightsWidget } from './widgets';
-import { AiOpsNames } from '../alarms/names';
+import { AiOpsNames } from '../common/names';
 import { ClientConfig } from '../config/types';
 import { ModelProvider } from '../pricing/price-catalog';
-import { TelemetryMetrics } from '../telemetry/contract';
+import { BedrockMetrics, TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
 const M = TelemetryMetrics;
@@ -20,24 +20,13 @@ const HEIGHT = 6;
 /** Series per graph before a graph is split: CloudWatch allows 500, people read about 20. */
 const SERIES_PER_GRAPH = 20;
 
-/** The provider's own metrics, namespace AWS/Bedrock, by ModelId (AWS's names, not this library's). */
-const BEDROCK = {
-  NAMESPACE: 'AWS/Bedrock',
-  DIMENSION: 'ModelId',
-  INVOCATIONS: 'Invocations',
-  LATENCY: 'InvocationLatency',
-  INPUT_TOKENS: 'InputTokenCount',
-  OUTPUT_TOKENS: 'OutputTokenCount',
-  THROTTLES: 'InvocationThrottles',
-  CLIENT_ERRORS: 'InvocationClientErrors',
-  SERVER_ERRORS: 'InvocationServerErrors',
-} as const;
+const BEDROCK = BedrockMetrics;
 
 /** Properties of `OverviewDashboard`. */
 export interface OverviewDashboardProps {
   readonly config: ClientConfig;
   readonly metrics: TelemetryMetricFactory;
-  /** Every alarm of the client, client-wide composites first. */
+  /** The alarms the overview lists (what pages, client-wide first). */
   readonly alarmNames: string[];
   /** Contributor Insights rules ranking tenants. */
   readonly tenantsByCost: TenantRule[];
@@ -85,7 +74,7 @@ export class OverviewDashboard extends Construct {
         '|---|---|---|---|---|',
         ...agents.map((a) => {
           const dashboard = AiOpsNames.agentDashboard(config.clientId, a.id);
-          const runbook = a.runbookUrl ?? AiOpsNames.defaultRunbookUrl('');
+          const runbook = a.runbookUrl ?? AiOpsNames.runbookIndexUrl(config.runbookBaseUrl);
           return `| ${a.displayName ?? a.id} | ${a.owner.team} | \`${a.owner.service}\` | [${dashboard}](#dashboards:name=${dashboard}) | [runbook](${runbook}) |`;
         }),
       ].join('\n'),

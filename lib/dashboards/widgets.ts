@@ -2,6 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { DashboardLimits } from './limits';
 import { chunked } from './pages';
+import { SloAlarm } from '../common/alarm-factory';
 
 /** An alarm-status widget over alarms named rather than referenced (they may live in nested stacks). */
 export class AlarmStatusByNameWidget extends cloudwatch.ConcreteWidget {
@@ -56,4 +57,9 @@ export class ContributorInsightsWidget extends cloudwatch.ConcreteWidget {
       },
     }];
   }
+}
+
+/** The threshold an alarm fires at, from the alarm itself (its annotation), for the graph it watches. */
+export function thresholdOf(alarm: SloAlarm): number | undefined {
+  return alarm.alarm instanceof cloudwatch.Alarm ? alarm.alarm.toAnnotation().value : undefined;
 }

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { AiOpsNames } from '../alarms/names';
-import { SloAlarm, SloAlarms } from '../alarms/slo-alarms';
+import { SloAlarms } from '../alarms/slo-alarms';
+import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
+import { AiOpsNames } from '../common/names';
 import { AgentConfig, ClientConfig } from '../config/types';
 import { AgentDashboard } from '../dashboards/agent-dashboard';
 import { AgentSpendGuards, governanceSettings } from '../governance/spend-guards';
-import { IAlarmRouter } from '../routing/router';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
 /** Properties of `AgentMonitoring`. */
@@ -16,17 +16,19 @@ export interface AgentMonitoringProps {
   /** Model ids the agent calls. */
   readonly models: string[];
   readonly metrics: TelemetryMetricFactory;
-  readonly router: IAlarmRouter;
+  /** Builds, names, describes and routes every alarm. */
+  readonly factory: AlarmFactory;
   /**
-   * Periods with fewer calls than this count as healthy for latency and rate alarms.
+   * Periods with fewer calls than this count as healthy for the latency alarms and the prompt-cache floor.
    * @default 20
    */
   readonly minimumCallsPerPeriod?: number;
   /**
-   * Where generated runbooks are published.
-   * @default - the library's runbook sections
+   * The alarm that holds back the agent's agent-down and route pages (production down, or an
+   * outage of a provider the agent calls).
+   * @default - never suppressed
    */
-  readonly runbookBaseUrl?: string;
+  readonly upstreamSuppressorName?: string;
 }
 
 /** One agent's SLO alarms, token-spend guards and dashboard. */
@@ -39,19 +41,18 @@ export class AgentMonitoring extends Construct {
     super(scope, id);
     const dashboardName = AiOpsNames.agentDashboard(props.clientId, props.agent.id);
     this.alarms = new SloAlarms(this, 'Alarms', {
-      clientId: props.clientId,
+      factory: props.factory,
       agent: props.agent,
       metrics: props.metrics,
-      router: props.router,
       dashboardUrl: AiOpsNames.dashboardUrl(dashboardName),
       minimumCallsPerPeriod: props.minimumCallsPerPeriod,
-      runbookBaseUrl: props.runbookBaseUrl,
+      upstreamSuppressorName: props.upstreamSuppressorName,
     });
     this.spendGuards = new AgentSpendGuards(this, 'SpendGuards', {
       config: props.config,
       agent: props.agent,
       metrics: props.metrics,
-      router: props.router,
+      factory: props.factory,
       dashboardUrl: AiOpsNames.dashboardUrl(dashboardName),
     });
     this.dashboard = new AgentDashboard(this, 'Dashboard', {
@@ -59,13 +60,14 @@ export class AgentMonitoring extends Construct {
       agent: props.agent,
       models: props.models,
       metrics: props.metrics,
-      alarmNames: this.allAlarms().map((a) => a.alarmName),
+      alarms: this.allAlarms(),
+      runbookBaseUrl: props.config.runbookBaseUrl,
       anomalyBandStdDevs: governanceSettings(props.config).anomalyBandStdDevs,
     });
   }
 
-  /** The agent's composite, SLO alarms and spend guards. */
+  /** The agent's composites, SLO alarms and spend guards. */
   public allAlarms(): SloAlarm[] {
-    return [this.alarms.agentDown, ...this.alarms.alarms, ...this.spendGuards.alarms];
+    return [this.alarms.agentDown, ...this.alarms.alarms, this.alarms.routeSuppressor, ...this.spendGuards.alarms];
   }
 }

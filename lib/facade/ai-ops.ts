@@ -2,9 +2,10 @@ import { CfnOutput, NestedStack, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { AiOpsNames } from '../alarms/names';
-import { ProductionDownAlarm } from '../alarms/production-down';
-import { SloAlarm } from '../alarms/slo-alarms';
+import { RootCauseAlarms } from '../alarms/root-cause';
+import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
+import { IAlarmRouter } from '../common/alarm-router';
+import { AiOpsNames } from '../common/names';
 import { ClientConfig, ClientConfigLoader, OperatingPosture } from '../config';
 import { AgentMonitoring } from './agent-monitoring';
 import { MonitoringCostReport } from './monitoring-cost-report';
@@ -15,7 +16,6 @@ import { ClientSpendGuards, governanceSettings } from '../governance/spend-guard
 import { PriceCatalog } from '../pricing';
 import { GovernanceReport } from '../reporting/governance-report';
 import { IncidentRouter } from '../routing/incident-router';
-import { IAlarmRouter } from '../routing/router';
 import { TelemetryContract } from '../telemetry';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
 
@@ -37,7 +37,8 @@ export interface AiOpsProps extends ClientConfig {
    */
   readonly alarmRouter?: IAlarmRouter;
   /**
-   * Periods with fewer calls than this count as healthy for latency and rate alarms.
+   * Periods with fewer calls than this count as healthy for the latency alarms and the
+   * prompt-cache floor (error and throttle rates need failures in 4 of 5 minutes instead).
    * @default 20
    */
   readonly minimumCallsPerPeriod?: number;
@@ -71,7 +72,12 @@ export class AiOps extends Construct {
   /** Each agent's alarms and dashboard, in a nested stack of its own (`Agent-<id>`). */
   public readonly agents: AgentMonitoring[];
   public readonly overview: OverviewDashboard;
-  public readonly productionDown: ProductionDownAlarm;
+  /** Builds every alarm of the client. */
+  public readonly alarmFactory: AlarmFactory;
+  /** The causes upstream of the agents: model and provider outages, production down, and their suppressors. */
+  public readonly rootCause: RootCauseAlarms;
+  /** Half or more of all calls failing across agents, while no provider outage explains it (P1). */
+  public readonly productionDown: SloAlarm;
   public readonly tenantRules: TopTenantsRules;
   public readonly readOnlyAccess: ReadOnlyAccess;
   /** Client-wide spend guards: anomaly detectors, budget burn, tenant share, AWS Budgets, Cost Anomaly Detection. */
@@ -103,6 +109,10 @@ export class AiOps extends Construct {
     const metrics = new TelemetryMetricFactory(this.metricNamespace);
     this.alarmRouter = alarmRouter ?? new IncidentRouter(this, 'Alerts', { config: this.config, encryptionKey: this.encryptionKey });
     const allModels = [...new Set(this.config.models.map((m) => m.modelId))];
+    this.alarmFactory = new AlarmFactory({ clientId, router: this.alarmRouter, runbookBaseUrl: this.config.runbookBaseUrl });
+    const overviewUrl = AiOpsNames.dashboardUrl(AiOpsNames.overviewDashboard(clientId));
+    this.rootCause = new RootCauseAlarms(this, 'RootCause', { config: this.config, factory: this.alarmFactory, metrics, dashboardUrl: overviewUrl });
+    this.productionDown = this.rootCause.productionDown;
 
     // One nested stack per agent keeps every template far below CloudFormation's 500 resources
     // and 1 MB, whatever the number of agents and routes.
@@ -110,35 +120,27 @@ export class AiOps extends Construct {
       const stack = new NestedStack(this, `Agent-${agent.id}`, {
         description: `cdk-ai-ops ${clientId}: SLO alarms and dashboard of agent ${agent.id}`,
       });
+      // The agent's composites name the suppressors of the root stack: those must exist first.
+      stack.node.addDependency(this.rootCause);
       return new AgentMonitoring(stack, 'Monitoring', {
         clientId,
         config: this.config,
         agent,
         models: agent.models ?? allModels,
         metrics,
-        router: this.alarmRouter,
+        factory: this.alarmFactory,
         minimumCallsPerPeriod,
-        runbookBaseUrl: this.config.runbookBaseUrl,
+        upstreamSuppressorName: this.rootCause.agentSuppressorName(agent),
       });
     });
-
-    this.productionDown = new ProductionDownAlarm(this, 'ProductionDown', {
-      clientId,
-      agentDownAlarmNames: this.agents.map((a) => a.alarms.agentDown.alarmName),
-      router: this.alarmRouter,
-      dashboardUrl: AiOpsNames.dashboardUrl(AiOpsNames.overviewDashboard(clientId)),
-      runbookBaseUrl: this.config.runbookBaseUrl,
-    });
-    // The composite names the agents' alarms: they must exist first.
-    for (const agent of this.agents) this.productionDown.node.addDependency(agent.node.scope!);
 
     const logGroupNames = this.config.agents.flatMap((agent) => agent.logGroups);
     this.tenantRules = new TopTenantsRules(this, 'TopTenants', { clientId, logGroupNames });
     this.spendGuards = new ClientSpendGuards(this, 'SpendGuards', {
       config: this.config,
       metrics,
-      router: this.alarmRouter,
-      dashboardUrl: AiOpsNames.dashboardUrl(AiOpsNames.overviewDashboard(clientId)),
+      factory: this.alarmFactory,
+      dashboardUrl: overviewUrl,
       tenantsByCost: this.tenantRules.byCost,
     });
     if (this.config.reports) {
@@ -152,7 +154,8 @@ export class AiOps extends Construct {
     this.overview = new OverviewDashboard(this, 'Overview', {
       config: this.config,
       metrics,
-      alarmNames: this.alarms().map((alarm) => alarm.alarmName),
+      // Every client-wide alarm and every agent's pages; each agent's dashboard lists all of its alarms.
+      alarmNames: this.alarms().filter((alarm) => alarm.pages || alarm.agent === undefined).map((alarm) => alarm.alarmName),
       tenantsByCost: this.tenantRules.byCost,
       tenantsByTokens: this.tenantRules.byTokens,
       anomalyBandStdDevs: governanceSettings(this.config).anomalyBandStdDevs,
@@ -181,10 +184,10 @@ export class AiOps extends Construct {
     Tags.of(this).add(CLIENT_TAG, clientId);
   }
 
-  /** Every alarm of the client: client-wide ones first, then each agent's composite and alarms. */
+  /** Every alarm of the client: client-wide ones first (root causes first), then each agent's composites and alarms. */
   public alarms(): SloAlarm[] {
     return [
-      this.productionDown.alarm,
+      ...this.rootCause.all(),
       ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetter] : []),
       ...this.spendGuards.alarms,
       ...(this.report ? [this.report.failedRun] : []),

@@ -3,12 +3,11 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { describeAlarm } from '../alarms/description';
-import { AiOpsNames } from '../alarms/names';
-import { DEFAULT_SEVERITIES, SloAlarm, SloAlarmKind } from '../alarms/slo-alarms';
+import { AlarmFactory, AnomalyAlarmProps, MetricAlarmProps, SloAlarm } from '../common/alarm-factory';
+import { SloAlarmKind } from '../common/alarm-kinds';
+import { AiOpsNames } from '../common/names';
 import { AgentConfig, ClientConfig, GovernanceConfig, Severity } from '../config/types';
 import { TenantRule } from '../dashboards/top-tenants';
-import { IAlarmRouter, SnsSeverityRouter } from '../routing/router';
 import { TelemetryMetrics } from '../telemetry/contract';
 import { SeriesDimensions, TelemetryMetricFactory } from '../telemetry/metric-factory';
 
@@ -54,39 +53,35 @@ export function governanceSettings(config: ClientConfig): GovernanceSettings {
 /** One guard alarm before it is created. */
 export interface GuardSpec {
   readonly kind: SloAlarmKind;
-  readonly subject?: string;
+  /** The agent it guards. @default - client-wide */
+  readonly agentId?: string;
+  /** What else names it (a model, a rule part). @default - nothing */
+  readonly qualifier?: string;
+  /** The model it guards, for its runbook. @default - none */
+  readonly modelId?: string;
   readonly what: string;
   readonly condition: string;
   readonly owner: string;
 }
 
-/** What every guard of one construct shares: naming, routing, links, and the list it adds to. */
+/** What every guard of one construct shares: the factory, links, and the list it adds to. */
 interface GuardContext {
   readonly scope: Construct;
-  readonly clientId: string;
-  readonly router: IAlarmRouter;
+  readonly factory: AlarmFactory;
   readonly dashboardUrl: string;
-  readonly runbookBaseUrl?: string;
   /** The owner's own runbook, which wins over the generated ones. */
   readonly ownRunbookUrl?: string;
   readonly alarms: SloAlarm[];
 }
 
-type AlarmFactory = (props: { alarmName: string; alarmDescription: string }) => cloudwatch.AlarmBase;
+type GuardAlarm = Omit<MetricAlarmProps, keyof GuardSpec | 'owner'> | Omit<AnomalyAlarmProps, keyof GuardSpec | 'owner'>;
 
-/** Creates, describes and routes one guard alarm. */
-function addGuard(ctx: GuardContext, spec: GuardSpec, create: AlarmFactory): SloAlarm {
-  const severity = DEFAULT_SEVERITIES[spec.kind];
-  const alarmName = AiOpsNames.alarm(ctx.clientId, spec.kind, spec.subject);
-  const runbookUrl = ctx.ownRunbookUrl ?? AiOpsNames.runbookUrl(spec.kind, alarmName, ctx.runbookBaseUrl);
-  const alarm = create({
-    alarmName,
-    alarmDescription: describeAlarm({
-      severity, what: spec.what, condition: spec.condition, owner: spec.owner, runbookUrl, dashboardUrl: ctx.dashboardUrl,
-    }),
-  });
-  ctx.router.route(alarm, severity);
-  const created: SloAlarm = { alarm, alarmName, kind: spec.kind, severity, what: spec.what, condition: spec.condition, runbookUrl };
+/** Creates, describes and routes one guard alarm through the factory. */
+function addGuard(ctx: GuardContext, id: string, spec: GuardSpec, alarm: GuardAlarm): SloAlarm {
+  const common = { ...spec, runbookUrl: ctx.ownRunbookUrl, dashboardUrl: ctx.dashboardUrl };
+  const created = 'stdDevs' in alarm
+    ? ctx.factory.addAnomalyAlarm(ctx.scope, id, { ...common, ...alarm })
+    : ctx.factory.addAlarm(ctx.scope, id, { ...common, ...alarm });
   ctx.alarms.push(created);
   return created;
 }
@@ -112,8 +107,10 @@ function excludeRanges(scope: Construct, id: string, metric: cloudwatch.Metric, 
 
 interface AnomalySpec {
   readonly id: string;
-  /** Names the alarm; none for client-wide. */
-  readonly subject?: string;
+  /** The agent it guards; none for client-wide. */
+  readonly agentId?: string;
+  /** The model it guards. */
+  readonly modelId?: string;
   readonly label: string;
   readonly dims: SeriesDimensions;
   readonly owner: string;
@@ -124,21 +121,22 @@ function spendAnomaly(ctx: GuardContext, spec: AnomalySpec, metrics: TelemetryMe
   const hourly = new TelemetryMetricFactory(metrics.namespace, Duration.hours(1));
   const { anomalyBandStdDevs: stdDevs, anomalyEvaluationHours: hours, anomalyDatapointsToAlarm: datapoints } = settings;
   const metric = hourly.sum(M.COST_USD, spec.dims, { label: `${spec.label} USD per hour` });
-  addGuard(ctx, {
+  addGuard(ctx, spec.id, {
     kind: SloAlarmKind.SPEND_ANOMALY,
-    subject: spec.subject,
+    agentId: spec.agentId,
+    qualifier: spec.modelId === undefined ? undefined : AiOpsNames.slug(spec.modelId),
+    modelId: spec.modelId,
     owner: spec.owner,
     what: `spend of ${spec.label} is above its usual range`,
     condition: `hourly cost above the anomaly band (${stdDevs} standard deviations) in ${datapoints} of ${hours} hours; spend dropping is not an incident`,
-  }, (names) => new cloudwatch.AnomalyDetectionAlarm(ctx.scope, spec.id, {
-    ...names,
+  }, {
     metric,
     stdDevs,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
     evaluationPeriods: hours,
     datapointsToAlarm: datapoints,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  }));
+  });
   excludeRanges(ctx.scope, `${spec.id}Model`, hourly.sum(M.COST_USD, spec.dims), settings);
 }
 
@@ -147,7 +145,8 @@ export interface AgentSpendGuardsProps {
   readonly config: ClientConfig;
   readonly agent: AgentConfig;
   readonly metrics: TelemetryMetricFactory;
-  readonly router: IAlarmRouter;
+  /** Builds, names, describes and routes every alarm. */
+  readonly factory: AlarmFactory;
   readonly dashboardUrl: string;
 }
 
@@ -163,61 +162,53 @@ export class AgentSpendGuards extends Construct {
     super(scope, id);
     const { agent, metrics, config } = props;
     const ctx: GuardContext = {
-      scope: this,
-      clientId: config.clientId,
-      router: props.router,
-      dashboardUrl: props.dashboardUrl,
-      runbookBaseUrl: config.runbookBaseUrl,
-      ownRunbookUrl: agent.runbookUrl,
-      alarms: this.alarms,
+      scope: this, factory: props.factory, dashboardUrl: props.dashboardUrl, ownRunbookUrl: agent.runbookUrl, alarms: this.alarms,
     };
     const settings = governanceSettings(config);
     const owner = `team ${agent.owner.team}, service ${agent.owner.service}`;
     const dims = { agent: agent.id };
     const hourly = new TelemetryMetricFactory(metrics.namespace, Duration.hours(1));
 
-    spendAnomaly(ctx, { id: 'SpendAnomaly', subject: agent.id, label: `agent ${agent.id}`, dims, owner }, metrics, settings);
+    spendAnomaly(ctx, { id: 'SpendAnomaly', agentId: agent.id, label: `agent ${agent.id}`, dims, owner }, metrics, settings);
 
     const { anomalyBandStdDevs: stdDevs, anomalyEvaluationHours: hours, anomalyDatapointsToAlarm: datapoints } = settings;
-    addGuard(ctx, {
+    addGuard(ctx, 'CacheHitAnomaly', {
       kind: SloAlarmKind.CACHE_HIT_ANOMALY,
-      subject: agent.id,
+      agentId: agent.id,
       owner,
       what: `the prompt-cache hit rate of agent ${agent.id} fell below its usual range`,
       condition: `hourly cache reads / all input tokens below the anomaly band (${stdDevs} standard deviations) in ${datapoints} of ${hours} hours`,
-    }, (names) => new cloudwatch.AnomalyDetectionAlarm(this, 'CacheHitAnomaly', {
-      ...names,
+    }, {
       metric: hourly.cacheHitRatePercent(dims),
       stdDevs,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_THRESHOLD,
       evaluationPeriods: hours,
       datapointsToAlarm: datapoints,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    });
 
     const monthly = config.budgets.perAgentMonthlyUsd?.[agent.id];
     if (monthly !== undefined) {
-      budgetAlarms(ctx, { what: `agent ${agent.id}`, subject: agent.id, dims, monthlyUsd: monthly, owner }, metrics, settings.spendRateMultiplier);
+      budgetAlarms(ctx, { what: `agent ${agent.id}`, agentId: agent.id, dims, monthlyUsd: monthly, owner }, metrics, settings.spendRateMultiplier);
     }
 
     const limits = agent.sessionLimits ?? {};
     const limit = (kind: SloAlarmKind, alarmId: string, metric: typeof M.SESSION_STEPS, statistic: string, max: number | undefined, what: string) => {
       if (max === undefined) return;
-      addGuard(ctx, {
+      addGuard(ctx, alarmId, {
         kind,
-        subject: agent.id,
+        agentId: agent.id,
         owner,
         what: `agent ${agent.id} runs away: ${what}`,
         condition: `${statistic} of ${what} per session in an hour > ${max}`,
-      }, (names) => new cloudwatch.Alarm(this, alarmId, {
-        ...names,
+      }, {
         metric: hourly.metric(metric, dims, statistic),
         threshold: max,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+      });
     };
     limit(SloAlarmKind.SESSION_STEPS, 'SessionSteps', M.SESSION_STEPS, 'p99', limits.maxStepsPerSession, 'steps');
     limit(SloAlarmKind.SESSION_TOOL_CALLS, 'SessionToolCalls', M.SESSION_TOOL_CALLS, 'p99', limits.maxToolCallsPerSession, 'tool calls');
@@ -229,7 +220,8 @@ export class AgentSpendGuards extends Construct {
 
 interface BudgetSpec {
   readonly what: string;
-  readonly subject?: string;
+  /** The agent it guards; none for client-wide. */
+  readonly agentId?: string;
   readonly dims: SeriesDimensions;
   readonly monthlyUsd: number;
   readonly owner: string;
@@ -237,46 +229,44 @@ interface BudgetSpec {
 
 /** The spend-rate P1 and the daily burn-rate warning and page against a monthly budget. */
 function budgetAlarms(ctx: GuardContext, spec: BudgetSpec, metrics: TelemetryMetricFactory, multiplier: number): void {
-  const { what, subject, dims, monthlyUsd, owner } = spec;
+  const { what, agentId, dims, monthlyUsd, owner } = spec;
   const hourlyRate = monthlyUsd / HOURS_PER_MONTH;
   const dailyShare = monthlyUsd / DAYS_PER_MONTH;
   const hourly = new TelemetryMetricFactory(metrics.namespace, Duration.hours(1));
   const daily = new TelemetryMetricFactory(metrics.namespace, Duration.days(1));
   const round = (usd: number) => Math.round(usd * 100) / 100;
-  addGuard(ctx, {
+  addGuard(ctx, 'SpendRate', {
     kind: SloAlarmKind.SPEND_RATE,
-    subject,
+    agentId,
     owner,
     what: `spend of ${what} runs at over ${multiplier}x its budgeted rate`,
     condition: `an hour's cost > ${round(multiplier * hourlyRate)} USD (${multiplier} x ${monthlyUsd} USD / ${HOURS_PER_MONTH} h)`,
-  }, (names) => new cloudwatch.Alarm(ctx.scope, 'SpendRate', {
-    ...names,
+  }, {
     metric: hourly.sum(M.COST_USD, dims),
     threshold: round(multiplier * hourlyRate),
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,
     datapointsToAlarm: 1,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  }));
+  });
   for (const [kind, alarmId, multiple] of [
     [SloAlarmKind.BUDGET_BURN_WARNING, 'BudgetBurnWarning', BURN_WARNING_MULTIPLE],
     [SloAlarmKind.BUDGET_BURN, 'BudgetBurn', BURN_PAGE_MULTIPLE],
   ] as const) {
-    addGuard(ctx, {
+    addGuard(ctx, alarmId, {
       kind,
-      subject,
+      agentId,
       owner,
       what: `${what} spent ${multiple}x its daily share of the monthly budget`,
       condition: `a day's cost > ${round(multiple * dailyShare)} USD (${multiple} x ${monthlyUsd} USD / ${DAYS_PER_MONTH} days)`,
-    }, (names) => new cloudwatch.Alarm(ctx.scope, alarmId, {
-      ...names,
+    }, {
       metric: daily.sum(M.COST_USD, dims),
       threshold: round(multiple * dailyShare),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    });
   }
 }
 
@@ -286,7 +276,8 @@ const insight = (ruleName: string, metric: string) => `INSIGHT_RULE_METRIC('${ru
 export interface ClientSpendGuardsProps {
   readonly config: ClientConfig;
   readonly metrics: TelemetryMetricFactory;
-  readonly router: IAlarmRouter;
+  /** Builds, names, describes and routes every alarm. */
+  readonly factory: AlarmFactory;
   readonly dashboardUrl: string;
   /** The Contributor Insights rules ranking tenants by cost. */
   readonly tenantsByCost: TenantRule[];
@@ -299,43 +290,35 @@ export interface ClientSpendGuardsProps {
  */
 export class ClientSpendGuards extends Construct {
   public readonly alarms: SloAlarm[] = [];
-  public readonly budget?: budgets.CfnBudget;
+  public readonly budget: budgets.CfnBudget;
   public readonly costAnomalyMonitor?: ce.CfnAnomalyMonitor;
 
   public constructor(scope: Construct, id: string, props: ClientSpendGuardsProps) {
     super(scope, id);
     const { config, metrics } = props;
-    const ctx: GuardContext = {
-      scope: this,
-      clientId: config.clientId,
-      router: props.router,
-      dashboardUrl: props.dashboardUrl,
-      runbookBaseUrl: config.runbookBaseUrl,
-      alarms: this.alarms,
-    };
+    const ctx: GuardContext = { scope: this, factory: props.factory, dashboardUrl: props.dashboardUrl, alarms: this.alarms };
     const settings = governanceSettings(config);
     const owner = 'the on-call of the client';
 
     spendAnomaly(ctx, { id: 'SpendAnomaly', label: 'all agents', dims: {}, owner }, metrics, settings);
-    // Alarm names carry the subject; model ids may hold characters alarm names should not.
-    [...new Set(config.models.map((m) => m.modelId))].forEach((model, i) => {
-      spendAnomaly(ctx, { id: `SpendAnomalyModel${i + 1}`, subject: `model-${i + 1}`, label: `model ${model}`, dims: { model }, owner }, metrics, settings);
+    // Named from the model id, never its position: reordering the models renames nothing.
+    [...new Set(config.models.map((m) => m.modelId))].forEach((model) => {
+      spendAnomaly(ctx, { id: `SpendAnomalyModel-${AiOpsNames.slug(model)}`, modelId: model, label: `model ${model}`, dims: { model }, owner }, metrics, settings);
     });
     budgetAlarms(ctx, { what: `client ${config.clientId}`, dims: {}, monthlyUsd: config.budgets.monthlyUsd, owner }, metrics, settings.spendRateMultiplier);
 
     const hourlyRate = config.budgets.monthlyUsd / HOURS_PER_MONTH;
     const minimumSpend = Math.round(TENANT_SHARE_MINIMUM_SPEND_FRACTION * hourlyRate * 100) / 100;
     for (const rule of props.tenantsByCost) {
-      const subject = rule.parts > 1 ? `part-${rule.part}` : undefined;
+      const qualifier = rule.parts > 1 ? `part-${rule.part}` : undefined;
       const alarmId = rule.parts > 1 ? `TenantShare${rule.part}` : 'TenantShare';
-      addGuard(ctx, {
+      addGuard(ctx, alarmId, {
         kind: SloAlarmKind.TENANT_SHARE,
-        subject,
+        qualifier,
         owner,
         what: `one tenant made more than ${settings.maxTenantSharePercent}% of an hour's spend`,
         condition: `the top tenant's cost / all cost in the hour > ${settings.maxTenantSharePercent}% (hours spending under ${minimumSpend} USD count as healthy)`,
-      }, (names) => new cloudwatch.Alarm(this, alarmId, {
-        ...names,
+      }, {
         // Contributor Insights metrics enter metric math through INSIGHT_RULE_METRIC.
         metric: new cloudwatch.MathExpression({
           expression: `IF(${insight(rule.ruleName, 'Sum')} >= ${minimumSpend}, 100 * ${insight(rule.ruleName, 'MaxContributorValue')} / ${insight(rule.ruleName, 'Sum')}, 0)`,
@@ -348,43 +331,41 @@ export class ClientSpendGuards extends Construct {
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+      });
     }
 
-    const router = props.router;
-    if (router instanceof SnsSeverityRouter) {
-      const p2 = router.topic(Severity.P2);
-      router.allowServiceToPublish(Severity.P2, 'budgets.amazonaws.com');
-      this.budget = new budgets.CfnBudget(this, 'BedrockBudget', {
-        budget: {
-          budgetName: `${config.clientId}-ai-ops-bedrock`,
-          budgetType: 'COST',
-          timeUnit: 'MONTHLY',
-          budgetLimit: { amount: config.budgets.monthlyUsd, unit: 'USD' },
-          costFilters: { Service: [BEDROCK_SERVICE] },
-        },
-        notificationsWithSubscribers: (['ACTUAL', 'FORECASTED'] as const).flatMap((notificationType) => [80, 100].map((threshold) => ({
-          notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
-          subscribers: [{ subscriptionType: 'SNS', address: p2.topicArn }],
-        }))),
+    // AWS Budgets and Cost Anomaly Detection publish to a topic, not through alarm actions: the router names it, whatever router it is.
+    const router = props.factory.router;
+    const budgetTopic = router.serviceTopic(Severity.P2, 'budgets.amazonaws.com');
+    this.budget = new budgets.CfnBudget(this, 'BedrockBudget', {
+      budget: {
+        budgetName: `${config.clientId}-ai-ops-bedrock`,
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: config.budgets.monthlyUsd, unit: 'USD' },
+        costFilters: { Service: [BEDROCK_SERVICE] },
+      },
+      notificationsWithSubscribers: (['ACTUAL', 'FORECASTED'] as const).flatMap((notificationType) => [80, 100].map((threshold) => ({
+        notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
+        subscribers: [{ subscriptionType: 'SNS', address: budgetTopic.topicArn }],
+      }))),
+    });
+    if (settings.costAnomalyMonitor) {
+      const anomalyTopic = router.serviceTopic(Severity.P2, 'costalerts.amazonaws.com');
+      this.costAnomalyMonitor = new ce.CfnAnomalyMonitor(this, 'CostAnomalyMonitor', {
+        monitorName: `${config.clientId}-ai-ops-bedrock`,
+        monitorType: 'CUSTOM',
+        monitorSpecification: JSON.stringify({ Dimensions: { Key: 'SERVICE', Values: [BEDROCK_SERVICE], MatchOptions: ['EQUALS'] } }),
       });
-      if (settings.costAnomalyMonitor) {
-        router.allowServiceToPublish(Severity.P2, 'costalerts.amazonaws.com');
-        this.costAnomalyMonitor = new ce.CfnAnomalyMonitor(this, 'CostAnomalyMonitor', {
-          monitorName: `${config.clientId}-ai-ops-bedrock`,
-          monitorType: 'CUSTOM',
-          monitorSpecification: JSON.stringify({ Dimensions: { Key: 'SERVICE', Values: [BEDROCK_SERVICE], MatchOptions: ['EQUALS'] } }),
-        });
-        new ce.CfnAnomalySubscription(this, 'CostAnomalySubscription', {
-          subscriptionName: `${config.clientId}-ai-ops-bedrock`,
-          frequency: 'IMMEDIATE',
-          monitorArnList: [this.costAnomalyMonitor.attrMonitorArn],
-          subscribers: [{ type: 'SNS', address: p2.topicArn }],
-          thresholdExpression: JSON.stringify({
-            Dimensions: { Key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE', MatchOptions: ['GREATER_THAN_OR_EQUAL'], Values: [String(settings.costAnomalyThresholdUsd)] },
-          }),
-        });
-      }
+      new ce.CfnAnomalySubscription(this, 'CostAnomalySubscription', {
+        subscriptionName: `${config.clientId}-ai-ops-bedrock`,
+        frequency: 'IMMEDIATE',
+        monitorArnList: [this.costAnomalyMonitor.attrMonitorArn],
+        subscribers: [{ type: 'SNS', address: anomalyTopic.topicArn }],
+        thresholdExpression: JSON.stringify({
+          Dimensions: { Key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE', MatchOptions: ['GREATER_THAN_OR_EQUAL'], Values: [String(settings.costAnomalyThresholdUsd)] },
+        }),
+      });
     }
   }
 }

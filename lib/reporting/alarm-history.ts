@@ -3,7 +3,7 @@
  * and DescribeAlarmHistory) and the local command (`--alarm-history`, the same API's JSON output).
  */
 import { AlarmEpisode, ReportPeriod } from './aggregates';
-import { DEFAULT_SEVERITIES, OVERRIDE_OF, SloAlarmKind } from '../alarms/kinds';
+import { DEFAULT_SEVERITIES, OVERRIDE_OF, SloAlarmKind } from '../common/alarm-kinds';
 import { AgentConfig } from '../config/types';
 
 /** One state change of an alarm, from its history. */

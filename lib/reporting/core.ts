@@ -12,7 +12,7 @@ import {
 } from './report-schema';
 import { accuracyBarsOf, ConfigRoutes, configRoutes } from './routes';
 import { cacheHitRate, compareText, PeriodViews, routeKey, Sums } from './views';
-import { DEFAULT_THROTTLE_RATE_PERCENT, SloAlarmKind } from '../alarms/kinds';
+import { DEFAULT_THROTTLE_RATE_PERCENT, SloAlarmKind } from '../common/alarm-kinds';
 import { ClientConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
 import { TelemetryFields } from '../telemetry/contract';

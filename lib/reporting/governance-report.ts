@@ -15,13 +15,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { REPORT_ENV, STAGED_CONFIG_FILE, StagedReportConfig } from './report-function';
 import { acknowledgeFinding } from '../acknowledge';
-import { describeAlarm } from '../alarms/description';
-import { DEFAULT_SEVERITIES, SloAlarmKind } from '../alarms/kinds';
-import { AiOpsNames } from '../alarms/names';
-import { SloAlarm } from '../alarms/slo-alarms';
+import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
+import { SloAlarmKind } from '../common/alarm-kinds';
+import { IAlarmRouter } from '../common/alarm-router';
 import { ClientConfig, ReportConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
-import { IAlarmRouter } from '../routing/router';
 
 /** Properties of `GovernanceReport`. */
 export interface GovernanceReportProps {
@@ -258,29 +256,17 @@ export class GovernanceReport extends Construct {
     acknowledgeFinding(schedulerRole.node.findChild('DefaultPolicy'), `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
       'Invoke permission on the report function\'s versions and aliases, as lambda.grantInvoke writes it; nothing else.');
 
-    const kind = SloAlarmKind.GOVERNANCE_REPORT_FAILED;
-    const severity = DEFAULT_SEVERITIES[kind];
-    const alarmName = AiOpsNames.alarm(clientId, kind);
-    const what = `a run of the governance report of client ${clientId} failed: no report was produced for its period`;
-    const condition = `the function ${functionName} reported at least one error in an hour`;
-    const runbookUrl = AiOpsNames.runbookUrl(kind, alarmName, config.runbookBaseUrl);
-    const alarm = new cloudwatch.Alarm(this, 'FailedRunAlarm', {
-      alarmName,
+    this.failedRun = new AlarmFactory({ clientId, router: props.alarmRouter, runbookBaseUrl: config.runbookBaseUrl }).addAlarm(this, 'FailedRunAlarm', {
+      kind: SloAlarmKind.GOVERNANCE_REPORT_FAILED,
       metric: this.function.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: describeAlarm({
-        severity,
-        what: `${what[0].toUpperCase()}${what.slice(1)}`,
-        condition,
-        owner: 'the on-call of the client',
-        runbookUrl,
-      }),
+      datapointsToAlarm: 1,
+      what: `a run of the governance report of client ${clientId} failed: no report was produced for its period`,
+      condition: `the function ${functionName} reported at least one error in an hour`,
+      owner: 'the on-call of the client',
     });
-    props.alarmRouter.route(alarm, severity);
-    this.failedRun = { alarm, alarmName, kind, severity, what, condition, runbookUrl };
   }
 
   /** Logs Insights on the client's telemetry log groups only, metrics, the client's alarms, Cost Explorer. */

@@ -19,9 +19,8 @@ import { acknowledgeFinding } from '../acknowledge';
 import { DeliveryPlan, deliveryOf, deliveryPlanOf, DigestSchedule } from './delivery-plan';
 import { SnsSeverityRouter } from './router';
 import { DIGEST_ENV, FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from './sla';
-import { describeAlarm } from '../alarms/description';
-import { AiOpsNames } from '../alarms/names';
-import { SloAlarm, SloAlarmKind } from '../alarms/slo-alarms';
+import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
+import { SloAlarmKind } from '../common/alarm-kinds';
 import { ClientConfig, Severity } from '../config/types';
 
 /** Properties of `IncidentRouter`. */
@@ -29,7 +28,20 @@ export interface IncidentRouterProps {
   readonly config: ClientConfig;
   /** Customer-managed key of the topics, queues and log groups. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * Concurrent executions reserved for the PagerDuty forwarder, so a flood of other functions in
+   * the account cannot throttle alert delivery (and no alert flood can starve the account).
+   * @default 5
+   */
+  readonly forwarderReservedConcurrency?: number;
 }
+
+/**
+ * The forwarder's reserved concurrency: PagerDuty accepts about 120 events a minute per
+ * integration key and one delivery takes well under a second, so five executions keep up with
+ * the busiest alert storm the library's alarms can make; reserved, they cannot be taken away.
+ */
+export const DEFAULT_FORWARDER_RESERVED_CONCURRENCY = 5;
 
 const SEVERITIES = [Severity.P1, Severity.P2, Severity.P3];
 /** Lambda's newest Node.js runtime, the one cdk-nag's AwsSolutions-L1 accepts. */
@@ -98,41 +110,30 @@ export class IncidentRouter extends SnsSeverityRouter {
 
     this.deadLetterTopic = this.encryptedTopic('DeadLetterAlerts', `${clientId}-ai-ops-undelivered-alerts`, 'undelivered alerts', encryptionKey);
     for (const address of this.plan.p1.emails) this.deadLetterTopic.addSubscription(this.email(address));
-    this.deadLetterAlarmName = AiOpsNames.alarm(clientId, SloAlarmKind.UNDELIVERED_ALERTS);
-    const deadLetterWhat = `alerts of client ${clientId} could not be delivered to PagerDuty and wait in the dead-letter queue`;
-    const deadLetterCondition = 'the dead-letter queue holds at least one message (checked every minute)';
-    const deadLetterRunbook = AiOpsNames.runbookUrl(SloAlarmKind.UNDELIVERED_ALERTS, this.deadLetterAlarmName, config.runbookBaseUrl);
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmName: this.deadLetterAlarmName,
+    this.deadLetter = new AlarmFactory({ clientId, router: this, runbookBaseUrl: config.runbookBaseUrl }).addAlarm(this, 'DeadLetterAlarm', {
+      kind: SloAlarmKind.UNDELIVERED_ALERTS,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: describeAlarm({
-        severity: Severity.P1,
-        what: `${deadLetterWhat[0].toUpperCase()}${deadLetterWhat.slice(1)}`,
-        condition: deadLetterCondition,
-        owner: 'the on-call of the client',
-        runbookUrl: deadLetterRunbook,
-      }),
+      datapointsToAlarm: 1,
+      what: `alerts of client ${clientId} could not be delivered to PagerDuty and wait in the dead-letter queue`,
+      condition: 'the dead-letter queue holds at least one message (checked every minute)',
+      owner: 'the on-call of the client',
+      routeActions: false,
     });
-    this.deadLetter = {
-      alarm: this.deadLetterAlarm,
-      alarmName: this.deadLetterAlarmName,
-      kind: SloAlarmKind.UNDELIVERED_ALERTS,
-      severity: Severity.P1,
-      what: deadLetterWhat,
-      condition: deadLetterCondition,
-      runbookUrl: deadLetterRunbook,
-    };
+    this.deadLetterAlarm = this.deadLetter.alarm as cloudwatch.Alarm;
+    this.deadLetterAlarmName = this.deadLetter.alarmName;
     // A second path: not through the forwarder, whose failure this reports.
     const deadLetterAction = new actions.SnsAction(this.deadLetterTopic);
     this.deadLetterAlarm.addAlarmAction(deadLetterAction);
     this.deadLetterAlarm.addOkAction(deadLetterAction);
 
     const paged = SEVERITIES.filter((severity) => deliveryOf(this.plan, severity).pagerDutySecretName);
-    if (paged.length > 0) this.forwarder = this.createForwarder(config, paged, encryptionKey);
+    if (paged.length > 0) {
+      const reserved = props.forwarderReservedConcurrency ?? DEFAULT_FORWARDER_RESERVED_CONCURRENCY;
+      this.forwarder = this.createForwarder(config, paged, encryptionKey, reserved);
+    }
 
     for (const severity of SEVERITIES) {
       for (const address of deliveryOf(this.plan, severity).emails) {
@@ -209,7 +210,10 @@ export class IncidentRouter extends SnsSeverityRouter {
    * encrypted log group, tracing, and failures to the dead-letter queue (as its DLQ and as its
    * on-failure destination) after two retries.
    */
-  private alertFunction(id: string, handler: string, description: string, timeout: Duration, environment: Record<string, string>, key: kms.IKey) {
+  private alertFunction(
+    id: string, handler: string, description: string, timeout: Duration, environment: Record<string, string>, key: kms.IKey,
+    reservedConcurrentExecutions?: number,
+  ) {
     const logGroup = this.logGroup(`${id}Logs`, key);
     const role = this.functionRole(`${id}Role`, logGroup);
     const fn = new lambda.Function(this, id, {
@@ -229,11 +233,12 @@ export class IncidentRouter extends SnsSeverityRouter {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       environment,
+      reservedConcurrentExecutions,
     });
     return { fn, role };
   }
 
-  private createForwarder(config: ClientConfig, paged: Severity[], key: kms.IKey): lambda.Function {
+  private createForwarder(config: ClientConfig, paged: Severity[], key: kms.IKey, reservedConcurrency: number): lambda.Function {
     const secretNames = Object.fromEntries(paged.map((severity) => [severity, deliveryOf(this.plan, severity).pagerDutySecretName!]));
     const topicSeverities = Object.fromEntries(paged.map((severity) => [this.topic(severity).topicArn, severity]));
     const { fn: forwarder, role } = this.alertFunction('PagerDutyForwarder', 'pagerduty-forwarder',
@@ -246,7 +251,7 @@ export class IncidentRouter extends SnsSeverityRouter {
         [FORWARDER_ENV.EVENTS_URL]: config.escalation.pagerDuty?.eventsApiUrl ?? PAGERDUTY_EVENTS_URL,
         [FORWARDER_ENV.SLA_TIER]: config.slaTier,
         [FORWARDER_ENV.CLIENT_ID]: config.clientId,
-      }, key);
+      }, key, reservedConcurrency);
     for (const [severity, name] of Object.entries(secretNames)) {
       secretsmanager.Secret.fromSecretNameV2(this, `${severity}IntegrationKey`, name).grantRead(forwarder);
       acknowledgeFinding(role.node.findChild('DefaultPolicy'),

@@ -5,13 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { IAlarmRouter } from '../common/alarm-router';
 import { Severity } from '../config/types';
-
-/** Delivers an alarm's state changes according to its severity. */
-export interface IAlarmRouter {
-  /** Wires the alarm's ALARM and OK actions for its severity (OK closes what ALARM opened). */
-  route(alarm: cloudwatch.AlarmBase, severity: Severity): void;
-}
 
 /** Properties of `SnsSeverityRouter`. */
 export interface SnsSeverityRouterProps {
@@ -30,6 +25,7 @@ const SEVERITIES = [Severity.P1, Severity.P2, Severity.P3];
 export class SnsSeverityRouter extends Construct implements IAlarmRouter {
   private readonly topics = new Map<Severity, sns.Topic>();
   private readonly encryptionKey: kms.IKey;
+  private readonly servicesAllowed = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: SnsSeverityRouterProps) {
     super(scope, id);
@@ -71,6 +67,10 @@ export class SnsSeverityRouter extends Construct implements IAlarmRouter {
    * Anomaly Detection): the topic policy and the key policy name it, nothing else changes.
    */
   public allowServiceToPublish(severity: Severity, servicePrincipal: string): void {
+    const key = `${severity} ${servicePrincipal}`;
+    if (this.servicesAllowed.has(key)) return;
+    const keyPolicyNeeded = ![...this.servicesAllowed].some((allowed) => allowed.endsWith(` ${servicePrincipal}`));
+    this.servicesAllowed.add(key);
     const topic = this.topics.get(severity)!;
     const account = Stack.of(this).account;
     const sid = servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '');
@@ -81,6 +81,7 @@ export class SnsSeverityRouter extends Construct implements IAlarmRouter {
       resources: [topic.topicArn],
       conditions: { StringEquals: { 'aws:SourceAccount': account } },
     }));
+    if (!keyPolicyNeeded) return;
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: `${sid}PublishesToEncryptedTopics`,
       principals: [new iam.ServicePrincipal(servicePrincipal)],
@@ -88,6 +89,12 @@ export class SnsSeverityRouter extends Construct implements IAlarmRouter {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': account } },
     }));
+  }
+
+  /** The severity's topic, which the service may now publish to. */
+  public serviceTopic(severity: Severity, servicePrincipal: string): sns.ITopic {
+    this.allowServiceToPublish(severity, servicePrincipal);
+    return this.topic(severity);
   }
 
   public route(alarm: cloudwatch.AlarmBase, severity: Severity): void {

@@ -440,3 +440,17 @@ export class TelemetryContract {
     return total;
   }
 }
+
+/** The provider's own metrics, namespace AWS/Bedrock, by ModelId (AWS's names, not this library's). */
+export const BedrockMetrics = {
+  NAMESPACE: 'AWS/Bedrock',
+  DIMENSION: 'ModelId',
+  INVOCATIONS: 'Invocations',
+  LATENCY: 'InvocationLatency',
+  INPUT_TOKENS: 'InputTokenCount',
+  OUTPUT_TOKENS: 'OutputTokenCount',
+  /** Throttled requests count in neither Invocations nor the error metrics. */
+  THROTTLES: 'InvocationThrottles',
+  CLIENT_ERRORS: 'InvocationClientErrors',
+  SERVER_ERRORS: 'InvocationServerErrors',
+} as const;

@@ -1,10 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_SEVERITIES, SloAlarmKind } from '../../lib/alarms';
+import { decodeAlarmMetadata, DEFAULT_SEVERITIES, SloAlarmKind } from '../../lib/common';
 import { Severity } from '../../lib/config';
 import { AiOpsStack } from '../../lib/facade';
 import { TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
 import { exampleConfig, exampleStack, newApp } from '../support/example';
-import { agentTemplates, alarmsOf } from '../support/templates';
+import { agentTemplates, alarmsOf, rendered } from '../support/templates';
 
 const stack = exampleStack();
 const root = Template.fromStack(stack);
@@ -19,8 +19,9 @@ const topicIds: Record<string, string> = Object.fromEntries(Object.entries(root.
   .filter(([, r]: [string, any]) => /-p[123]$/.test(r.Properties.TopicName))
   .map(([id, r]: [string, any]) => [r.Properties.TopicName.split('-').pop(), id]));
 
-/** The severity an alarm's actions deliver to (nested stacks get the topic ARN as a parameter). */
+/** The severity an alarm's actions deliver to (nested stacks get the topic ARN as a parameter); for an alarm that pages through a composite, its metadata's. */
 function severityOf(alarm: any): string {
+  if (!alarm.AlarmActions) return decodeAlarmMetadata(rendered(alarm.AlarmDescription))!.severity;
   const [action] = alarm.AlarmActions;
   const parameter: string = action.Ref;
   // The parameter's name carries the topic's path, not its logical id's hash.
@@ -58,11 +59,14 @@ describe('SLO alarms of the example client', () => {
     expect(severityOf(alarm)).toBe(Severity.P2);
   });
 
-  test('error and throttle rates are percentages of calls, guarded, 2 of 3 periods', () => {
+  test('error and throttle rates are percentages of calls per minute, 4 of 5 minutes, no call-count guard', () => {
     const alarm = alarms['example-triage-classify-ticket-model-error-rate'];
-    expect(alarm).toEqual(expect.objectContaining({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' }));
+    expect(alarm).toEqual(expect.objectContaining({ Threshold: 1, EvaluationPeriods: 5, DatapointsToAlarm: 4, TreatMissingData: 'notBreaching' }));
     expect(alarm.Metrics.find((m: any) => m.Expression).Expression)
-      .toMatch(new RegExp(`^IF\\(callsSum_\\w+ >= 20, \\(100 \\* ${TelemetryMetrics.MODEL_ERRORS.name}_\\w+ / callsSum_\\w+\\), 0\\)$`));
+      .toMatch(new RegExp(`^100 \\* ${TelemetryMetrics.MODEL_ERRORS.name}_\\w+ / callsSum_\\w+$`));
+    expect(alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period)).toEqual([60, 60]);
+    // It pages through the route's composite, not on its own.
+    expect(alarm.AlarmActions).toBeUndefined();
     expect(alarms['example-retrieval-rewrite-query-throttle-rate'].Threshold).toBe(2);
     expect(alarms['example-retrieval-rerank-throttle-rate'].Threshold).toBe(5);
   });
@@ -112,32 +116,49 @@ describe('SLO alarms of the example client', () => {
     expect(floor.Metrics.find((m: any) => m.Expression).Expression).toMatch(/^IF\(callsSum_\w+ >= 20, \(100 \* cacheRead_\w+ \/ \(input_\w+ \+ cacheRead_\w+ \+ cacheWrite_\w+\)\), 100\)$/);
   });
 
-  test('an agent-down composite per agent: every route failing (model or application errors) at once, no actions of its own', () => {
-    agents.answer.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      AlarmName: 'example-answer-agent-down',
-      AlarmRule: Match.anyValue(),
-      AlarmActions: Match.absent(),
-    });
-    const rule = JSON.stringify(Object.values(agents.answer.findResources('AWS::CloudWatch::CompositeAlarm'))[0]);
-    for (const route of ['draftreply', 'summarizethread']) {
-      expect(rule).toContain(`Alarms${route}modelerrorrate`);
-      expect(rule).toContain(`Alarms${route}apperrorrate`);
-    }
-    expect(rule).toMatch(/\(\(ALARM.*OR ALARM.*\) AND \(ALARM.*OR ALARM.*\)\)/);
-  });
-});
+  const composites = (agent: string) => Object.values<any>(agents[agent].findResources('AWS::CloudWatch::CompositeAlarm')).map((r) => r.Properties);
+  const composite = (agent: string, name: string) => composites(agent).find((c) => c.AlarmName === name);
 
-describe('the production-down composite', () => {
-  test('is P1, fires when any agent is down, and is created after the agents\' alarms', () => {
-    const [[logicalId, composite]] = Object.entries<any>(root.findResources('AWS::CloudWatch::CompositeAlarm'));
-    expect(composite.Properties.AlarmName).toBe('example-production-down');
-    expect(composite.Properties.AlarmRule).toBe(`(${['triage', 'answer', 'retrieval', 'qa-review']
-      .map((a) => `ALARM("example-${a}-agent-down")`).join(' OR ')})`);
-    expect(composite.Properties.AlarmActions).toEqual([{ Ref: topicIds.p1 }]);
-    expect(composite.Properties.OKActions).toEqual([{ Ref: topicIds.p1 }]);
-    expect(composite.DependsOn).toHaveLength(4);
-    expect(logicalId).toMatch(/^AiOpsProductionDown/);
-    expect(JSON.stringify(composite.Properties.AlarmDescription)).toMatch(/^.{0,40}\[P1\] Production is down for client example/);
+  test('an agent-down composite per agent: every route failing (errors or throttles) at once; it pages P2 (P1 for the client-critical answer agent), held back by production-down or an outage of a provider it calls', () => {
+    expect(severityOf(composite('triage', 'example-triage-agent-down'))).toBe(Severity.P2);
+    const down = composite('answer', 'example-answer-agent-down');
+    for (const route of ['draft-reply', 'summarize-thread']) {
+      for (const kind of ['model-error-rate', 'app-error-rate', 'throttle-rate']) expect(down.AlarmRule).toContain(`ALARM("example-answer-${route}-${kind}")`);
+    }
+    expect(down.AlarmRule).toMatch(/^\(\(ALARM.*OR ALARM.*\) AND \(ALARM.*OR ALARM.*\)\)$/);
+    expect(severityOf(down)).toBe(Severity.P1);
+    expect(down.ActionsSuppressor).toBe('example-agents-of-aws-bedrock-outage-suppressor');
+    expect(composite('retrieval', 'example-retrieval-agent-down').ActionsSuppressor).toBe('example-agents-of-openai-outage-suppressor');
+    expect(composite('qa-review', 'example-qa-review-agent-down').ActionsSuppressor).toBe('example-agents-of-aws-bedrock-openai-outage-suppressor');
+    expect(down).toEqual(expect.objectContaining({ ActionsSuppressorWaitPeriod: 60, ActionsSuppressorExtensionPeriod: 600 }));
+  });
+
+  test('route pages: one composite per route and severity over its error, throttle and p95/p99 latency alarms, held back while the agent is down or a cause upstream pages', () => {
+    const failing = composite('triage', 'example-triage-classify-ticket-route-failing');
+    expect(failing.AlarmRule).toBe(`(${['model-error-rate', 'app-error-rate', 'throttle-rate', 'latency-p95', 'latency-p99']
+      .map((k) => `ALARM("example-triage-classify-ticket-${k}")`).join(' OR ')})`);
+    expect(severityOf(failing)).toBe(Severity.P2);
+    expect(failing).toEqual(expect.objectContaining({ ActionsSuppressor: 'example-triage-outage-suppressor', ActionsSuppressorWaitPeriod: 60, ActionsSuppressorExtensionPeriod: 600 }));
+    // The route's overrides split its pages by severity: detect-language's errors are P3, its throttles and latency P2.
+    expect(severityOf(composite('triage', 'example-triage-detect-language-p3-route-failing'))).toBe(Severity.P3);
+    expect(composite('triage', 'example-triage-detect-language-p3-route-failing').AlarmRule).toBe(
+      '(ALARM("example-triage-detect-language-model-error-rate") OR ALARM("example-triage-detect-language-app-error-rate"))');
+    expect(severityOf(composite('triage', 'example-triage-detect-language-p2-route-failing'))).toBe(Severity.P2);
+    expect(severityOf(composite('qa-review', 'example-qa-review-flag-escalation-p1-route-failing'))).toBe(Severity.P1);
+    // The route suppressor: the agent down, or its upstream suppressor; it never pages.
+    const suppressor = composite('triage', 'example-triage-outage-suppressor');
+    expect(suppressor.AlarmRule).toBe('(ALARM("example-triage-agent-down") OR ALARM("example-agents-of-aws-bedrock-outage-suppressor"))');
+    expect(suppressor.AlarmActions).toBeUndefined();
+  });
+
+  test('clientCritical selects the agent-down severity', () => {
+    const config = exampleConfig();
+    const flipped = new AiOpsStack(newApp(), 'Critical', { config: { ...config, agents: config.agents.map((a) => ({ ...a, clientCritical: a.id === 'triage' })) } });
+    const down = Object.values<any>(agentTemplates(flipped.aiOps).triage.findResources('AWS::CloudWatch::CompositeAlarm'))
+      .find((r) => r.Properties.AlarmName === 'example-triage-agent-down');
+    expect(decodeAlarmMetadata(rendered(down.Properties.AlarmDescription))!.severity).toBe(Severity.P1);
+    expect(flipped.aiOps.agents[0].alarms.agentDown.severity).toBe(Severity.P1);
+    expect(flipped.aiOps.agents[1].alarms.agentDown.severity).toBe(Severity.P2);
   });
 });
 
@@ -280,7 +301,7 @@ describe('accuracy alarms of the example client', () => {
     expect(DEFAULT_SEVERITIES[SloAlarmKind.ACCURACY_PASS_RATE]).toBe(Severity.P2);
     expect(severityOf(alarms['example-qa-review-score-reply-human-audit-accuracy-pass-rate'])).toBe(Severity.P3);
     const description = JSON.stringify(judge.AlarmDescription);
-    expect(description).toContain('[P2] the pass rate of route answer/draft-reply under evaluator grounded-answer-judge is below its objective.');
+    expect(description).toContain('[P2] The pass rate of route answer/draft-reply under evaluator grounded-answer-judge is below its objective.');
     expect(description).toContain('Runbook: https://runbooks.example.com/support/answer');
     expect(description).toContain('#dashboards/dashboard/example-ai-ops-agent-answer');
     expect(JSON.stringify(alarms['example-qa-review-score-reply-human-audit-accuracy-no-scores'].AlarmDescription))

@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { SloAlarmKind } from '../../lib/common';
 import { DashboardLimits } from '../../lib/dashboards';
 import { metricsIn } from '../../lib/dashboards/pages';
 import { TelemetryContract, TelemetryFields, TelemetryMetrics } from '../../lib/telemetry';
@@ -86,12 +87,14 @@ describe('the overview dashboard of the example client', () => {
     expect(JSON.stringify(overview.body)).not.toContain(`"${F.TENANT.name}"`);
   });
 
-  test('an alarm-status widget with every alarm of the client, and a text naming each agent\'s owner and runbook', () => {
+  test('an alarm-status widget with every client-wide alarm and every page, and a text naming each agent\'s owner and runbook', () => {
     const status = widget(overview.body, 'Alarms of Example Support Co.');
     expect(status.type).toBe('alarm');
-    // production down, undelivered alerts, 4 agent-down composites, 6 per route, staleness, cache floor, 7 accuracy, 32 spend guards, the report's failed runs
-    expect(status.properties.alarms).toHaveLength(1 + 1 + 4 + 8 * 6 + 2 + 7 + 32 + 1);
-    expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-production-down');
+    // 2 provider outages, production down, 3 model outages, production's failure rate, 4 suppressors, undelivered alerts,
+    // 32 spend guards, the report's failed runs, 4 agent-down composites, 11 route composites, 8 p50 latency alarms (P3, digest),
+    // staleness, cache floor, 7 accuracy
+    expect(status.properties.alarms).toHaveLength(2 + 1 + 3 + 1 + 4 + 1 + 32 + 1 + 4 + 11 + 8 + 2 + 7);
+    expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-aws-bedrock-provider-outage');
     const text = overview.body.widgets.find((w: any) => w.type === 'text').properties.markdown;
     expect(text).toContain('| Answer drafting | support-ai | `support-answer-fn` | [example-ai-ops-agent-answer](#dashboards:name=example-ai-ops-agent-answer) | [runbook](https://runbooks.example.com/support/answer) |');
     expect(text).toContain('| Knowledge retrieval | search | `kb-retrieval-service` |');
@@ -209,10 +212,21 @@ describe('the agent dashboards of the example client', () => {
     expect(body.widgets[0].properties.markdown).toContain('| grounded-answer-judge pass rate ≥ 90%, grounded-answer-judge mean score ≥ 0.8; reply-schema pass rate ≥ 98% |');
   });
 
+  test('graphs draw each threshold from the alarm that watches it', () => {
+    const answer = stack.aiOps.agents[1];
+    const p95 = answer.alarms.alarms.find((a) => a.kind === SloAlarmKind.LATENCY_P95 && a.route === 'draft-reply')!;
+    const latency = widget(agentDashboards.answer.body, 'draft-reply: latency p50 / p95 / p99 (ms) vs SLO');
+    expect(latency.properties.annotations.horizontal.map((h: any) => h.value)).toEqual([3000, (p95.alarm as any).toAnnotation().value, 15000]);
+    const errors = widget(agentDashboards.answer.body, 'draft-reply: error rates (% of calls)');
+    expect(errors.properties.annotations.horizontal).toEqual([expect.objectContaining({ value: 1, label: 'error SLO 1%' })]);
+  });
+
   test('the agent\'s alarms and its owner', () => {
-    // agent down, 6 per route, cache floor, 5 accuracy, spend and cache anomalies, spend rate and two burn rates, four session limits
-    expect(widget(agentDashboards.answer.body, 'Alarms of Answer drafting').properties.alarms).toHaveLength(1 + 2 * 6 + 1 + 5 + 5 + 4);
-    expect(agentDashboards.answer.body.widgets[0].properties.markdown).toContain('Owner: team **support-ai**, service `support-answer-fn`.');
+    // agent down, 6 per route, 3 route composites, cache floor, 5 accuracy, the route suppressor, spend and cache anomalies, spend rate and two burn rates, four session limits
+    expect(widget(agentDashboards.answer.body, 'Alarms of Answer drafting').properties.alarms).toHaveLength(1 + 2 * 6 + 3 + 1 + 5 + 1 + 5 + 4);
+    expect(agentDashboards.answer.body.widgets[0].properties.markdown).toContain('Owner: team **support-ai**, service `support-answer-fn`. [runbook](https://runbooks.example.com/support/answer).');
+    // An agent without a runbook of its own links the generated runbooks, where the config publishes them.
+    expect(agentDashboards.triage.body.widgets[0].properties.markdown).toContain('[runbooks](https://runbooks.example.com/cdk-ai-ops/example/README.md)');
   });
 
   test('the answer agent\'s whole body (snapshot)', () => {

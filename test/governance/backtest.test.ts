@@ -1,7 +1,7 @@
 import { NestedStack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { SloAlarmKind } from '../../lib/alarms';
-import { alarmDefinitionOf, compileExpression, evaluateAlarm } from '../../lib/governance/backtest';
+import { SloAlarmKind } from '../../lib/common';
+import { alarmDefinitionOf, compileAlarmRule, compileExpression, evaluateAlarm, runScenario } from '../../lib/governance/backtest';
 import { exampleStack } from '../support/example';
 import { cacheCollapse, runawayAgent, sourceOf, steadyMonth } from '../support/synthetic-month';
 import { alarmsOf } from '../support/templates';
@@ -81,5 +81,62 @@ describe('a backtest of the example client\'s deterministic alarms over a synthe
       const stray = Object.entries(fired).flatMap(([name, hours]) => hours.filter((time) => !incident(time)).map((time) => `${name} at ${new Date(time).toISOString()}`));
       expect(stray).toEqual([]);
     });
+  });
+});
+
+describe('composite rules and ActionsSuppressor, as the backtest runs them', () => {
+  const MINUTE = 60_000;
+  const T = Date.UTC(2026, 10, 1);
+  /** A one-minute alarm on its own metric, ALARM as soon as one datapoint is above 0. */
+  const alarm = (name: string, actions = false) => ({
+    name,
+    threshold: 0,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    periodSeconds: 60,
+    queries: [{ id: 'm', returnData: true, metric: { namespace: 'Test', metricName: name, dimensions: {}, stat: 'Sum', periodSeconds: 60 } }],
+    actions,
+  });
+  /** Each metric breaches in the minutes [from, to) given, counted from T. */
+  const source = (windows: Record<string, Array<[number, number]>>) => ({
+    value: (query: { metricName: string }, start: number) =>
+      ((windows[query.metricName] ?? []).some(([a, b]) => start >= T + a * MINUTE && start < T + b * MINUTE) ? 1 : 0),
+    insightRule: () => undefined,
+  });
+  const composite = (suppressor?: string) => ({ name: 'page', rule: '(ALARM("child") OR ALARM(other))', suppressor, waitSeconds: 60, extensionSeconds: 300, actions: true });
+  const minutes = (pages: Array<{ time: number }>) => pages.map((p) => (p.time - T) / MINUTE);
+
+  test('rules: ALARM, OK, NOT, AND, OR, TRUE, FALSE, quoted names with spaces', () => {
+    const states: Record<string, 'ALARM' | 'OK'> = { 'a b': 'ALARM', 'c': 'OK' };
+    const run = (rule: string) => compileAlarmRule(rule)((name) => states[name] ?? 'OK');
+    expect(run('ALARM("a b") AND NOT ALARM(c)')).toBe(true);
+    expect(run('(ALARM("a b") AND ALARM("c")) OR FALSE')).toBe(false);
+    expect(run('OK("c") AND TRUE')).toBe(true);
+    expect(() => run('ALARM("a b") AND')).toThrow(/expected more/);
+  });
+
+  test('without a suppressor a composite pages when it enters ALARM', () => {
+    const result = runScenario([alarm('child'), alarm('other')], [composite()], source({ child: [[10, 20]] }), T, T + 60 * MINUTE);
+    expect(minutes(result.pages)).toEqual([11]);
+  });
+
+  test('a suppressor in ALARM, or entering it within the wait, holds the page; with none the page waits the wait period', () => {
+    const three = [alarm('child'), alarm('other'), alarm('cause')];
+    const held = runScenario(three, [composite('cause')], source({ child: [[10, 20]], cause: [[10, 30]] }), T, T + 60 * MINUTE);
+    expect(held.pages).toEqual([]);
+    expect(minutes(held.suppressed)).toEqual([11]);
+    const late = runScenario(three, [composite('cause')], source({ child: [[10, 20]], cause: [[11, 30]] }), T, T + 60 * MINUTE);
+    expect(late.pages).toEqual([]);
+    const none = runScenario(three, [composite('cause')], source({ child: [[10, 20]] }), T, T + 60 * MINUTE);
+    expect(minutes(none.pages)).toEqual([12]);
+  });
+
+  test('a composite still in ALARM once the suppressor has been out of ALARM for the extension period pages then', () => {
+    const result = runScenario([alarm('child'), alarm('other'), alarm('cause')], [composite('cause')],
+      source({ child: [[10, 40]], cause: [[10, 20]] }), T, T + 60 * MINUTE);
+    // The cause clears at minute 21 (its last breaching period ends at 20); 5 quiet minutes later the page goes out.
+    expect(minutes(result.pages)).toEqual([26]);
   });
 });

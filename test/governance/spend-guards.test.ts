@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SloAlarmKind } from '../../lib/alarms';
+import { SloAlarmKind } from '../../lib/common';
 import { Severity } from '../../lib/config';
 import { BURN_PAGE_MULTIPLE, BURN_WARNING_MULTIPLE, DAYS_PER_MONTH, HOURS_PER_MONTH } from '../../lib/governance';
 import { TelemetryMetrics } from '../../lib/telemetry';
@@ -20,7 +20,7 @@ describe('spend anomaly detectors', () => {
   test.each([
     ['example-spend-anomaly', {}],
     ['example-answer-spend-anomaly', { agent: 'answer' }],
-    ['example-model-1-spend-anomaly', { model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' }],
+    ['example-us-anthropic-claude-sonnet-4-5-20250929-v1-0-k72d0y-spend-anomaly', { model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' }],
   ])('%s: upper band only, 3 standard deviations, 3 of 4 hours, missing data healthy, P2', (name, dims) => {
     const alarm = alarms[name];
     expect(alarm).toEqual(expect.objectContaining({

@@ -1,4 +1,4 @@
-import { SloAlarmKind } from '../../lib/alarms';
+import { SloAlarmKind } from '../../lib/common';
 import { alarmDefinitionOf, compileExpression, evaluateAlarm } from '../../lib/governance/backtest';
 import { wilsonLowerBound } from '../../lib/quality';
 import { exampleStack } from '../support/example';

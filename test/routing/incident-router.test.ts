@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ClientConfig, OperatingPosture, Severity, SlaTier } from '../../lib/config';
 import { AiOpsStack } from '../../lib/facade';
-import { deliveryPlanOf, DigestSchedule, FORWARDER_ENV } from '../../lib/routing';
+import { DEFAULT_FORWARDER_RESERVED_CONCURRENCY, deliveryPlanOf, DigestSchedule, FORWARDER_ENV } from '../../lib/routing';
 import { exampleConfig, exampleStack, nagFindings, newApp } from '../support/example';
 
 describe('deliveryPlanOf: the SLA table as routing', () => {
@@ -53,6 +53,12 @@ describe('the incident router of the example client', () => {
     expect(JSON.parse(env[FORWARDER_ENV.KEY_SECRETS])).toEqual({ P1: 'cdk-ai-ops/example/pagerduty-p1', P2: 'cdk-ai-ops/example/pagerduty-p2' });
     expect(env[FORWARDER_ENV.EVENTS_URL]).toBe('https://events.pagerduty.com/v2/enqueue');
     expect(env[FORWARDER_ENV.SLA_TIER]).toBe('standard');
+  });
+
+  test('its concurrency is reserved: a flood elsewhere in the account cannot throttle alert delivery', () => {
+    expect(forwarder.Properties.ReservedConcurrentExecutions).toBe(DEFAULT_FORWARDER_RESERVED_CONCURRENCY);
+    const digest: any = Object.entries(functions).find(([id]) => id.includes('P3Digest'))![1];
+    expect(digest.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   test('it reads only its two secrets', () => {
