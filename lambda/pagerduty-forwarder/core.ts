@@ -4,10 +4,10 @@
  * retries it, then dead-letters it). Whatever the input, nothing else escapes. No I/O, no clock.
  */
 import { createHash } from 'crypto';
-import { DESCRIPTION_LABELS } from '../../lib/alarms/description';
 import { AlarmMetadata, decodeAlarmMetadata } from '../../lib/common/alarm-metadata';
+import { DESCRIPTION_LABELS } from '../../lib/common/description';
+import { RESPONSE_TARGETS } from '../../lib/common/sla';
 import { Severity, SlaTier } from '../../lib/config/types';
-import { RESPONSE_TARGETS } from '../../lib/routing/sla';
 
 /** One alarm state change, from either notification format CloudWatch sends. */
 export interface AlarmNotification {

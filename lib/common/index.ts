@@ -4,3 +4,4 @@ export * from './alarm-router';
 export * from './alarm-factory';
 export * from './description';
 export * from './names';
+export * from './sla';

@@ -1,6 +1,3 @@
-// The response targets live in lib/common, below alarms and routing; the forwarder reads them from here.
-export { RESPONSE_TARGETS } from '../common/sla';
-
 /** Environment variables of the PagerDuty forwarder, set by its construct and read by its handler. */
 export const FORWARDER_ENV = {
   /** JSON: topic ARN -> severity. */
