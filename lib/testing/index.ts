@@ -8,7 +8,6 @@ import * as path from 'path';
 import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { SloAlarmKind } from '../alarms/kinds';
 import { decodeAlarmMetadata } from '../common/alarm-metadata';
 import { ClientConfig, ClientConfigLoader } from '../config';
 import { AiOpsStack } from '../facade/ai-ops-stack';
@@ -106,20 +105,10 @@ function text(value: unknown): string {
   return '';
 }
 
-const SEVERITY_PREFIX = /^\[(P[123])\]/;
-/** Longest first, so `budget-burn-warning` wins over `budget-burn`. */
-const KINDS: string[] = Object.values(SloAlarmKind).sort((a, b) => b.length - a.length);
-
-/** The kind an alarm name ends with (`<client>-<agent>[-<route>][-<qualifier>]-<kind>`). */
-function kindFromName(alarmName: string): string | undefined {
-  return KINDS.find((kind) => alarmName === kind || alarmName.endsWith(`-${kind}`));
-}
-
 /**
  * Every alarm and composite alarm of the stack and its nested stacks, with its kind and severity
- * read from the alarm's metadata line (what the PagerDuty forwarder reads), sorted by name.
- * Alarms without the line (built by a library version before it) fall back to the description's
- * `[P1]` prefix and the kind their name ends with.
+ * read from the alarm's metadata line (what the PagerDuty forwarder reads), sorted by name. Every
+ * alarm the library builds carries the line; one added by hand without it shows as `unknown`.
  */
 export function alarmsOf(stack: Stack): AlarmSummary[] {
   const alarms: AlarmSummary[] = [];
@@ -132,8 +121,8 @@ export function alarmsOf(stack: Stack): AlarmSummary[] {
       const metadata = decodeAlarmMetadata(description);
       alarms.push({
         alarmName,
-        kind: metadata?.kind ?? kindFromName(alarmName) ?? 'unknown',
-        severity: metadata?.severity ?? SEVERITY_PREFIX.exec(description)?.[1] ?? 'unknown',
+        kind: metadata?.kind ?? 'unknown',
+        severity: metadata?.severity ?? 'unknown',
         type: resource.Type,
         stackPath: s.node.path,
         logicalId,
