@@ -64,7 +64,7 @@ describe('McNemar and the exact binomial test', () => {
   test('the switch happens at 25 discordant pairs, and no discordant pair means p = 1', () => {
     expect(mcNemar(12, 12).method).toBe('exact binomial');
     expect(mcNemar(12, 13).method).toBe('McNemar χ²');
-    expect(mcNemar(0, 0)).toEqual({ method: 'none (no discordant pairs)', pValue: 1 });
+    expect(mcNemar(0, 0)).toEqual({ method: 'no discordant pairs', pValue: 1 });
   });
 });
 

@@ -221,7 +221,7 @@ export function compareResults(baseline: ParsedResults, candidate: ParsedResults
       reasons.push(`${id} (an accuracy objective of the route) has no paired scores.`);
     }
   }
-  if (![...accuracy, ...format].some((c) => c.decides)) {
+  if (![...accuracy, ...format].some((c) => c.decides) && (settings.objectiveEvaluators ?? []).length === 0) {
     inconclusive = true;
     reasons.push('No evaluator verdicts, scores or format facts in the pairs: nothing to judge quality by.');
   }

@@ -77,7 +77,7 @@ export interface PairedCounts {
 }
 
 export interface PairedTest {
-  readonly method: 'exact binomial' | 'McNemar χ²' | 'none (no discordant pairs)' | 'paired bootstrap';
+  readonly method: 'exact binomial' | 'McNemar χ²' | 'no discordant pairs' | 'paired bootstrap';
   /** Two-sided p-value of "no difference". */
   readonly pValue: number;
   /** The χ² statistic (McNemar only). */
@@ -90,7 +90,7 @@ export interface PairedTest {
  */
 export function mcNemar(b: number, c: number): PairedTest {
   const discordant = b + c;
-  if (discordant === 0) return { method: 'none (no discordant pairs)', pValue: 1 };
+  if (discordant === 0) return { method: 'no discordant pairs', pValue: 1 };
   if (discordant < EXACT_BELOW_DISCORDANT) {
     return { method: 'exact binomial', pValue: Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), discordant)) };
   }
