@@ -5,9 +5,8 @@
  */
 import { z } from 'zod';
 
-const score = z.union([z.boolean(), z.number().min(0).max(1)], {
-  error: 'true/false (a pass/fail verdict) or a number from 0 to 1 (a score)',
-});
+const SCORE = { error: 'true/false (a pass/fail verdict) or a number from 0 to 1 (a score)' };
+const score = z.union([z.boolean(SCORE), z.number(SCORE).min(0, SCORE).max(1, SCORE)], SCORE);
 
 /** One result line. Keys beyond these (model, variant, timestamps) are allowed and ignored. */
 export const resultLineSchema = z.object({
@@ -85,7 +84,7 @@ export function parseResultLine(text: string, line: number): ResultRecord | Line
   const parsed = resultLineSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { line, field: fieldPath(issue.path), message: `expected ${issue.message.replace(/^Invalid input: expected /, '')}` };
+    return { line, field: fieldPath(issue.path), message: `expected ${issue.message.replace(/^[A-Z][a-z ]+: expected /, '')}` };
   }
   const key = parsed.data.id ?? parsed.data.requestId ?? parsed.data.pairId;
   if (key === undefined) return { line, field: '$.id', message: 'expected a request or pair id (id, requestId or pairId), found none' };
