@@ -21,7 +21,9 @@ const write = (name: string, lines: object[] | string) => {
 };
 
 // 1,000 pairs, b = 20, c = 30 on grounded-answer-judge (the hand computation is in compare-brief.test.ts: go at 2 points).
-const cells = [...Array(900).fill([true, true]), ...Array(20).fill([true, false]), ...Array(30).fill([false, true]), ...Array(50).fill([false, false])];
+const cells = [
+  ...Array(900).fill([true, true]), ...Array(20).fill([true, false]), ...Array(30).fill([false, true]), ...Array(50).fill([false, false]),
+];
 const baseline = write('base.jsonl', cells.map(([pass], i) => ({ id: `r${i}`, scores: { 'grounded-answer-judge': pass }, latencyMs: 1000 + i })));
 const candidate = write('cand.jsonl', cells.map(([, pass], i) => ({ id: `r${i}`, scores: { 'grounded-answer-judge': pass }, latencyMs: 1000 + i })));
 

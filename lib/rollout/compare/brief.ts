@@ -91,7 +91,9 @@ function judge(interval: Interval, margin: number): CheckVerdict {
   return 'inconclusive';
 }
 
-function passRateCheck(id: string, verdicts: ReadonlyArray<readonly [boolean, boolean]>, margin: number, decides: boolean, mismatched: number): CheckResult {
+function passRateCheck(
+  id: string, verdicts: ReadonlyArray<readonly [boolean, boolean]>, margin: number, decides: boolean, mismatched: number,
+): CheckResult {
   let both = 0;
   let b = 0;
   let c = 0;
@@ -109,22 +111,41 @@ function passRateCheck(id: string, verdicts: ReadonlyArray<readonly [boolean, bo
   const verdict = judge(interval, margin);
   const needed = verdict === 'inconclusive' ? pairsNeeded((b + c) / n, margin) : undefined;
   return {
-    id, kind: 'pass rate', pairs: n, baseline: baselinePasses / n, candidate: candidatePasses / n, difference: (c - b) / n,
-    interval, test: mcNemar(b, c), discordant: { b, c }, verdict, decides, mismatched,
+    id,
+    kind: 'pass rate',
+    pairs: n,
+    baseline: baselinePasses / n,
+    candidate: candidatePasses / n,
+    difference: (c - b) / n,
+    interval,
+    test: mcNemar(b, c),
+    discordant: { b, c },
+    verdict,
+    decides,
+    mismatched,
     pairsNeeded: needed !== undefined && needed > n ? needed : undefined,
   };
 }
 
-function meanScoreCheck(id: string, scores: ReadonlyArray<readonly [number, number]>, settings: CompareSettings, margin: number, decides: boolean, mismatched: number): CheckResult {
+function meanScoreCheck(
+  id: string, scores: ReadonlyArray<readonly [number, number]>, settings: CompareSettings, margin: number, decides: boolean, mismatched: number,
+): CheckResult {
   const n = scores.length;
   const boot = pairedBootstrap(scores.map(([base, cand]) => cand - base), settings.resamples ?? BOOTSTRAP_RESAMPLES, settings.seed ?? BOOTSTRAP_SEED);
   const verdict = judge(boot.interval, margin);
   const needed = verdict === 'inconclusive' ? pairsNeededForMean(boot.sd, margin) : undefined;
   return {
-    id, kind: 'mean score', pairs: n,
+    id,
+    kind: 'mean score',
+    pairs: n,
     baseline: scores.reduce((s, [base]) => s + base, 0) / n,
     candidate: scores.reduce((s, [, cand]) => s + cand, 0) / n,
-    difference: boot.meanDifference, interval: boot.interval, test: boot.test, verdict, decides, mismatched,
+    difference: boot.meanDifference,
+    interval: boot.interval,
+    test: boot.test,
+    verdict,
+    decides,
+    mismatched,
     pairsNeeded: needed !== undefined && needed > n ? needed : undefined,
   };
 }
@@ -153,7 +174,10 @@ function accuracyChecks(pairs: readonly Pair[], settings: CompareSettings, margi
       : meanScoreCheck(id, e.scores, settings, margin, decides(id), e.mismatched)));
 }
 
-function sortedValues(pairs: readonly Pair[], pick: (r: ResultRecord) => number | undefined): { pairs: number; baseline: Float64Array; candidate: Float64Array } {
+/** The values both sides of a pair have, each side sorted. */
+function sortedValues(
+  pairs: readonly Pair[], pick: (r: ResultRecord) => number | undefined,
+): { pairs: number; baseline: Float64Array; candidate: Float64Array } {
   const both = pairs.filter((p) => pick(p.baseline) !== undefined && pick(p.candidate) !== undefined);
   const baseline = Float64Array.from(both, (p) => pick(p.baseline)!).sort();
   const candidate = Float64Array.from(both, (p) => pick(p.candidate)!).sort();
@@ -236,11 +260,22 @@ export function compareResults(baseline: ParsedResults, candidate: ParsedResults
   if (decision === 'go') reasons.push(`Every deciding check is no worse than the -${settings.marginPoints}-point margin at 95% confidence.`);
 
   return {
-    settings, baseline, candidate, pairing, accuracy, format, latency, decision, reasons,
+    settings,
+    baseline,
+    candidate,
+    pairing,
+    accuracy,
+    format,
+    latency,
+    decision,
+    reasons,
     length: lengths.pairs === 0 ? undefined : { pairs: lengths.pairs, baseline: mean(lengths.baseline), candidate: mean(lengths.candidate) },
     cost: costs.pairs === 0 ? undefined : {
-      pairs: costs.pairs, baselinePerCall: mean(costs.baseline), candidatePerCall: mean(costs.candidate),
-      baselineTokens: tokens('baseline'), candidateTokens: tokens('candidate'),
+      pairs: costs.pairs,
+      baselinePerCall: mean(costs.baseline),
+      candidatePerCall: mean(costs.candidate),
+      baselineTokens: tokens('baseline'),
+      candidateTokens: tokens('candidate'),
     },
   };
 }
@@ -314,7 +349,10 @@ export function renderBrief(comparison: Comparison): string {
     ['Without a partner (unpaired)', String(pairing.baselineOnly), String(pairing.candidateOnly)],
   ]), '');
   out.push(`Pairs compared: ${pairing.pairs.length}.`, '');
-  const problems = [...baseline.problems.map((p) => ({ file: baseline.file, ...p })), ...candidate.problems.map((p) => ({ file: candidate.file, ...p }))];
+  const problems = [
+    ...baseline.problems.map((p) => ({ file: baseline.file, ...p })),
+    ...candidate.problems.map((p) => ({ file: candidate.file, ...p })),
+  ];
   if (problems.length > 0) {
     out.push('Malformed lines (first of each file):', '');
     out.push(...problems.map((p) => `- \`${p.file}:${p.line}\` ${p.field}: ${p.message}`), '');
@@ -337,8 +375,7 @@ export function renderBrief(comparison: Comparison): string {
   }
 
   out.push('## Latency', '');
-  if (!comparison.latency) out.push('No latency in the pairs.', '');
-  else {
+  if (!comparison.latency) {out.push('No latency in the pairs.', '');} else {
     out.push(...table(['Percentile', 'Baseline ms', 'Candidate ms', 'Δ ms', 'Δ %', 'Route objective ms'], comparison.latency.rows.map((row) => [
       row.percentile, String(row.baseline), String(row.candidate), signed(row.candidate - row.baseline), relative(row.candidate, row.baseline),
       row.objective === undefined ? '-' : String(row.objective),
@@ -347,8 +384,7 @@ export function renderBrief(comparison: Comparison): string {
 
   out.push('## Cost', '');
   const cost = comparison.cost;
-  if (!cost) out.push('No cost in the pairs.', '');
-  else {
+  if (!cost) {out.push('No cost in the pairs.', '');} else {
     const rows = [
       ['Cost per call', usd(cost.baselinePerCall), usd(cost.candidatePerCall), usd(cost.candidatePerCall - cost.baselinePerCall), relative(cost.candidatePerCall, cost.baselinePerCall)],
       ['Input tokens per call', cost.baselineTokens.input.toFixed(0), cost.candidateTokens.input.toFixed(0), signed(cost.candidateTokens.input - cost.baselineTokens.input), relative(cost.candidateTokens.input, cost.baselineTokens.input)],

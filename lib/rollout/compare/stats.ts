@@ -36,9 +36,11 @@ export function normalCdf(x: number): number {
 /** Standard normal quantile Φ⁻¹(p), 0 < p < 1 (Acklam's rational approximation, relative error below 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
-  const a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+  const a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
   const b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
-  const c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+  const c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+    -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
   const d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
   const low = 0.02425;
   if (p < low) {
@@ -48,7 +50,8 @@ export function normalQuantile(p: number): number {
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+    / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 /** P(X ≤ k) for X ~ Bin(n, ½), summed in log space so large n does not underflow. */
@@ -137,15 +140,16 @@ export function pairsNeededForMean(sd: number, delta: number): number {
   return Math.max(2, Math.ceil((z * sd / delta) ** 2));
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+/**
+ * A seeded PRNG, uniform in (0, 1): Park and Miller's minimal standard generator (Lehmer,
+ * multiplier 48271 modulo 2³¹ − 1), exact in double arithmetic, ample for resampling.
+ */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
+  const modulus = 2147483647;
+  let state = Math.abs(Math.floor(seed)) % modulus || 1;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 48271) % modulus;
+    return state / modulus;
   };
 }
 
