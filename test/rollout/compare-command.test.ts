@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { COMPARE_USAGE } from '../../lib/cli/compare-command';
 import { main } from '../../lib/cli/main';
 import { PROJECT_ROOT } from '../support/example';
 
@@ -85,4 +86,8 @@ test.each([
 test('--help prints the usage; the command list names compare', async () => {
   expect((await run(['compare', '--help'])).out).toContain('--margin <points>       non-inferiority margin, percentage points (default 2)');
   expect((await run(['--help'])).out).toContain('compare   the regression brief');
+});
+
+test('docs/compare.md carries the usage as the command prints it', () => {
+  expect(fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'compare.md'), 'utf8')).toContain(COMPARE_USAGE);
 });
