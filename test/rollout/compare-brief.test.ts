@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { compareResults, CompareSettings, DEFAULT_MARGIN_POINTS, renderBrief } from '../../lib/rollout/compare/brief';
 import { CompareInputError, pairResults, parseResults } from '../../lib/rollout/compare/parse';
 
@@ -161,5 +162,33 @@ describe('the brief renders', () => {
     expect(brief).toContain('| Cost per call | $0.001000 | $0.001500 | $0.000500 | +50.0% |');
     expect(brief).toContain('| Output tokens per call | 200 | 300 | +100 | +50.0% |');
     expect(brief).toContain('| Monthly cost at 1000000 calls | $1000.00 | $1500.00 | $500.00 | +50.0% |');
+  });
+});
+
+describe('any paired results render', () => {
+  const side = fc.record({
+    scores: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), fc.oneof(fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true })), { maxKeys: 3 }),
+    latencyMs: fc.nat({ max: 60_000 }),
+    costUsd: fc.double({ min: 0, max: 1, noNaN: true }),
+    format: fc.record({ jsonValid: fc.boolean(), refusal: fc.boolean(), length: fc.nat({ max: 10_000 }) }, { requiredKeys: [] }),
+  }, { requiredKeys: [] });
+
+  test('a verdict, the five sections, and tables whose rows keep their width', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(side, side), { minLength: 1, maxLength: 40 }), fc.double({ min: 0.1, max: 20, noNaN: true }), (pairs, marginPoints) => {
+      const texts = {
+        baseline: pairs.map(([base], i) => JSON.stringify({ id: `r${i}`, ...base })).join('\n'),
+        candidate: pairs.map(([, cand], i) => JSON.stringify({ id: `r${i}`, ...cand })).join('\n'),
+      };
+      const result = compare(texts, { marginPoints, resamples: 200 });
+      expect(['go', 'no-go', 'inconclusive']).toContain(result.decision);
+      expect(result.reasons.length).toBeGreaterThan(0);
+      const lines = renderBrief(result).split('\n');
+      expect(lines[2]).toBe(`**Verdict: ${result.decision.toUpperCase()}**`);
+      expect(lines.filter((l) => l.startsWith('## '))).toEqual(['## Inputs', '## Accuracy', '## Output format', '## Latency', '## Cost']);
+      const cells = (line: string) => line.split(/(?<!\\)\|/).length;
+      lines.forEach((line, i) => {
+        if (line.startsWith('|') && lines[i + 1]?.startsWith('|')) expect(cells(lines[i + 1])).toBe(cells(line));
+      });
+    }), { numRuns: 150 });
   });
 });

@@ -307,8 +307,13 @@ function relative(candidate: number, baseline: number): string {
   return baseline === 0 ? 'n/a' : `${signed((candidate / baseline - 1) * 100, 1)}%`;
 }
 
+/** Text from the results files made safe for one Markdown line or table cell. */
+function inline(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+}
+
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(inline).join(' | ')} |`)];
 }
 
 function checkRows(checks: readonly CheckResult[]): string[][] {
@@ -334,7 +339,7 @@ export function renderBrief(comparison: Comparison): string {
   const out: string[] = [];
   out.push(`# Regression brief${settings.route ? `: ${settings.route}` : ''}`, '');
   out.push(`**Verdict: ${comparison.decision.toUpperCase()}**`, '');
-  out.push(...comparison.reasons.map((reason) => `- ${reason}`), '');
+  out.push(...comparison.reasons.map((reason) => `- ${inline(reason)}`), '');
   out.push(`Non-inferiority margin: ${settings.marginPoints} points. A check passes when the lower bound of the `
     + `${(1 - ALPHA) * 100}% interval of (candidate − baseline) is above −${settings.marginPoints} points; `
     + 'it fails when the whole interval is below; otherwise more pairs are needed (Connor 1987, α = 0.05, power 0.8). '
@@ -355,7 +360,7 @@ export function renderBrief(comparison: Comparison): string {
   ];
   if (problems.length > 0) {
     out.push('Malformed lines (first of each file):', '');
-    out.push(...problems.map((p) => `- \`${p.file}:${p.line}\` ${p.field}: ${p.message}`), '');
+    out.push(...problems.map((p) => `- \`${p.file}:${p.line}\` ${inline(p.field)}: ${inline(p.message)}`), '');
   }
 
   out.push('## Accuracy', '');
@@ -363,7 +368,7 @@ export function renderBrief(comparison: Comparison): string {
   else out.push(...table(CHECK_HEADER, checkRows(comparison.accuracy)), '');
   const mismatched = comparison.accuracy.filter((c) => c.mismatched > 0);
   if (mismatched.length > 0) {
-    out.push(...mismatched.map((c) => `- ${c.id}: ${c.mismatched} pairs skipped (a verdict on one side, a score on the other).`), '');
+    out.push(...mismatched.map((c) => `- ${inline(c.id)}: ${c.mismatched} pairs skipped (a verdict on one side, a score on the other).`), '');
   }
 
   out.push('## Output format', '');
