@@ -167,14 +167,17 @@ describe('the brief renders', () => {
 
 describe('any paired results render', () => {
   const side = fc.record({
-    scores: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), fc.oneof(fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true })), { maxKeys: 3 }),
+    scores: fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 4 }), fc.oneof(fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true })), { maxKeys: 3 },
+    ),
     latencyMs: fc.nat({ max: 60_000 }),
     costUsd: fc.double({ min: 0, max: 1, noNaN: true }),
     format: fc.record({ jsonValid: fc.boolean(), refusal: fc.boolean(), length: fc.nat({ max: 10_000 }) }, { requiredKeys: [] }),
   }, { requiredKeys: [] });
 
   test('a verdict, the five sections, and tables whose rows keep their width', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(side, side), { minLength: 1, maxLength: 40 }), fc.double({ min: 0.1, max: 20, noNaN: true }), (pairs, marginPoints) => {
+    const pairsOf = fc.array(fc.tuple(side, side), { minLength: 1, maxLength: 40 });
+    fc.assert(fc.property(pairsOf, fc.double({ min: 0.1, max: 20, noNaN: true }), (pairs, marginPoints) => {
       const texts = {
         baseline: pairs.map(([base], i) => JSON.stringify({ id: `r${i}`, ...base })).join('\n'),
         candidate: pairs.map(([, cand], i) => JSON.stringify({ id: `r${i}`, ...cand })).join('\n'),
