@@ -102,6 +102,15 @@ describe('verdicts on fixture sets, computed by hand', () => {
     expect(result.reasons).toEqual(['No evaluator verdicts, scores or format facts in the pairs: nothing to judge quality by.']);
   });
 
+  test('a verdict on one side and a score on the other: the pair is skipped and counted', () => {
+    const result = compare({
+      baseline: '{"id":"a","scores":{"x":true}}\n{"id":"b","scores":{"x":true}}',
+      candidate: '{"id":"a","scores":{"x":true}}\n{"id":"b","scores":{"x":0.5}}',
+    });
+    expect(result.accuracy[0]).toMatchObject({ id: 'x', kind: 'pass rate', pairs: 1, mismatched: 1 });
+    expect(renderBrief(result)).toContain('- x: 1 pairs skipped (a verdict where the evaluator\'s other pairs have scores, or the reverse).');
+  });
+
   test('files that share no id are an input error naming the candidate file', () => {
     expect(() => compare({ baseline: '{"id":"a"}', candidate: '{"id":"b"}' })).toThrow(CompareInputError);
     expect(() => compare({ baseline: '{"id":"a"}', candidate: '{"id":"b"}' })).toThrow('cand.jsonl $.id: none of its 1 ids appears in base.jsonl');

@@ -47,7 +47,7 @@ export interface CheckResult {
   /** Pairs needed to decide at the margin, when more than there are. */
   readonly pairsNeeded?: number;
   readonly decides: boolean;
-  /** Pairs whose two sides disagree on the kind (a verdict on one, a score on the other): skipped. */
+  /** Pairs skipped because a side's kind (verdict or score) is not the evaluator's (the kind of its first pair). */
   readonly mismatched: number;
 }
 
@@ -368,7 +368,7 @@ export function renderBrief(comparison: Comparison): string {
   else out.push(...table(CHECK_HEADER, checkRows(comparison.accuracy)), '');
   const mismatched = comparison.accuracy.filter((c) => c.mismatched > 0);
   if (mismatched.length > 0) {
-    out.push(...mismatched.map((c) => `- ${inline(c.id)}: ${c.mismatched} pairs skipped (a verdict on one side, a score on the other).`), '');
+    out.push(...mismatched.map((c) => `- ${inline(c.id)}: ${c.mismatched} pairs skipped (a verdict where the evaluator's other pairs have scores, or the reverse).`), '');
   }
 
   out.push('## Output format', '');
