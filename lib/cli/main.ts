@@ -3,12 +3,14 @@
  * dispatches, prints, and turns user mistakes into a message and exit code 2 (never a stack trace).
  */
 import * as path from 'path';
+import { COMPARE_OPTIONS, COMPARE_USAGE, compareCommand } from './compare-command';
 import { DIFF_USAGE, diffCommand } from './diff-command';
 import { INIT_USAGE, initCommand } from './init-command';
 import { CliUsageError, Options } from './options';
 import { REPORT_USAGE, reportCommand } from './report-command';
 import { ClientConfigError } from '../config/loader';
 import { ReportPeriodError } from '../reporting/period';
+import { CompareInputError } from '../rollout/compare';
 
 const USAGE = `Usage: cdk-ai-ops <command> [options]
 
@@ -16,6 +18,7 @@ Commands:
   init      scaffold a platform repository (clients/*.yaml, the CDK app, tests, CI) that depends on cdk-ai-ops
   diff      what a change does to each client's stacks, nested stacks included, offline (exit 1 on change)
   report    the monthly governance report (or quarterly review) from exported telemetry
+  compare   the regression brief of a candidate variant against the baseline, from paired results
 
 Run cdk-ai-ops <command> --help for its options.`;
 
@@ -24,7 +27,7 @@ interface Io {
   readonly err: (text: string) => void;
 }
 
-const USAGES: Record<string, string> = { init: INIT_USAGE, diff: DIFF_USAGE, report: REPORT_USAGE };
+const USAGES: Record<string, string> = { init: INIT_USAGE, diff: DIFF_USAGE, report: REPORT_USAGE, compare: COMPARE_USAGE };
 
 const REPORT_OPTIONS = ['logs', 'period', 'quarter', 'client', 'clients-dir', 'config', 'out', 'alarm-history'];
 
@@ -61,6 +64,14 @@ export async function main(args: string[], io: Io = { out: (t) => process.stdout
           + `${incomplete.length ? ` (incomplete: ${incomplete.join(', ')})` : ''}\n`);
         return 0;
       }
+      case 'compare': {
+        const { comparison, brief, outFile } = compareCommand(new Options(rest, COMPARE_OPTIONS));
+        const { baseline, candidate, pairing } = comparison;
+        io.err(`${pairing.pairs.length} pairs; unpaired ${pairing.baselineOnly} baseline, ${pairing.candidateOnly} candidate; `
+          + `malformed ${baseline.malformed} baseline, ${candidate.malformed} candidate\n`);
+        io.out(outFile ? `${comparison.decision}: wrote the brief to ${outFile}\n` : brief + '\n');
+        return comparison.decision === 'go' ? 0 : 1;
+      }
       default:
         io.err(`cdk-ai-ops: unknown command '${command}'\n\n${USAGE}\n`);
         return 2;
@@ -68,6 +79,10 @@ export async function main(args: string[], io: Io = { out: (t) => process.stdout
   } catch (error) {
     if (error instanceof CliUsageError || error instanceof ReportPeriodError) {
       io.err(`cdk-ai-ops ${command}: ${error.message}\n\n${USAGES[command] ?? USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof CompareInputError) {
+      io.err(`cdk-ai-ops ${command}: ${error.message}\n`);
       return 2;
     }
     if (error instanceof ClientConfigError) {
