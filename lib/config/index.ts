@@ -4,3 +4,4 @@ export * from './types';
 export { ClientConfigLoader } from './loader';
 export type { ConfigProblem } from './loader';
 export * from './cardinality';
+export { GOVERNANCE_DEFAULTS, awsBilledMonthlyUsd } from './defaults';

@@ -130,7 +130,7 @@ describe('rejected configs name the file, the JSON path, what was expected and w
     expect(error.problems).toEqual([expect.objectContaining({
       file: 'clients/bad.yaml',
       path: '$.agents[2].owner',
-      expected: 'a object',
+      expected: 'an object',
       found: 'nothing (the key is missing)',
     })]);
     expect(error.problems[0].line).toBeGreaterThan(1);
