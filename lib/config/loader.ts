@@ -56,7 +56,8 @@ function describeValue(value: unknown): string {
 
 /** Control characters shown as escapes, so a message never carries a raw newline or NUL. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A zod type name in plain English, with its article. */
@@ -154,6 +155,9 @@ export const CONFIG_FILE_LIMITS = {
   maxDepth: 32,
 } as const;
 
+/** Refused YAML features reported, at most: an alias bomb repeats the same finding thousands of times. */
+const MAX_YAML_PROBLEMS = 20;
+
 // Keys that would reach an object's prototype when the config is turned into objects.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -194,6 +198,7 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
 function unsafeYaml(doc: YAML.Document, lines: YAML.LineCounter): Positioned[] {
   const problems: Positioned[] = [];
   const at = (node: { range?: YAML.Range | null }, path: PropertyKey[], expected: string, found: string) => {
+    if (problems.length === MAX_YAML_PROBLEMS) return;
     const { line, col } = lines.linePos(node.range?.[0] ?? 0);
     problems.push({ path, line, column: col, expected, found });
   };
@@ -212,7 +217,8 @@ function unsafeYaml(doc: YAML.Document, lines: YAML.LineCounter): Positioned[] {
       continue;
     }
     if (YAML.isMap(node)) {
-      for (const pair of node.items) {
+      // Pushed last first, so the walk meets values in document order.
+      for (const pair of [...node.items].reverse()) {
         const key = YAML.isScalar(pair.key) ? String(pair.key.value) : undefined;
         const keyNode = (YAML.isNode(pair.key) ? pair.key : node) as YAML.Node;
         if (key === undefined) {
@@ -227,14 +233,47 @@ function unsafeYaml(doc: YAML.Document, lines: YAML.LineCounter): Positioned[] {
         }
       }
     } else if (YAML.isSeq(node)) {
-      node.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], path: [...path, i] });
     }
   }
   return problems;
 }
 
+// Zero-width markers the lexer yields (document, flow end, scalar): not source text.
+const LEXER_MARKERS = new Set(['\x02', '\x18', '\x1f']);
+/** Nesting the lexical pre-scan lets through to the parser, which recurses once per level. */
+const MAX_LEXICAL_DEPTH = 256;
+
+/**
+ * The offset where the text nests deeper than the parser can take (flow brackets, or indentation
+ * and `-`/`?` indicators on one line), found by the lexer without recursion; the exact depth is
+ * checked on the document afterwards.
+ */
+function tooDeepAt(text: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  let block = 0;
+  let lineStart = true;
+  for (const token of new YAML.Lexer().lex(text)) {
+    if (LEXER_MARKERS.has(token)) continue;
+    if (token === '\n' || token === '\r\n') {
+      block = 0;
+      lineStart = true;
+    } else {
+      if (token === '[' || token === '{') flow++;
+      else if (token === ']' || token === '}') flow--;
+      else if (lineStart && /^ +$/.test(token)) block += token.length;
+      else if (token === '-' || token === '?') block++;
+      lineStart = false;
+      if (flow > MAX_LEXICAL_DEPTH || block > MAX_LEXICAL_DEPTH) return offset;
+    }
+    offset += token.length;
+  }
+  return undefined;
+}
+
 /** A problem's place for sorting: problems without a line go last, in the order found. */
-const byPosition = (a: Positioned, b: Positioned) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0);
+const byPosition = (a: ConfigProblem, b: ConfigProblem) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0);
 
 /**
  * Loads client configs from YAML into `ClientConfig` (the `AiOps` facade's props), rejecting
@@ -271,15 +310,23 @@ export class ClientConfigLoader {
     }
     // A lone CR is a line break in YAML 1.2; the parser reads only LF and CRLF, so old Mac files are normalised.
     const normalised = text.replace(/\r(?!\n)/g, '\n');
+    const deep = tooDeepAt(normalised);
+    if (deep !== undefined) {
+      const before = normalised.slice(0, deep);
+      throw new ClientConfigError(file, [{
+        file, path: '$', line: before.split('\n').length, column: deep - before.lastIndexOf('\n'),
+        expected: `at most ${CONFIG_FILE_LIMITS.maxDepth} levels of nesting`, found: `more than ${MAX_LEXICAL_DEPTH}`,
+      }]);
+    }
     const lines = new YAML.LineCounter();
     const doc = YAML.parseDocument(normalised, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const fail = (problems: Positioned[]) => new ClientConfigError(file, [...problems].sort(byPosition).map((problem) => ({
+    const fail = (problems: Positioned[]) => new ClientConfigError(file, problems.map((problem) => ({
       file,
       path: jsonPath(problem.path),
       ...(problem.line ? { line: problem.line, column: problem.column } : positionOf(doc, lines, problem.path)),
       expected: problem.expected,
       found: problem.found,
-    })));
+    })).sort(byPosition));
     if (doc.errors.length > 0) {
       throw fail(doc.errors.map((error) => {
         const { line, col } = lines.linePos(error.pos[0]);
