@@ -142,8 +142,8 @@ function positionOf(doc: YAML.Document, lines: YAML.LineCounter, path: ReadonlyA
       break;
     }
   }
-  if (!range) return {};
-  const { line, col } = lines.linePos(range[0]);
+  // An empty document has no node: its problems are placed at its start.
+  const { line, col } = lines.linePos(range?.[0] ?? 0);
   return { line, column: col };
 }
 
