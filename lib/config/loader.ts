@@ -182,7 +182,10 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     throw new ClientConfigError(file, [{
-      file, path: '$', line, column,
+      file,
+      path: '$',
+      line,
+      column,
       expected: 'UTF-8 text (save the file as UTF-8)',
       found: 'bytes that are not UTF-8 (another encoding such as Latin-1?)',
     }]);
@@ -314,8 +317,12 @@ export class ClientConfigLoader {
     if (deep !== undefined) {
       const before = normalised.slice(0, deep);
       throw new ClientConfigError(file, [{
-        file, path: '$', line: before.split('\n').length, column: deep - before.lastIndexOf('\n'),
-        expected: `at most ${CONFIG_FILE_LIMITS.maxDepth} levels of nesting`, found: `more than ${MAX_LEXICAL_DEPTH}`,
+        file,
+        path: '$',
+        line: before.split('\n').length,
+        column: deep - before.lastIndexOf('\n'),
+        expected: `at most ${CONFIG_FILE_LIMITS.maxDepth} levels of nesting`,
+        found: `more than ${MAX_LEXICAL_DEPTH}`,
       }]);
     }
     const lines = new YAML.LineCounter();

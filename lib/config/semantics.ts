@@ -82,8 +82,9 @@ export function semanticProblems(config: Partial<ClientConfig>, catalog: PriceCa
     }
   });
   const g = config.governance;
-  if (g?.anomalyDatapointsToAlarm !== undefined && g.anomalyDatapointsToAlarm > (g.anomalyEvaluationHours ?? GOVERNANCE_DEFAULTS.anomalyEvaluationHours)) {
-    problems.push({ path: ['governance', 'anomalyDatapointsToAlarm'], expected: `at most anomalyEvaluationHours (${g.anomalyEvaluationHours ?? GOVERNANCE_DEFAULTS.anomalyEvaluationHours})`, found: String(g.anomalyDatapointsToAlarm) });
+  const evaluationHours = g?.anomalyEvaluationHours ?? GOVERNANCE_DEFAULTS.anomalyEvaluationHours;
+  if (g?.anomalyDatapointsToAlarm !== undefined && g.anomalyDatapointsToAlarm > evaluationHours) {
+    problems.push({ path: ['governance', 'anomalyDatapointsToAlarm'], expected: `at most anomalyEvaluationHours (${evaluationHours})`, found: String(g.anomalyDatapointsToAlarm) });
   }
   g?.excludedTimeRanges?.forEach((range, i) => {
     if (Date.parse(range.start) >= Date.parse(range.end)) {

@@ -18,11 +18,11 @@ type SameModel<A, B> =
     : [A] extends [object] ? ([B] extends [object]
       // A map (`{ [agentId: string]: number }`): compare its values.
       ? string extends keyof A ? (string extends keyof B ? SameModel<A[string & keyof A], B[string & keyof B]> : false)
-      : Same<keyof A, keyof B> extends true
-        ? Same<OptionalKeys<A>, OptionalKeys<B>> extends true
-          ? AllTrue<{ [K in keyof A & keyof B]-?: SameModel<NonNullable<A[K]>, NonNullable<B[K]>> }>
+        : Same<keyof A, keyof B> extends true
+          ? Same<OptionalKeys<A>, OptionalKeys<B>> extends true
+            ? AllTrue<{ [K in keyof A & keyof B]-?: SameModel<NonNullable<A[K]>, NonNullable<B[K]>> }>
+            : false
           : false
-        : false
       : false)
       : Same<A, B>;
 
