@@ -47,11 +47,21 @@ function jsonPath(path: ReadonlyArray<PropertyKey>): string {
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (value === null) return 'an empty value';
+  if (value instanceof Date) return 'a date (quote it to keep it text)';
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `'${printable(value.length > 60 ? value.slice(0, 57) + '...' : value)}'`;
   return `${typeof value} ${String(value)}`;
 }
+
+/** Control characters shown as escapes, so a message never carries a raw newline or NUL. */
+function printable(text: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A zod type name in plain English, with its article. */
+const TYPE_NAMES: Record<string, string> = { object: 'an object', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', record: 'an object' };
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -86,7 +96,7 @@ function fromZodIssue(issue: z.core.$ZodIssue): Problem[] {
   const found = describeValue(issue.input);
   switch (issue.code) {
     case 'invalid_type':
-      return [{ path: issue.path, expected: issue.message.startsWith('Invalid input') ? `a ${issue.expected}` : issue.message, found }];
+      return [{ path: issue.path, expected: issue.message.startsWith('Invalid input') ? TYPE_NAMES[issue.expected] ?? `a ${issue.expected}` : issue.message, found }];
     case 'invalid_value':
       return [{ path: issue.path, expected: `one of ${issue.values.map(String).join(', ')}`, found }];
     case 'too_small': {
@@ -132,10 +142,141 @@ function positionOf(doc: YAML.Document, lines: YAML.LineCounter, path: ReadonlyA
       break;
     }
   }
-  if (!range) return {};
-  const { line, col } = lines.linePos(range[0]);
+  // An empty document has no node: its problems are placed at its start.
+  const { line, col } = lines.linePos(range?.[0] ?? 0);
   return { line, column: col };
 }
+
+/** Limits on the text of a config file: a client config is a few kilobytes and a dozen levels deep. */
+export const CONFIG_FILE_LIMITS = {
+  /** Bytes of one config file. */
+  maxBytes: 1_048_576,
+  /** Nesting of objects and lists (the schema's deepest value is 8 levels down). */
+  maxDepth: 32,
+} as const;
+
+/** Refused YAML features reported, at most: an alias bomb repeats the same finding thousands of times. */
+const MAX_YAML_PROBLEMS = 20;
+
+// Keys that would reach an object's prototype when the config is turned into objects.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Options of one load. */
+export interface LoadOptions {
+  /**
+   * The clientId the file must have (its name), checked with every other rule.
+   * @default - any
+   */
+  readonly expectedClientId?: string;
+}
+
+type Positioned = Problem & { readonly line?: number; readonly column?: number };
+
+/** The text of a config file, refused when it is not UTF-8 (no silent U+FFFD). */
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder('utf-8').decode(bytes);
+    const before = lossy.slice(0, lossy.indexOf('\uFFFD'));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    throw new ClientConfigError(file, [{
+      file,
+      path: '$',
+      line,
+      column,
+      expected: 'UTF-8 text (save the file as UTF-8)',
+      found: 'bytes that are not UTF-8 (another encoding such as Latin-1?)',
+    }]);
+  }
+}
+
+/**
+ * What the YAML may not use, found without expanding anything: nesting deeper than the limit,
+ * aliases and anchors (an alias bomb expands exponentially), merge keys, tags (`!Ref`,
+ * `!!js/function`: the config is data, never CloudFormation or code) and prototype keys. Walks
+ * with its own stack, so 10,000 levels cost no recursion.
+ */
+function unsafeYaml(doc: YAML.Document, lines: YAML.LineCounter): Positioned[] {
+  const problems: Positioned[] = [];
+  const at = (node: { range?: YAML.Range | null }, path: PropertyKey[], expected: string, found: string) => {
+    if (problems.length === MAX_YAML_PROBLEMS) return;
+    const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+    problems.push({ path, line, column: col, expected, found });
+  };
+  const stack: Array<{ node: unknown; path: PropertyKey[] }> = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (YAML.isAlias(node)) {
+      at(node, path, 'a value written out (YAML aliases are not accepted)', `an alias *${node.source}`);
+      continue;
+    }
+    if (!YAML.isNode(node)) continue;
+    if (node.anchor) at(node, path, 'a value without an anchor (YAML anchors and aliases are not accepted)', `an anchor &${node.anchor}`);
+    if (node.tag) at(node, path, 'a plain value (YAML tags are not accepted; quote the value to keep it text)', `the tag ${printable(node.tag)}`);
+    if (path.length > CONFIG_FILE_LIMITS.maxDepth) {
+      at(node, path, `at most ${CONFIG_FILE_LIMITS.maxDepth} levels of nesting`, 'a value nested deeper');
+      continue;
+    }
+    if (YAML.isMap(node)) {
+      // Pushed last first, so the walk meets values in document order.
+      for (const pair of [...node.items].reverse()) {
+        const key = YAML.isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const keyNode = (YAML.isNode(pair.key) ? pair.key : node) as YAML.Node;
+        if (key === undefined) {
+          at(keyNode, path, 'a plain text key', 'a key that is an object or a list');
+        } else if (key === '<<') {
+          at(keyNode, path, 'keys written out (YAML merge keys are not accepted)', "a merge key '<<'");
+        } else if (FORBIDDEN_KEYS.has(key)) {
+          at(keyNode, [...path, key], 'a key that is not __proto__, constructor or prototype', `the key '${key}'`);
+        } else {
+          if (YAML.isNode(pair.key) && pair.key.tag) at(pair.key, [...path, key], 'a plain key (YAML tags are not accepted)', `the tag ${printable(pair.key.tag)}`);
+          stack.push({ node: pair.value, path: [...path, key] });
+        }
+      }
+    } else if (YAML.isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], path: [...path, i] });
+    }
+  }
+  return problems;
+}
+
+// Zero-width markers the lexer yields (document, flow end, scalar): not source text.
+const LEXER_MARKERS = new Set(['\x02', '\x18', '\x1f']);
+/** Nesting the lexical pre-scan lets through to the parser, which recurses once per level. */
+const MAX_LEXICAL_DEPTH = 256;
+
+/**
+ * The offset where the text nests deeper than the parser can take (flow brackets, or indentation
+ * and `-`/`?` indicators on one line), found by the lexer without recursion; the exact depth is
+ * checked on the document afterwards.
+ */
+function tooDeepAt(text: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  let block = 0;
+  let lineStart = true;
+  for (const token of new YAML.Lexer().lex(text)) {
+    if (LEXER_MARKERS.has(token)) continue;
+    if (token === '\n' || token === '\r\n') {
+      block = 0;
+      lineStart = true;
+    } else {
+      if (token === '[' || token === '{') flow++;
+      else if (token === ']' || token === '}') flow--;
+      else if (lineStart && /^ +$/.test(token)) block += token.length;
+      else if (token === '-' || token === '?') block++;
+      lineStart = false;
+      if (flow > MAX_LEXICAL_DEPTH || block > MAX_LEXICAL_DEPTH) return offset;
+    }
+    offset += token.length;
+  }
+  return undefined;
+}
+
+/** A problem's place for sorting: problems without a line go last, in the order found. */
+const byPosition = (a: ConfigProblem, b: ConfigProblem) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0);
 
 /**
  * Loads client configs from YAML into `ClientConfig` (the `AiOps` facade's props), rejecting
@@ -146,40 +287,63 @@ export class ClientConfigLoader {
    * Reads and validates a client config file.
    * @throws ClientConfigError when the file is missing, is not YAML or breaks the schema
    */
-  public static fromFile(file: string, catalog: PriceCatalog = PriceCatalog.builtIn()): ClientConfig {
-    let text: string;
+  public static fromFile(file: string, catalog: PriceCatalog = PriceCatalog.builtIn(), options: LoadOptions = {}): ClientConfig {
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      const size = fs.statSync(file).size;
+      if (size > CONFIG_FILE_LIMITS.maxBytes) {
+        throw new ClientConfigError(file, [{ file, path: '$', expected: `a config file of at most ${CONFIG_FILE_LIMITS.maxBytes} bytes`, found: `${size} bytes` }]);
+      }
+      bytes = fs.readFileSync(file);
     } catch (error) {
+      if (error instanceof ClientConfigError) throw error;
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
       throw new ClientConfigError(file, [{ file, path: '$', expected: 'a readable YAML file', found: reason }]);
     }
-    return ClientConfigLoader.fromYaml(text, file, catalog);
+    return ClientConfigLoader.fromYaml(decodeUtf8(bytes, file), file, catalog, options);
   }
 
   /**
    * Validates client config text; `file` names it in error messages.
    * @throws ClientConfigError when the text is not YAML or breaks the schema
    */
-  public static fromYaml(text: string, file: string, catalog: PriceCatalog = PriceCatalog.builtIn()): ClientConfig {
+  public static fromYaml(text: string, file: string, catalog: PriceCatalog = PriceCatalog.builtIn(), options: LoadOptions = {}): ClientConfig {
+    if (text.length > CONFIG_FILE_LIMITS.maxBytes) {
+      throw new ClientConfigError(file, [{ file, path: '$', expected: `a config of at most ${CONFIG_FILE_LIMITS.maxBytes} characters`, found: `${text.length} characters` }]);
+    }
+    // A lone CR is a line break in YAML 1.2; the parser reads only LF and CRLF, so old Mac files are normalised.
+    const normalised = text.replace(/\r(?!\n)/g, '\n');
+    const deep = tooDeepAt(normalised);
+    if (deep !== undefined) {
+      const before = normalised.slice(0, deep);
+      throw new ClientConfigError(file, [{
+        file,
+        path: '$',
+        line: before.split('\n').length,
+        column: deep - before.lastIndexOf('\n'),
+        expected: `at most ${CONFIG_FILE_LIMITS.maxDepth} levels of nesting`,
+        found: `more than ${MAX_LEXICAL_DEPTH}`,
+      }]);
+    }
     const lines = new YAML.LineCounter();
-    const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false });
+    const doc = YAML.parseDocument(normalised, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const fail = (problems: Positioned[]) => new ClientConfigError(file, problems.map((problem) => ({
+      file,
+      path: jsonPath(problem.path),
+      ...(problem.line ? { line: problem.line, column: problem.column } : positionOf(doc, lines, problem.path)),
+      expected: problem.expected,
+      found: problem.found,
+    })).sort(byPosition));
     if (doc.errors.length > 0) {
-      throw new ClientConfigError(file, doc.errors.map((error) => {
+      throw fail(doc.errors.map((error) => {
         const { line, col } = lines.linePos(error.pos[0]);
-        return { file, path: '$', line, column: col, expected: 'valid YAML', found: error.message.split('\n')[0] };
+        return { path: [], line, column: col, expected: 'valid YAML', found: error.message.split('\n')[0] };
       }));
     }
-    const problems = ClientConfigLoader.problemsOf(doc.toJS(), catalog);
-    if (problems.config === undefined) {
-      throw new ClientConfigError(file, problems.found.map((problem) => ({
-        file,
-        path: jsonPath(problem.path),
-        ...positionOf(doc, lines, problem.path),
-        expected: problem.expected,
-        found: problem.found,
-      })));
-    }
+    const unsafe = unsafeYaml(doc, lines);
+    if (unsafe.length > 0) throw fail(unsafe);
+    const problems = ClientConfigLoader.problemsOf(doc.toJS(), catalog, options);
+    if (problems.config === undefined) throw fail(problems.found);
     return problems.config;
   }
 
@@ -188,7 +352,7 @@ export class ClientConfigLoader {
    * @throws ClientConfigError naming `source` when it breaks the schema
    */
   public static fromObject(value: any, source: string, catalog: PriceCatalog = PriceCatalog.builtIn()): ClientConfig {
-    const problems = ClientConfigLoader.problemsOf(value, catalog);
+    const problems = ClientConfigLoader.problemsOf(value, catalog, {});
     if (problems.config === undefined) {
       throw new ClientConfigError(source, problems.found.map((problem) => ({
         file: source,
@@ -200,16 +364,38 @@ export class ClientConfigLoader {
     return problems.config;
   }
 
-  private static problemsOf(value: unknown, catalog: PriceCatalog): { config?: ClientConfig; found: Problem[] } {
+  /**
+   * Schema and cross-field problems together: when the schema fails, the cross-field rules still
+   * run on every top-level section that is valid on its own, so one run reports everything.
+   */
+  private static problemsOf(value: unknown, catalog: PriceCatalog, options: LoadOptions): { config?: ClientConfig; found: Problem[] } {
     if (value === null || value === undefined) {
-      return { found: [{ path: [], expected: 'a mapping with clientId, displayName, slaTier, agents, models, budgets and escalation', found: 'an empty document' }] };
+      return { found: [{ path: [], expected: 'an object with clientId, displayName, slaTier, agents, models, budgets and escalation', found: 'an empty document' }] };
     }
+    const found: Problem[] = [];
     const parsed = clientConfigSchema.safeParse(value, { reportInput: true });
-    if (!parsed.success) {
-      return { found: parsed.error.issues.flatMap(fromZodIssue) };
+    let sections: Partial<ClientConfig> = {};
+    if (parsed.success) {
+      sections = parsed.data;
+    } else {
+      found.push(...parsed.error.issues.flatMap(fromZodIssue));
+      if (typeof value === 'object' && !Array.isArray(value)) {
+        const shape = clientConfigSchema.shape as Record<string, z.ZodType>;
+        const valid: Record<string, unknown> = {};
+        for (const [key, section] of Object.entries(value as Record<string, unknown>)) {
+          const result = Object.hasOwn(shape, key) ? shape[key].safeParse(section) : undefined;
+          if (result?.success) valid[key] = result.data;
+        }
+        // Models priced by an override that is itself broken would be reported as unknown.
+        if (Object.hasOwn(value, 'priceOverrides') && !('priceOverrides' in valid)) delete valid.models;
+        sections = valid as Partial<ClientConfig>;
+      }
     }
-    const config: ClientConfig = parsed.data;
-    const found = semanticProblems(config, catalog.withOverrides(config.priceOverrides ?? []));
-    return found.length > 0 ? { found } : { config, found };
+    if (options.expectedClientId !== undefined && typeof (value as any).clientId === 'string' && (value as any).clientId !== options.expectedClientId) {
+      found.push({ path: ['clientId'], expected: `'${options.expectedClientId}' (the file's name)`, found: `'${printable((value as any).clientId)}'` });
+    }
+    const prices = Array.isArray(sections.priceOverrides) ? catalog.withOverrides(sections.priceOverrides) : catalog;
+    found.push(...semanticProblems(sections, prices));
+    return found.length > 0 || !parsed.success ? { found } : { config: parsed.data, found };
   }
 }

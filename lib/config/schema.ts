@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GOVERNANCE_DEFAULTS as G } from './defaults';
 import { OperatingPosture, Severity, SlaTier } from './types';
 import { ModelProvider } from '../pricing/price-catalog';
 
@@ -14,7 +15,11 @@ const URL_MAX = 300;
 const ID_TEXT = 'an id of lowercase letters, digits and hyphens, starting with a letter (at most 63 characters)';
 
 const id = () => z.string().regex(ID, ID_TEXT);
-const text = (description: string) => z.string().trim().min(1).max(256).describe(description);
+// Control characters, line and paragraph separators: single-line fields end up in alarm
+// descriptions, dashboard titles and message headers, where a line break forges a new line.
+const SINGLE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+const singleLine = () => z.string().regex(SINGLE_LINE, 'one line of text without control characters');
+const text = (description: string) => singleLine().trim().min(1).max(256).describe(description);
 const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' }).max(URL_MAX);
 const email = () => z.email({ error: 'an email address' });
 const positiveUsd = (description: string) => z.number().positive().max(100_000_000).describe(description);
@@ -97,7 +102,7 @@ const agent = z.strictObject({
     z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'a CloudWatch log group name (letters, digits and . - _ / #)'),
   ).min(1).describe('Log groups where the agent\'s telemetry lands.'),
   routes: z.array(route).min(1),
-  models: z.array(z.string().min(1)).min(1).optional().describe('Model ids this agent calls (subset of models; default all).'),
+  models: z.array(singleLine().min(1).max(256)).min(1).optional().describe('Model ids this agent calls (subset of models; default all).'),
   runbookUrl: httpsUrl().optional().describe('Runbook for the agent\'s alarms.'),
   clientCritical: z.boolean().optional()
     .describe('The client\'s product stops when this agent stops: its agent-down page is P1 instead of P2 (default false).'),
@@ -124,7 +129,7 @@ const tokenPrices = z.strictObject({
 }).describe('US dollars per million tokens.');
 
 const priceOverride = z.strictObject({
-  modelId: z.string().min(1).describe('Model id, any spelling (Bedrock id, dated snapshot).'),
+  modelId: singleLine().min(1).max(256).describe('Model id, any spelling (Bedrock id, dated snapshot).'),
   discountPercent: z.number().gt(0).lt(100).optional().describe('Percent off every catalog price of the model.'),
   prices: tokenPrices.optional().describe('Prices replacing the catalog\'s (for an unlisted or privately priced model).'),
   effectiveFrom: isoDay().optional().describe('First UTC day the override applies (default: always).'),
@@ -160,10 +165,11 @@ export const clientConfigSchema = z.strictObject({
   agents: z.array(agent).min(1).describe('The client\'s AI agents.'),
   models: z.array(z.strictObject({
     provider: z.enum(ModelProvider).describe('API the model is called through (OpenTelemetry gen_ai.provider.name).'),
-    modelId: z.string().min(1).describe('Model id as sent to the provider; must be in the price catalog or priced by priceOverrides.'),
+    modelId: singleLine().min(1).max(256).describe('Model id as sent to the provider; must be in the price catalog or priced by priceOverrides.'),
   })).min(1).describe('Models the client calls.'),
   budgets: z.strictObject({
-    monthlyUsd: positiveUsd('Total monthly budget, USD.'),
+    monthlyUsd: positiveUsd('Total monthly budget of the client\'s model spend, all providers, USD: the telemetry\'s burn-rate and spend-rate alarms guard it.'),
+    awsBilledMonthlyUsd: positiveUsd('The share of monthlyUsd that AWS bills (Amazon Bedrock), USD: the AWS Budgets budget and the Cost Anomaly Detection monitor watch it. Required when the models mix Amazon Bedrock with other providers; monthlyUsd when every model is on Bedrock.').optional(),
     perAgentMonthlyUsd: z.record(z.string(), positiveUsd('Monthly budget of one agent, USD.')).optional()
       .describe('Monthly budget per agent id, USD; together at most monthlyUsd.'),
   }).describe('Monthly spend limits.'),
@@ -185,15 +191,15 @@ export const clientConfigSchema = z.strictObject({
     }).optional().describe('Email recipients per severity.'),
   }).describe('Where alerts go. P1 needs pagerDuty.p1 or emails.p1.'),
   governance: z.strictObject({
-    anomalyBandStdDevs: z.number().gt(0).max(10).optional().describe('Anomaly band width, standard deviations (default 3).'),
-    anomalyDatapointsToAlarm: z.number().int().min(1).max(24).optional().describe('Hours above the band before alarming (default 3).'),
-    anomalyEvaluationHours: z.number().int().min(1).max(24).optional().describe('Hours evaluated (default 4).'),
+    anomalyBandStdDevs: z.number().gt(0).max(10).optional().describe('`Anomaly band width, standard deviations (default ${G.anomalyBandStdDevs}).`'),
+    anomalyDatapointsToAlarm: z.number().int().min(1).max(24).optional().describe(`Hours above the band before alarming (default ${G.anomalyDatapointsToAlarm}).`),
+    anomalyEvaluationHours: z.number().int().min(1).max(24).optional().describe(`Hours evaluated (default ${G.anomalyEvaluationHours}).`),
     excludedTimeRanges: z.array(z.strictObject({ start: z.iso.datetime({ error: 'an ISO 8601 UTC time such as 2026-12-01T00:00:00Z' }), end: z.iso.datetime({ error: 'an ISO 8601 UTC time such as 2026-12-01T00:00:00Z' }) })).max(10).optional()
       .describe('Periods the spend anomaly models must not learn from (at most 10).'),
-    spendRateMultiplier: z.number().gt(1).max(100).optional().describe('P1 when hourly spend passes this multiple of the budgeted hourly rate (default 5).'),
-    maxTenantSharePercent: z.number().gt(0).max(100).optional().describe('Alarm when one tenant makes more than this share of an hour\'s spend (default 50).'),
-    costAnomalyMonitor: z.boolean().optional().describe('Create an AWS Cost Anomaly Detection monitor on Bedrock (default true).'),
-    costAnomalyThresholdUsd: z.number().positive().optional().describe('Total impact, USD, above which a cost anomaly is delivered (default 100).'),
+    spendRateMultiplier: z.number().gt(1).max(100).optional().describe(`P1 when hourly spend passes this multiple of the budgeted hourly rate (default ${G.spendRateMultiplier}).`),
+    maxTenantSharePercent: z.number().gt(0).max(100).optional().describe(`Alarm when one tenant makes more than this share of an hour's spend (default ${G.maxTenantSharePercent}).`),
+    costAnomalyMonitor: z.boolean().optional().describe(`Create an AWS Cost Anomaly Detection monitor on Bedrock (default ${G.costAnomalyMonitor}).`),
+    costAnomalyThresholdUsd: z.number().positive().optional().describe(`Total impact, USD, above which a cost anomaly is delivered (default ${G.costAnomalyThresholdUsd}).`),
   }).optional().describe('How token spend is watched.'),
   expectedMonthlyCalls: z.number().int().positive().max(1e12).optional()
     .describe('Model calls a month across all agents, for the monitoring-cost estimate (default 1,000,000).'),

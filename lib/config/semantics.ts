@@ -1,5 +1,7 @@
+import { GOVERNANCE_DEFAULTS } from './defaults';
+import { awsLimitProblems } from './limits';
 import { ClientConfig, OperatingPosture } from './types';
-import { PriceCatalog } from '../pricing/price-catalog';
+import { ModelProvider, PriceCatalog } from '../pricing/price-catalog';
 
 /** A config problem before it is placed in a file: where, what was expected, what was found. */
 export interface Problem {
@@ -24,15 +26,18 @@ function duplicates(values: string[]): Set<string> {
 
 /**
  * Rules that span fields: unique ids, ordered percentiles, references between agents, models and
- * budgets, models known to the price catalog, an alert path for P1. Runs on a structurally valid
- * config.
+ * budgets, models known to the price catalog, an alert path for P1, keys that would do nothing,
+ * lengths that reach AWS limits. Runs on the top-level sections that are structurally valid (a
+ * section that is missing was refused by the schema, and the rules that need it are skipped), so
+ * one run reports the schema's problems and these together.
  */
-export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): Problem[] {
+export function semanticProblems(config: Partial<ClientConfig>, catalog: PriceCatalog): Problem[] {
   const problems: Problem[] = [];
-  const agentIds = config.agents.map((a) => a.id);
+  const agents = config.agents ?? [];
+  const agentIds = agents.map((a) => a.id);
   const repeatedAgents = duplicates(agentIds);
 
-  config.agents.forEach((agent, a) => {
+  agents.forEach((agent, a) => {
     if (repeatedAgents.has(agent.id) && agentIds.indexOf(agent.id) !== a) {
       problems.push({ path: ['agents', a, 'id'], expected: 'an agent id used once in the file', found: `'${agent.id}' again` });
     }
@@ -71,14 +76,15 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
     });
   });
 
-  config.agents.forEach((agent, a) => {
+  agents.forEach((agent, a) => {
     if (agent.sessionLimits && !agent.recordsSessions) {
       problems.push({ path: ['agents', a, 'sessionLimits'], expected: 'recordsSessions: true (session limits read the agent\'s session records)', found: 'an agent that records no sessions' });
     }
   });
   const g = config.governance;
-  if (g?.anomalyDatapointsToAlarm !== undefined && g.anomalyDatapointsToAlarm > (g.anomalyEvaluationHours ?? 4)) {
-    problems.push({ path: ['governance', 'anomalyDatapointsToAlarm'], expected: `at most anomalyEvaluationHours (${g.anomalyEvaluationHours ?? 4})`, found: String(g.anomalyDatapointsToAlarm) });
+  const evaluationHours = g?.anomalyEvaluationHours ?? GOVERNANCE_DEFAULTS.anomalyEvaluationHours;
+  if (g?.anomalyDatapointsToAlarm !== undefined && g.anomalyDatapointsToAlarm > evaluationHours) {
+    problems.push({ path: ['governance', 'anomalyDatapointsToAlarm'], expected: `at most anomalyEvaluationHours (${evaluationHours})`, found: String(g.anomalyDatapointsToAlarm) });
   }
   g?.excludedTimeRanges?.forEach((range, i) => {
     if (Date.parse(range.start) >= Date.parse(range.end)) {
@@ -89,7 +95,7 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
   const overridden = new Map((config.priceOverrides ?? []).map((o) => [PriceCatalog.canonicalModelId(o.modelId), o]));
   const configuredModels = new Set<string>();
   const knownIds = catalog.modelIds().join(', ');
-  config.models.forEach((model, m) => {
+  config.models?.forEach((model, m) => {
     const canonical = PriceCatalog.canonicalModelId(model.modelId);
     if (configuredModels.has(canonical)) {
       problems.push({ path: ['models', m, 'modelId'], expected: 'each model listed once', found: `'${model.modelId}' again` });
@@ -111,37 +117,71 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
     }
   });
 
-  config.agents.forEach((agent, a) => {
+  agents.forEach((agent, a) => {
     agent.models?.forEach((modelId, i) => {
-      if (!configuredModels.has(PriceCatalog.canonicalModelId(modelId))) {
+      if (config.models && !configuredModels.has(PriceCatalog.canonicalModelId(modelId))) {
         problems.push({ path: ['agents', a, 'models', i], expected: 'a model id listed under models', found: `'${modelId}'` });
       }
     });
   });
 
   (config.priceOverrides ?? []).forEach((override, o) => {
-    if (!configuredModels.has(PriceCatalog.canonicalModelId(override.modelId))) {
+    if (config.models && !configuredModels.has(PriceCatalog.canonicalModelId(override.modelId))) {
       problems.push({ path: ['priceOverrides', o, 'modelId'], expected: 'a model id listed under models', found: `'${override.modelId}'` });
     }
   });
 
-  const perAgent = config.budgets.perAgentMonthlyUsd ?? {};
-  let perAgentTotal = 0;
-  for (const [agentId, usd] of Object.entries(perAgent)) {
-    perAgentTotal += usd;
-    if (!agentIds.includes(agentId)) {
-      problems.push({ path: ['budgets', 'perAgentMonthlyUsd', agentId], expected: `an agent id (${agentIds.join(', ')})`, found: `'${agentId}'` });
+  if (config.budgets) {
+    const budgets = config.budgets;
+    let perAgentTotal = 0;
+    for (const [agentId, usd] of Object.entries(budgets.perAgentMonthlyUsd ?? {})) {
+      perAgentTotal += usd;
+      if (config.agents && !agentIds.includes(agentId)) {
+        problems.push({ path: ['budgets', 'perAgentMonthlyUsd', agentId], expected: `an agent id (${agentIds.join(', ')})`, found: `'${agentId}'` });
+      }
+    }
+    if (perAgentTotal > budgets.monthlyUsd) {
+      problems.push({
+        path: ['budgets', 'perAgentMonthlyUsd'],
+        expected: `per-agent budgets that add up to at most monthlyUsd (${budgets.monthlyUsd})`,
+        found: `a sum of ${perAgentTotal}`,
+      });
+    }
+    if (budgets.awsBilledMonthlyUsd !== undefined && budgets.awsBilledMonthlyUsd > budgets.monthlyUsd) {
+      problems.push({
+        path: ['budgets', 'awsBilledMonthlyUsd'],
+        expected: `at most monthlyUsd (${budgets.monthlyUsd}): the AWS-billed share is part of the total`,
+        found: String(budgets.awsBilledMonthlyUsd),
+      });
     }
   }
-  if (perAgentTotal > config.budgets.monthlyUsd) {
-    problems.push({
-      path: ['budgets', 'perAgentMonthlyUsd'],
-      expected: `per-agent budgets that add up to at most monthlyUsd (${config.budgets.monthlyUsd})`,
-      found: `a sum of ${perAgentTotal}`,
-    });
+
+  if (config.budgets && config.models) {
+    const bedrock = config.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK).length;
+    const billed = config.budgets.awsBilledMonthlyUsd;
+    if (bedrock > 0 && bedrock < config.models.length && billed === undefined) {
+      problems.push({
+        path: ['budgets'],
+        expected: 'awsBilledMonthlyUsd, the Bedrock share of monthlyUsd: the AWS budget sees only what AWS bills, and these models are not all on Bedrock',
+        found: 'no awsBilledMonthlyUsd',
+      });
+    } else if (bedrock === 0 && billed !== undefined) {
+      problems.push({
+        path: ['budgets', 'awsBilledMonthlyUsd'],
+        expected: 'no awsBilledMonthlyUsd: no model is on Bedrock, so AWS bills none of the model spend (remove the key)',
+        found: String(billed),
+      });
+    }
   }
 
-  const { pagerDuty, emails } = config.escalation;
+  if (config.escalation) problems.push(...escalationProblems(config));
+  problems.push(...awsLimitProblems(config));
+  return problems;
+}
+
+function escalationProblems(config: Partial<ClientConfig>): Problem[] {
+  const problems: Problem[] = [];
+  const { pagerDuty, emails } = config.escalation!;
   if (!pagerDuty?.p1 && !(emails?.p1?.length)) {
     problems.push({
       path: ['escalation'],
@@ -149,7 +189,7 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
       found: 'neither',
     });
   }
-  const { slack } = config.escalation;
+  const { slack } = config.escalation!;
   const escalationPosture = config.posture === OperatingPosture.ESCALATION;
   if (!escalationPosture && !pagerDuty?.p2 && !(emails?.p2?.length)) {
     problems.push({
@@ -167,6 +207,21 @@ export function semanticProblems(config: ClientConfig, catalog: PriceCatalog): P
   }
   if (!slack && !(emails?.p3?.length)) {
     problems.push({ path: ['escalation'], expected: 'a destination for the P3 digest: slack or at least one address in emails.p3', found: 'neither' });
+  }
+  // Keys that would be validated and then ignored are refused, with the reason.
+  if (pagerDuty?.p3) {
+    problems.push({
+      path: ['escalation', 'pagerDuty', 'p3'],
+      expected: 'no pagerDuty.p3: P3 alarms never page; they go to the daily digest in slack or emails.p3 (remove the key)',
+      found: 'a PagerDuty service for P3',
+    });
+  }
+  if (escalationPosture && pagerDuty?.p2) {
+    problems.push({
+      path: ['escalation', 'pagerDuty', 'p2'],
+      expected: 'no pagerDuty.p2 in posture escalation: the client team handles P2 in slack or emails.p2 and this stack pages for P1 only (remove the key, or use posture primary)',
+      found: 'a PagerDuty service for P2',
+    });
   }
   for (const severity of ['p1', 'p2', 'p3'] as const) {
     const secretName = pagerDuty?.[severity]?.integrationKeySecretName;

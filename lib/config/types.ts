@@ -232,8 +232,18 @@ export interface ModelConfig {
 
 /** Monthly spend limits in US dollars. */
 export interface BudgetConfig {
-  /** Total monthly budget for all agents. */
+  /**
+   * Total monthly budget of the client's model spend, every provider: the telemetry's spend-rate
+   * and burn-rate alarms guard it.
+   */
   readonly monthlyUsd: number;
+  /**
+   * The share of `monthlyUsd` that AWS bills (Amazon Bedrock): the AWS Budgets budget and the Cost
+   * Anomaly Detection monitor watch this amount, since they see only what AWS bills. Required when
+   * the client uses Bedrock and other providers; refused when it uses no Bedrock model.
+   * @default - `monthlyUsd` when every model is on Bedrock
+   */
+  readonly awsBilledMonthlyUsd?: number;
   /**
    * Monthly budget per agent id; together at most `monthlyUsd`.
    * @default - no per-agent budgets

@@ -45,13 +45,8 @@ export function loadClient(clientsDir: string, client: string): ClientConfig {
       file: shown(file), path: '$', expected: `a client config file; clients available: ${available()}`, found: 'no such file',
     }]);
   }
-  const config = ClientConfigLoader.fromFile(shown(file));
-  if (config.clientId !== client) {
-    throw new ClientConfigError(shown(file), [{
-      file: shown(file), path: '$.clientId', expected: `'${client}' (the file's name)`, found: `'${config.clientId}'`,
-    }]);
-  }
-  return config;
+  // The clientId is checked with every other rule, so its line is reported with theirs.
+  return ClientConfigLoader.fromFile(shown(file), undefined, { expectedClientId: client });
 }
 
 /**

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AlarmFactory, AnomalyAlarmProps, MetricAlarmProps, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
 import { AiOpsNames } from '../common/names';
+import { GOVERNANCE_DEFAULTS, awsBilledMonthlyUsd } from '../config/defaults';
 import { AgentConfig, ClientConfig, GovernanceConfig, Severity } from '../config/types';
 import { TenantRule } from '../dashboards/top-tenants';
 import { TelemetryMetrics } from '../telemetry/contract';
@@ -38,15 +39,16 @@ export interface GovernanceSettings {
 /** The governance settings of a config, defaults applied. */
 export function governanceSettings(config: ClientConfig): GovernanceSettings {
   const g = config.governance ?? {};
+  const D = GOVERNANCE_DEFAULTS;
   return {
-    anomalyBandStdDevs: g.anomalyBandStdDevs ?? 3,
-    anomalyDatapointsToAlarm: g.anomalyDatapointsToAlarm ?? 3,
-    anomalyEvaluationHours: g.anomalyEvaluationHours ?? 4,
+    anomalyBandStdDevs: g.anomalyBandStdDevs ?? D.anomalyBandStdDevs,
+    anomalyDatapointsToAlarm: g.anomalyDatapointsToAlarm ?? D.anomalyDatapointsToAlarm,
+    anomalyEvaluationHours: g.anomalyEvaluationHours ?? D.anomalyEvaluationHours,
     excludedTimeRanges: g.excludedTimeRanges,
-    spendRateMultiplier: g.spendRateMultiplier ?? 5,
-    maxTenantSharePercent: g.maxTenantSharePercent ?? 50,
-    costAnomalyMonitor: g.costAnomalyMonitor ?? true,
-    costAnomalyThresholdUsd: g.costAnomalyThresholdUsd ?? 100,
+    spendRateMultiplier: g.spendRateMultiplier ?? D.spendRateMultiplier,
+    maxTenantSharePercent: g.maxTenantSharePercent ?? D.maxTenantSharePercent,
+    costAnomalyMonitor: g.costAnomalyMonitor ?? D.costAnomalyMonitor,
+    costAnomalyThresholdUsd: g.costAnomalyThresholdUsd ?? D.costAnomalyThresholdUsd,
   };
 }
 
@@ -342,7 +344,7 @@ export class ClientSpendGuards extends Construct {
         budgetName: `${config.clientId}-ai-ops-bedrock`,
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
-        budgetLimit: { amount: config.budgets.monthlyUsd, unit: 'USD' },
+        budgetLimit: { amount: awsBilledMonthlyUsd(config) ?? config.budgets.monthlyUsd, unit: 'USD' },
         costFilters: { Service: [BEDROCK_SERVICE] },
       },
       notificationsWithSubscribers: (['ACTUAL', 'FORECASTED'] as const).flatMap((notificationType) => [80, 100].map((threshold) => ({

@@ -75,7 +75,7 @@ describe('the CDK app (bin/app.ts)', () => {
     const dir = clientsDirWith('acme', (text) => text);
     const run = runApp({ client: 'acme', clientsDir: dir });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/\$\.clientId: expected 'acme' \(the file's name\), found 'example'/);
+    expect(run.stderr).toMatch(/acme\.yaml:4:1 \$\.clientId: expected 'acme' \(the file's name\), found 'example'/);
     expect(run.stderr).not.toMatch(STACK_TRACE_LINE);
   });
 
@@ -146,7 +146,7 @@ describe('the CDK app (bin/app.ts)', () => {
     const run = runApp({ client: 'all', clientsDir: dir });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/fleet-b\.yaml:\d+:\d+ \$\.budgets\.monthlyUsd: expected a number > 0/);
-    expect(run.stderr).toMatch(/fleet-c\.yaml \$\.clientId: expected 'fleet-c' \(the file's name\), found 'fleet-x'/);
+    expect(run.stderr).toMatch(/fleet-c\.yaml:\d+:\d+ \$\.clientId: expected 'fleet-c' \(the file's name\), found 'fleet-x'/);
     expect(run.stderr).not.toMatch(STACK_TRACE_LINE);
     expect(fs.existsSync(path.join(run.outdir, 'manifest.json'))).toBe(false);
   });

@@ -130,7 +130,7 @@ describe('rejected configs name the file, the JSON path, what was expected and w
     expect(error.problems).toEqual([expect.objectContaining({
       file: 'clients/bad.yaml',
       path: '$.agents[2].owner',
-      expected: 'a object',
+      expected: 'an object',
       found: 'nothing (the key is missing)',
     })]);
     expect(error.problems[0].line).toBeGreaterThan(1);
@@ -206,8 +206,9 @@ describe('rejected configs name the file, the JSON path, what was expected and w
 
   test('per-agent budgets that name an unknown agent or exceed the total', () => {
     const error = errorOf(exampleWith((c) => { c.budgets.perAgentMonthlyUsd.ghost = 50_000; }));
-    expect(error.problems.map((p) => p.path)).toEqual(['$.budgets.perAgentMonthlyUsd.ghost', '$.budgets.perAgentMonthlyUsd']);
-    expect(error.problems[1].found).toBe('a sum of 67500');
+    // In line order: the sum is reported at the per-agent key, above the unknown agent.
+    expect(error.problems.map((p) => p.path)).toEqual(['$.budgets.perAgentMonthlyUsd', '$.budgets.perAgentMonthlyUsd.ghost']);
+    expect(error.problems[0].found).toBe('a sum of 67500');
   });
 
   test('no way to reach a human for P1', () => {
@@ -241,8 +242,8 @@ describe('rejected configs name the file, the JSON path, what was expected and w
     }));
     expect(error.problems.map((p) => [p.path, p.expected])).toEqual([
       ['$.agents[1].sessionLimits', 'recordsSessions: true (session limits read the agent\'s session records)'],
-      ['$.governance.anomalyDatapointsToAlarm', 'at most anomalyEvaluationHours (4)'],
       ['$.governance.excludedTimeRanges[0]', 'start before end'],
+      ['$.governance.anomalyDatapointsToAlarm', 'at most anomalyEvaluationHours (4)'],
     ]);
   });
 

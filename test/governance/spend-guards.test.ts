@@ -87,10 +87,10 @@ describe('budgets', () => {
     expect(severityOf('example-budget-burn')).toBe(Severity.P1);
   });
 
-  test('an AWS Budgets budget on Bedrock with actual and forecasted notifications at 80% and 100% to the P2 topic', () => {
+  test('an AWS Budgets budget on the Bedrock share (awsBilledMonthlyUsd, not the all-provider monthlyUsd) with actual and forecasted notifications at 80% and 100% to the P2 topic', () => {
     const p2 = Object.entries(root.findResources('AWS::SNS::Topic')).find(([, t]: [string, any]) => t.Properties.TopicName === 'example-ai-ops-p2')![0];
     root.hasResourceProperties('AWS::Budgets::Budget', {
-      Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 18_000, Unit: 'USD' }, CostFilters: { Service: ['Amazon Bedrock'] } },
+      Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 15_000, Unit: 'USD' }, CostFilters: { Service: ['Amazon Bedrock'] } },
       NotificationsWithSubscribers: ['ACTUAL', 'FORECASTED'].flatMap((type) => [80, 100].map((threshold) => ({
         Notification: { NotificationType: type, ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE' },
         Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: p2 } }],

@@ -30,7 +30,7 @@ export function generatedClient(agents = 40, routesPerAgent = 5): ClientConfig {
       })),
     })),
     models,
-    budgets: { monthlyUsd: 250_000 },
+    budgets: { monthlyUsd: 250_000, awsBilledMonthlyUsd: 160_000 },
     escalation: {
       pagerDuty: { p1: { integrationKeySecretName: 'bigco/pagerduty-p1' }, p2: { integrationKeySecretName: 'bigco/pagerduty-p2' } },
       emails: { p1: ['oncall@bigco.example'], p3: ['ai-platform@bigco.example'] },
