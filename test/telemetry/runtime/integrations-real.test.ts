@@ -8,7 +8,7 @@ import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { generateText, streamText } from 'ai';
+import { generateText, simulateReadableStream, streamText } from 'ai';
 import { MockLanguageModelV2 } from 'ai/test';
 import { RecordType, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
 import { AiTelemetry, CallOutcome, EmfLine, serializeEmf } from '../../../lib/telemetry/runtime';
@@ -33,12 +33,12 @@ function setup() {
  * the message and on the last streamed chunk): @langchain/core's own fakes drop usage_metadata.
  */
 class StubAnthropicChat extends BaseChatModel {
-  /** Runs as the model answers (the test moves its clock or throws there). */
-  public answering = () => {};
-
   public constructor(private readonly chunks: AIMessageChunk[]) {
     super({});
   }
+
+  /** Runs as the model answers (the test moves its clock or throws there). */
+  public answering = () => {};
 
   public _llmType() {
     return 'stub-anthropic';
@@ -129,6 +129,9 @@ describe('LangChain.js: @langchain/core chat model with the handler in callbacks
   });
 });
 
+/** The stream parts a language model (v2 specification) emits, as MockLanguageModelV2 takes them. */
+type StreamPart = Awaited<ReturnType<MockLanguageModelV2['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never;
+
 describe('Vercel AI SDK: generateText and streamText with a mock model', () => {
   const call = { agent: 'answer', route: 'draft-reply', tenant: 't', provider: 'openai', model: 'gpt-5-mini' };
   // What the OpenAI provider reports: inputTokens include the cached ones.
@@ -161,7 +164,7 @@ describe('Vercel AI SDK: generateText and streamText with a mock model', () => {
 
   test('streamText: the text streams through, onFinish records the usage of the finish part', async () => {
     const { telemetry, calls, metric, tokens, at } = setup();
-    const parts = [
+    const parts: StreamPart[] = [
       { type: 'stream-start', warnings: [] },
       { type: 'response-metadata', id: 'resp-10', modelId: 'gpt-5-mini-2025-08-07', timestamp: new Date(START) },
       { type: 'text-start', id: 't1' },
@@ -169,15 +172,10 @@ describe('Vercel AI SDK: generateText and streamText with a mock model', () => {
       { type: 'text-delta', id: 't1', delta: 'lo' },
       { type: 'text-end', id: 't1' },
       { type: 'finish', finishReason: 'stop', usage },
-    ] as const;
+    ];
     const model = new MockLanguageModelV2({
       doStream: async () => ({
-        stream: new ReadableStream({
-          start(controller) {
-            for (const part of parts) controller.enqueue(part);
-            controller.close();
-          },
-        }),
+        stream: simulateReadableStream({ chunks: parts, initialDelayInMs: null, chunkDelayInMs: null }),
       }),
     });
     const result = streamText({ model, prompt: 'Hi', ...aiSdkHooks(telemetry, call) });
