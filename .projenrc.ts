@@ -57,6 +57,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'puppeteer-core@^24',
     // The WHATWG HTML parser (browsers' algorithm) for the report's escaping property test; 8 is ESM-only.
     'parse5@^7',
+    // Real frameworks the telemetry integrations are tested against (the runtime depends on none of them):
+    // ai 5 is the usage shape aiSdkHooks documents (7 is ESM-only and needs Node 22).
+    '@langchain/core@^1',
+    'ai@^5',
+    '@opentelemetry/sdk-trace-base@^2',
+    // sdk-trace-base 2 accepts api >=1.3 <1.10.
+    '@opentelemetry/api@~1.9',
   ],
 
   // The app builder (AiOpsApp) applies cdk-nag's packs to every client: a jsii peer like aws-cdk-lib.

@@ -86,7 +86,9 @@ export class AiOpsLangChainHandler {
     if (!run) return;
     this.runs.delete(runId);
     const usage = langChainUsage(output);
-    const requestId = valueAt(output, 'generations.0.0.message.id');
+    const messageId = valueAt(output, 'generations.0.0.message.id');
+    // LangChain names a message without a provider id after its run: that is no request id.
+    const requestId = messageId === `run-${runId}` ? undefined : messageId;
     this.telemetry.recordSuccess(run.context, run.startedAt, this.telemetry.now() - run.startedAt, () => ({
       ...usage,
       ...(run.firstTokenAt !== undefined ? { timeToFirstTokenMs: run.firstTokenAt - run.startedAt } : {}),
@@ -113,48 +115,70 @@ export class AiOpsLangChainHandler {
   }
 }
 
+/** The contract's usage of an AI SDK usage object: 5 counts `cachedInputTokens` inside `inputTokens`; 4 used prompt/completion. */
+function aiSdkUsage(usage: unknown): Record<string, unknown> {
+  const read = new UsageReader(usage);
+  const v5 = fieldOf(usage, TelemetryMetrics.INPUT_TOKENS.name) !== undefined;
+  const cached = read.count('cachedInputTokens');
+  return {
+    inputTokens: Math.max(0, (v5 ? read.count(TelemetryMetrics.INPUT_TOKENS.name) : read.count('promptTokens')) - cached),
+    outputTokens: v5 ? read.count(TelemetryMetrics.OUTPUT_TOKENS.name) : read.count('completionTokens'),
+    cacheReadTokens: cached,
+    cacheWriteTokens: 0,
+    ...(read.invalidFields.length > 0 ? { invalidFields: read.invalidFields } : {}),
+  };
+}
+
 /**
  * Hooks for one Vercel AI SDK call (`generateText`, `streamText`, `generateObject`, ...): spread
  * them into the call's options. Timing starts when the hooks are made, so make them right before
- * the call. `onFinish` records the usage (AI SDK 5: its input count includes `cachedInputTokens`;
- * AI SDK 4: `promptTokens`); `onChunk` marks the first token; `onError` records a failed stream.
+ * the call. `onStepFinish` records each step, one model call, with its usage (AI SDK 5
+ * `generateText` has no `onFinish`); `onFinish` records the call's usage only when no step was
+ * recorded (AI SDK 4, `generateObject`); `onChunk` marks the first token; `onError` records a
+ * failed stream.
  */
 export function aiSdkHooks(telemetry: Recorder, call: CallContext): {
   onChunk: (event: unknown) => void;
+  onStepFinish: (event: unknown) => void;
   onFinish: (event: unknown) => void;
   onError: (event: unknown) => void;
 } {
-  const startedAt = telemetry.now();
   const context = contextOf(call);
+  let stepStartedAt = telemetry.now();
   let firstTokenAt: number | undefined;
+  let steps = 0;
   let done = false;
+  const record = (usage: unknown, event: unknown) => {
+    const startedAt = stepStartedAt;
+    const firstToken = firstTokenAt;
+    const requestId = valueAt(event, 'response.id');
+    stepStartedAt = telemetry.now();
+    firstTokenAt = undefined;
+    telemetry.recordSuccess(context, startedAt, stepStartedAt - startedAt, () => ({
+      ...aiSdkUsage(usage),
+      ...(firstToken !== undefined ? { timeToFirstTokenMs: firstToken - startedAt } : {}),
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+    }));
+  };
   return {
     onChunk: () => {
       firstTokenAt ??= telemetry.now();
     },
+    onStepFinish: (event) => {
+      if (done) return;
+      steps += 1;
+      record(valueAt(event, 'usage'), event);
+    },
     onFinish: (event) => {
       if (done) return;
       done = true;
-      // AI SDK 5 names the counts as the contract does (streamText's totalUsage sums every step); 4 used prompt/completion.
-      const usage = valueAt(event, 'totalUsage') ?? valueAt(event, 'usage');
-      const read = new UsageReader(usage);
-      const v5 = fieldOf(usage, TelemetryMetrics.INPUT_TOKENS.name) !== undefined;
-      const cached = read.count('cachedInputTokens');
-      const requestId = valueAt(event, 'response.id');
-      telemetry.recordSuccess(context, startedAt, telemetry.now() - startedAt, () => ({
-        inputTokens: Math.max(0, (v5 ? read.count(TelemetryMetrics.INPUT_TOKENS.name) : read.count('promptTokens')) - cached),
-        outputTokens: v5 ? read.count(TelemetryMetrics.OUTPUT_TOKENS.name) : read.count('completionTokens'),
-        cacheReadTokens: cached,
-        cacheWriteTokens: 0,
-        ...(read.invalidFields.length > 0 ? { invalidFields: read.invalidFields } : {}),
-        ...(firstTokenAt !== undefined ? { timeToFirstTokenMs: firstTokenAt - startedAt } : {}),
-        ...(typeof requestId === 'string' ? { requestId } : {}),
-      }));
+      // streamText's totalUsage sums every step; usage is the last step's.
+      if (steps === 0) record(valueAt(event, 'totalUsage') ?? valueAt(event, 'usage'), event);
     },
     onError: (event) => {
       if (done) return;
       done = true;
-      telemetry.recordFailure(context, startedAt, valueAt(event, 'error') ?? event);
+      telemetry.recordFailure(context, stepStartedAt, valueAt(event, 'error') ?? event);
     },
   };
 }

@@ -90,6 +90,18 @@ describe('Vercel AI SDK hooks', () => {
     expect(line.properties[F.REQUEST_ID.name]).toBe('resp-9');
   });
 
+  test('AI SDK 5 steps: one line per step (one model call each), its own latency; onFinish then adds nothing', () => {
+    const { telemetry, calls, metric, at } = setup();
+    const hooks = aiSdkHooks(telemetry, { agent: 'a', route: 'r', tenant: 't', model: 'gpt-5-mini' });
+    at(300);
+    hooks.onStepFinish({ usage: { inputTokens: 100, outputTokens: 20 }, response: { id: 'step-1' } });
+    at(1000);
+    hooks.onStepFinish({ usage: { inputTokens: 150, outputTokens: 30, cachedInputTokens: 100 }, response: { id: 'step-2' } });
+    hooks.onFinish({ totalUsage: { inputTokens: 250, outputTokens: 50 } });
+    expect(calls().map((l) => [l.properties[F.REQUEST_ID.name], metric(l, M.INPUT_TOKENS), metric(l, M.CACHE_READ_TOKENS), metric(l, M.LATENCY_MS)]))
+      .toEqual([['step-1', 100, 0, 300], ['step-2', 50, 100, 700]]);
+  });
+
   test('AI SDK 4 usage and onError', () => {
     const { telemetry, calls, metric } = setup();
     aiSdkHooks(telemetry, { agent: 'a', route: 'r', tenant: 't', model: 'gpt-5' }).onFinish({ usage: { promptTokens: 100, completionTokens: 10 } });
