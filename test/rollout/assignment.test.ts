@@ -1,5 +1,5 @@
-import { bucketOf, parseRouteFlag, VariantRollout } from '../../lib/rollout/runtime';
 import { BASELINE, CANDIDATE, flagDocument, SettableFlagSource, TestClock } from './fixtures';
+import { bucketOf, parseRouteFlag, VariantRollout } from '../../lib/rollout/runtime';
 
 const KEYS = 100_000;
 const keys = Array.from({ length: KEYS }, (_, i) => `tenant-${i}`);

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { FLAG_ATTRIBUTES, parseRouteFlag, ROLLOUT_FLAG_KEY, VariantRollout } from '../../lib/rollout/runtime';
 import { BASELINE, CANDIDATE, flagDocument, SettableFlagSource, TestClock } from './fixtures';
+import { FLAG_ATTRIBUTES, parseRouteFlag, ROLLOUT_FLAG_KEY, VariantRollout } from '../../lib/rollout/runtime';
 
 /** Flag attributes as AppConfig could hold them, each replaced at times by any value at all. */
 const oddValue = fc.oneof(fc.anything(), fc.double(), fc.string(), fc.constant(undefined));

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BASELINE, CANDIDATE, TestClock } from './fixtures';
 import { PriceCatalog } from '../../lib/pricing';
 import { CallMeasure, InMemorySpendLedger, jsonLinesFileSink, ShadowLine, ShadowRunner, Variant, VariantChoice } from '../../lib/rollout/runtime';
-import { BASELINE, CANDIDATE, TestClock } from './fixtures';
 
 interface Answer {
   readonly text: string;
@@ -132,14 +132,26 @@ describe('shadow mode', () => {
     const catalog = PriceCatalog.builtIn();
     const at = new Date(clock.now);
     expect(baseline).toMatchObject({
-      pairId: 'req-9', role: 'baseline', variant: BASELINE.id, model: 'claude-sonnet-4-5', promptVersion: '3', agent: 'support', route: 'triage',
-      outcome: 'ok', inputTokens: 1200, outputTokens: 300, priced: true,
+      pairId: 'req-9',
+      role: 'baseline',
+      variant: BASELINE.id,
+      model: 'claude-sonnet-4-5',
+      promptVersion: '3',
+      agent: 'support',
+      route: 'triage',
+      outcome: 'ok',
+      inputTokens: 1200,
+      outputTokens: 300,
+      priced: true,
       costUsd: catalog.costOf({ modelId: 'claude-sonnet-4-5', timestamp: at, inputTokens: 1200, outputTokens: 300 }).costUsd,
       scores: { 'json-format': false, 'mentions-refund': 1 },
       output: { chars: 16, jsonValid: false },
     });
     expect(candidate).toMatchObject({
-      pairId: 'req-9', role: 'candidate', variant: CANDIDATE.id, model: 'claude-sonnet-4-6',
+      pairId: 'req-9',
+      role: 'candidate',
+      variant: CANDIDATE.id,
+      model: 'claude-sonnet-4-6',
       costUsd: catalog.costOf({ modelId: 'claude-sonnet-4-6', timestamp: at, inputTokens: 1200, outputTokens: 300 }).costUsd,
       scores: { 'json-format': true, 'mentions-refund': 1 },
       output: { chars: 28, jsonValid: true },

@@ -1,15 +1,15 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AppConfigData, AppConfigDataClient, GetLatestConfigurationCommand, StartConfigurationSessionCommand } from '@aws-sdk/client-appconfigdata';
+import { AppConfigData, AppConfigDataClient, GetLatestConfigurationCommand, GetLatestConfigurationCommandOutput, StartConfigurationSessionCommand } from '@aws-sdk/client-appconfigdata';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AppConfigDataFlagSource, ExtensionFlagSource, VariantRollout } from '../../lib/rollout/runtime';
 import { BASELINE, CANDIDATE, flagDocument, TestClock } from './fixtures';
+import { AppConfigDataFlagSource, ExtensionFlagSource, VariantRollout } from '../../lib/rollout/runtime';
 
 /** A local stand-in for the AppConfig Agent extension on localhost:2772. */
 class AgentStandIn {
   public paths: string[] = [];
-  public respond: (res: ServerResponse) => void = (res) => res.end(JSON.stringify(flagDocument(100)));
   private server?: Server;
+  public respond: (res: ServerResponse) => void = (res) => res.end(JSON.stringify(flagDocument(100)));
 
   public async start(): Promise<string> {
     this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -126,7 +126,9 @@ describe('reading flags with the appconfigdata API (aws-sdk-client-mock)', () =>
   const appconfig = mockClient(AppConfigDataClient);
   beforeEach(() => appconfig.reset());
 
-  const bytes = (document: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(document));
+  // The SDK's blob type is a Uint8Array with helpers the rollout does not use.
+  type Blob = GetLatestConfigurationCommandOutput['Configuration'];
+  const bytes = (document: unknown): Blob => new TextEncoder().encode(JSON.stringify(document)) as Blob;
 
   test('one session per route, each token used once, an empty configuration means unchanged', async () => {
     // GIVEN AppConfig with a 10% flag, then nothing new
@@ -134,7 +136,7 @@ describe('reading flags with the appconfigdata API (aws-sdk-client-mock)', () =>
     appconfig.on(GetLatestConfigurationCommand, { ConfigurationToken: 'token-0' })
       .resolves({ NextPollConfigurationToken: 'token-1', NextPollIntervalInSeconds: 60, Configuration: bytes(flagDocument(100)) });
     appconfig.on(GetLatestConfigurationCommand, { ConfigurationToken: 'token-1' })
-      .resolves({ NextPollConfigurationToken: 'token-2', NextPollIntervalInSeconds: 60, Configuration: new Uint8Array() });
+      .resolves({ NextPollConfigurationToken: 'token-2', NextPollIntervalInSeconds: 60, Configuration: new Uint8Array() as Blob });
     const clock = new TestClock();
     const source = new AppConfigDataFlagSource({ client: new AppConfigData({ region: 'eu-west-1' }), application: 'acme-ai', environment: 'prod', pollIntervalSeconds: 30 });
     const rollout = new VariantRollout({ source, clock: clock.read, pollIntervalSeconds: 30, ...quiet });

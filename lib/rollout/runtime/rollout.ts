@@ -87,7 +87,9 @@ export class VariantRollout {
   private readonly warnFn: (message: string) => void;
   private readonly routes = new Map<string, RouteState>();
   private readonly warned = new Set<string>();
-  private readonly counts: RolloutStats = { reads: 0, readFailures: 0, unusableDocuments: 0, repairs: 0, servedFromCache: 0, servedLocalBaseline: 0, noVariant: 0 };
+  private readonly counts: RolloutStats = {
+    reads: 0, readFailures: 0, unusableDocuments: 0, repairs: 0, servedFromCache: 0, servedLocalBaseline: 0, noVariant: 0,
+  };
 
   public constructor(options: VariantRolloutOptions = {}) {
     this.clock = options.clock ?? Date.now;

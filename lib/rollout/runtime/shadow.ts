@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PriceCatalog } from '../../pricing/price-catalog';
 import { Variant, VariantChoice, VariantRole } from './types';
+import { PriceCatalog } from '../../pricing/price-catalog';
 
 /** What the caller reads off one model call's result. */
 export interface CallMeasure {
@@ -103,6 +103,11 @@ export interface ShadowRunnerOptions {
 }
 
 /** Which request a shadow pair belongs to. */
+/** Makes the call on a variant. */
+export type InvokeVariant<T> = (variant: Variant) => Promise<T>;
+/** Reads tokens, cost and output off a result. */
+export type MeasureResult<T> = (result: T) => CallMeasure;
+
 export interface ShadowRequest {
   readonly agent: string;
   readonly route: string;
@@ -139,7 +144,7 @@ export class ShadowRunner {
   }
 
   /** Calls `invoke(choice.variant)` for the user; shadows the candidate when the choice says so and the budget allows. */
-  public async run<T>(choice: VariantChoice, request: ShadowRequest, invoke: (variant: Variant) => Promise<T>, measure: (result: T) => CallMeasure): Promise<T> {
+  public async run<T>(choice: VariantChoice, request: ShadowRequest, invoke: InvokeVariant<T>, measure: MeasureResult<T>): Promise<T> {
     const primary = this.start(choice.variant, choice.role, invoke);
     if (choice.shadow) {
       this.shadow(choice.shadow, primary, request, invoke, measure);
@@ -159,7 +164,7 @@ export class ShadowRunner {
     return this.skippedForBudget;
   }
 
-  private shadow<T>(candidate: Variant, primary: Side, request: ShadowRequest, invoke: (variant: Variant) => Promise<T>, measure: (result: T) => CallMeasure): void {
+  private shadow<T>(candidate: Variant, primary: Side, request: ShadowRequest, invoke: InvokeVariant<T>, measure: MeasureResult<T>): void {
     const day = new Date(this.clock()).toISOString().slice(0, 10);
     const estimate = this.dearestShadowUsd;
     // Until one shadow call has cost something there is no estimate: one at a time, so the cap is not overrun by a burst.
@@ -179,7 +184,7 @@ export class ShadowRunner {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private start<T>(variant: Variant, role: VariantRole, invoke: (variant: Variant) => Promise<T>): Side {
+  private start<T>(variant: Variant, role: VariantRole, invoke: InvokeVariant<T>): Side {
     const startedAt = this.clock();
     const done = (async () => {
       try {
@@ -192,7 +197,9 @@ export class ShadowRunner {
     return { variant, role, startedAt, done };
   }
 
-  private async record<T>(primary: Side, shadow: Side, request: ShadowRequest, measure: (result: T) => CallMeasure, day: string, reservedUsd: number): Promise<void> {
+  private async record<T>(
+    primary: Side, shadow: Side, request: ShadowRequest, measure: MeasureResult<T>, day: string, reservedUsd: number,
+  ): Promise<void> {
     const lines = await Promise.all([primary, shadow].map((side) => this.lineOf(side, request, measure)));
     const shadowCost = lines[1].costUsd;
     this.ledger.settle(day, reservedUsd, shadowCost);
@@ -206,7 +213,7 @@ export class ShadowRunner {
     }
   }
 
-  private async lineOf<T>(side: Side, request: ShadowRequest, measure: (result: T) => CallMeasure): Promise<ShadowLine> {
+  private async lineOf<T>(side: Side, request: ShadowRequest, measure: MeasureResult<T>): Promise<ShadowLine> {
     const outcome = await side.done;
     let measured: CallMeasure | undefined;
     if (!('error' in outcome)) {

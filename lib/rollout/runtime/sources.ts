@@ -97,7 +97,8 @@ export class AppConfigDataFlagSource implements FlagSource {
           ApplicationIdentifier: this.options.application,
           EnvironmentIdentifier: this.options.environment,
           ConfigurationProfileIdentifier: profile,
-          RequiredMinimumPollIntervalInSeconds: Math.max(APPCONFIGDATA_MIN_POLL_SECONDS, Math.round(this.options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS)),
+          RequiredMinimumPollIntervalInSeconds: Math.max(
+            APPCONFIGDATA_MIN_POLL_SECONDS, Math.round(this.options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS)),
         });
         token = requireToken(session.InitialConfigurationToken, 'StartConfigurationSession');
       }
