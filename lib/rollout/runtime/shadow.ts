@@ -1,5 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync } from 'fs';
+import { join } from 'path';
 import { Variant, VariantChoice, VariantRole } from './types';
 import { PriceCatalog } from '../../pricing/price-catalog';
 

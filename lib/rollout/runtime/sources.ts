@@ -1,4 +1,4 @@
-import { get } from 'node:http';
+import { get } from 'http';
 import { routeProfileName } from './flag';
 
 /** What one read of a route's flag returned. */
