@@ -25,10 +25,10 @@ function models(candidateMs: number): (variant: Variant) => Promise<Answer> {
 
 describe('shadow mode', () => {
   test('a slow candidate never delays or changes the user\'s response', async () => {
-    // GIVEN a candidate 25 times slower than the baseline
+    // GIVEN a candidate 50 times slower than the baseline
     const lines: ShadowLine[] = [];
     const runner = new ShadowRunner({ dailyBudgetUsd: 10, sink: (line) => lines.push(line), warn: () => undefined });
-    const invoke = models(500);
+    const invoke = models(1000);
 
     // WHEN the user's call runs with a shadow, and without one
     const withShadowStart = performance.now();
@@ -40,15 +40,16 @@ describe('shadow mode', () => {
 
     // THEN the user got the baseline's answer as fast as without a shadow, long before the candidate finished
     expect(answer.text).toBe('Refund approved.');
-    expect(withShadowMs).toBeLessThan(aloneMs + 100);
-    expect(withShadowMs).toBeLessThan(250);
+    // Margins for a loaded CI machine; the candidate alone takes 1,000 ms.
+    expect(withShadowMs).toBeLessThan(aloneMs + 200);
+    expect(withShadowMs).toBeLessThan(600);
     expect(lines).toEqual([]);
 
     // AND once the candidate finished, both sides were recorded, paired by request id
     await runner.flush();
     expect(lines.map((l) => [l.pairId, l.role, l.variant])).toEqual([['req-1', 'baseline', BASELINE.id], ['req-1', 'candidate', CANDIDATE.id]]);
-    expect(lines[1].latencyMs).toBeGreaterThanOrEqual(450);
-    expect(lines[0].latencyMs).toBeLessThan(250);
+    expect(lines[1].latencyMs).toBeGreaterThanOrEqual(950);
+    expect(lines[0].latencyMs).toBeLessThan(600);
   });
 
   test('the user\'s error is the user\'s: thrown unchanged; a failing candidate is recorded, never thrown', async () => {

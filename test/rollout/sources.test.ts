@@ -122,6 +122,27 @@ describe('reading flags through the AppConfig Agent endpoint (real HTTP)', () =>
   });
 });
 
+test('a read that never answers counts as failed, and later reads go on', async () => {
+  // GIVEN a source whose first read hangs forever, then answers
+  let reads = 0;
+  const source = {
+    fetch: (): Promise<{ document: unknown }> => (++reads === 1 ? new Promise(() => undefined) : Promise.resolve({ document: flagDocument(100) })),
+  };
+  const clock = new TestClock();
+  const rollout = new VariantRollout({ source, clock: clock.read, readTimeoutMs: 50, firstReadTimeoutMs: 10, baselines: { 'support/triage': BASELINE }, ...quiet });
+
+  // WHEN the first read hangs past its deadline and the poll interval passes
+  expect(await rollout.chooseVariant('support', 'triage', 'k')).toMatchObject({ origin: 'local-baseline' });
+  await rollout.settled();
+  clock.now += 46_000;
+  await rollout.chooseVariant('support', 'triage', 'k');
+  await rollout.settled();
+
+  // THEN the second read happened and its flag serves
+  expect(rollout.stats()).toMatchObject({ reads: 2, readFailures: 1 });
+  expect(await rollout.chooseVariant('support', 'triage', 'k')).toMatchObject({ variant: CANDIDATE, origin: 'appconfig' });
+});
+
 describe('reading flags with the appconfigdata API (aws-sdk-client-mock)', () => {
   const appconfig = mockClient(AppConfigDataClient);
   beforeEach(() => appconfig.reset());

@@ -11,6 +11,7 @@ export const ROLLOUT_ENV = {
 } as const;
 
 const DEFAULT_FIRST_READ_TIMEOUT_MS = 1000;
+const DEFAULT_READ_TIMEOUT_MS = 10_000;
 
 export interface VariantRolloutOptions {
   /**
@@ -28,6 +29,8 @@ export interface VariantRolloutOptions {
   readonly pollIntervalSeconds?: number;
   /** How long the first request of a route waits for the first read before using the baseline. Default 1000 ms. */
   readonly firstReadTimeoutMs?: number;
+  /** A read still unanswered after this long counts as failed, so a hung call never stops later reads. Default 10,000 ms. */
+  readonly readTimeoutMs?: number;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly clock?: () => number;
   /** Draws the shadow sample of requests without a request id. Default `Math.random`. */
@@ -82,6 +85,7 @@ export class VariantRollout {
   private readonly baselines: ReadonlyMap<string, Variant>;
   private readonly pollMs: number;
   private readonly firstReadTimeoutMs: number;
+  private readonly readTimeoutMs: number;
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly warnFn: (message: string) => void;
@@ -98,6 +102,7 @@ export class VariantRollout {
     this.baselines = new Map(Object.entries(options.baselines ?? {}));
     this.pollMs = (options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000;
     this.firstReadTimeoutMs = options.firstReadTimeoutMs ?? DEFAULT_FIRST_READ_TIMEOUT_MS;
+    this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.source = options.source ?? sourceFromEnvironment();
     if (!this.source) {
       this.warnOnce('no-source', `cdk-ai-ops rollout: no flag source (set ${ROLLOUT_ENV.APPLICATION} and ${ROLLOUT_ENV.ENVIRONMENT}, or pass a source): every route serves its local baseline`);
@@ -117,7 +122,7 @@ export class VariantRollout {
       if (state.flag === undefined && state.firstRead) {
         await withTimeout(state.firstRead, this.firstReadTimeoutMs);
       }
-      return this.decide(state, agent, route, String(key), options.requestId);
+      return this.decide(state, agent, route, textOf(key), options.requestId);
     } catch (error) {
       this.warnOnce(`choose:${routeKey(agent, route)}`, `cdk-ai-ops rollout: choosing a variant for ${routeKey(agent, route)} failed (${describe(error)}); serving the local baseline`);
       const baseline = this.baselines.get(routeKey(String(agent), String(route)));
@@ -166,7 +171,7 @@ export class VariantRollout {
     state.nextReadAt = this.clock() + this.pollMs;
     state.reading = (async () => {
       try {
-        const result = await source.fetch(agent, route);
+        const result = await withDeadline(source.fetch(agent, route), this.readTimeoutMs);
         state.nextReadAt = this.clock() + Math.max(this.pollMs, (result.nextPollSeconds ?? 0) * 1000);
         if (result.unchanged) {
           state.fresh = state.flag !== undefined;
@@ -247,6 +252,28 @@ async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   });
   try {
     await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The key as text; a key that cannot be read as text (an object without a usable toString) hashes as ''. */
+function textOf(key: unknown): string {
+  if (typeof key === 'string') return key;
+  try {
+    return String(key);
+  } catch {
+    return '';
+  }
+}
+
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
   } finally {
     clearTimeout(timer);
   }
