@@ -47,6 +47,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cost-explorer@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-sesv2@^3',
+    // The rollout helper takes the agent's own AppConfigData client (typed structurally); tests drive the real one.
+    '@aws-sdk/client-appconfigdata@^3',
     'aws-sdk-client-mock@^4',
     // The reference EMF serializer the helper's own output is tested against.
     '@aws-lambda-powertools/metrics@^2',
@@ -90,24 +92,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/no-docker.ts'],
       // Docs examples import the runtime helper by its published name.
-      moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime', '^cdk-ai-ops/testing$': '<rootDir>/lib/testing' },
+      moduleNameMapper: { '^cdk-ai-ops/telemetry$': '<rootDir>/lib/telemetry/runtime', '^cdk-ai-ops/rollout$': '<rootDir>/lib/rollout/runtime', '^cdk-ai-ops/testing$': '<rootDir>/lib/testing' },
     },
   },
   gitignore: ['cdk.out', '.cdk.staging', 'assets/', 'test/.examples/', '__pycache__/'],
   npmignoreEnabled: true,
 });
 
-// `cdk-ai-ops/telemetry` is the runtime helper the client's agents import (no aws-cdk-lib, no
-// constructs); it stays outside the jsii surface.
+// `cdk-ai-ops/telemetry` and `cdk-ai-ops/rollout` are the runtime helpers the client's agents import
+// (no aws-cdk-lib, no constructs); they stay outside the jsii surface.
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './telemetry': { types: './dist/telemetry/runtime/index.d.ts', default: './dist/telemetry/runtime/index.js' },
+  './rollout': { types: './dist/rollout/runtime/index.d.ts', default: './dist/rollout/runtime/index.js' },
   './testing': { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
   './dist/*': './dist/*.js',
   './package.json': './package.json',
   './.jsii': './.jsii',
 });
-project.package.addField('typesVersions', { '*': { telemetry: ['dist/telemetry/runtime/index.d.ts'], testing: ['dist/testing/index.d.ts'] } });
+project.package.addField('typesVersions', { '*': { telemetry: ['dist/telemetry/runtime/index.d.ts'], rollout: ['dist/rollout/runtime/index.d.ts'], testing: ['dist/testing/index.d.ts'] } });
 
 // One `cdk-ai-ops` command with subcommands (report, ...), compiled with the library.
 project.addBins({ 'cdk-ai-ops': 'dist/cli/bin.js' });
@@ -127,8 +130,8 @@ if (releaseTask && compatTask) {
 
 // bin/ (the CDK app) and lambda/ are type-checked and linted like the library.
 project.tsconfigDev.addInclude('../bin/**/*.ts');
-// `cdk-ai-ops/telemetry` in docs examples resolves to the runtime helper's source.
-project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-ai-ops/telemetry': ['../lib/telemetry/runtime'], 'cdk-ai-ops/testing': ['../lib/testing'] });
+// `cdk-ai-ops/telemetry` and `cdk-ai-ops/rollout` in docs examples resolve to the runtime helpers' source.
+project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk-ai-ops/telemetry': ['../lib/telemetry/runtime'], 'cdk-ai-ops/rollout': ['../lib/rollout/runtime'], 'cdk-ai-ops/testing': ['../lib/testing'] });
 project.tsconfigDev.addInclude('../lambda/**/*.ts');
 project.eslint?.addLintPattern('bin');
 // The CDK app is this repo's tool, not part of the published library: it may use devDependencies (cdk-nag).

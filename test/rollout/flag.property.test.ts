@@ -1,0 +1,66 @@
+import * as fc from 'fast-check';
+import { BASELINE, CANDIDATE, flagDocument, SettableFlagSource, TestClock } from './fixtures';
+import { FLAG_ATTRIBUTES, parseRouteFlag, ROLLOUT_FLAG_KEY, VariantRollout } from '../../lib/rollout/runtime';
+
+/** Flag attributes as AppConfig could hold them, each replaced at times by any value at all. */
+const oddValue = fc.oneof(fc.anything(), fc.double(), fc.string(), fc.constant(undefined));
+const oddFlag = fc.record({
+  enabled: fc.oneof(fc.boolean(), oddValue),
+  baselineId: fc.oneof(fc.constant(BASELINE.id), oddValue),
+  baselineModel: fc.oneof(fc.constant(BASELINE.model), oddValue),
+  baselinePromptVersion: fc.oneof(fc.constant('3'), oddValue),
+  baselineTemperature: oddValue,
+  candidateId: fc.oneof(fc.constant(CANDIDATE.id), oddValue),
+  candidateModel: fc.oneof(fc.constant(CANDIDATE.model), oddValue),
+  candidatePromptVersion: fc.oneof(fc.constant('3'), oddValue),
+  candidateMaxTokens: oddValue,
+  [FLAG_ATTRIBUTES.CANDIDATE_PERCENT]: fc.oneof(fc.double(), fc.integer({ min: -10, max: 200 }), oddValue),
+  [FLAG_ATTRIBUTES.SHADOW_PERCENT]: fc.oneof(fc.double(), oddValue),
+}, { requiredKeys: [] });
+const oddDocument = fc.oneof(fc.anything(), oddFlag.map((flag) => ({ [ROLLOUT_FLAG_KEY]: flag })));
+
+describe('odd flag documents', () => {
+  test('parsing never throws; a flag it returns is whole, with shares in 0-100', () => {
+    fc.assert(fc.property(oddDocument, (document) => {
+      const { flag, problems } = parseRouteFlag(document);
+      if (!flag) return problems.length > 0;
+      const variants = [flag.baseline, ...(flag.candidate ? [flag.candidate] : [])];
+      return variants.every((v) => typeof v.id === 'string' && v.id.trim() !== '' && typeof v.model === 'string' && typeof v.promptVersion === 'string'
+        && Object.values(v.params).every((p) => typeof p === 'number' && Number.isFinite(p)))
+        && flag.candidatePercent >= 0 && flag.candidatePercent <= 100 && flag.shadowPercent >= 0 && flag.shadowPercent <= 100
+        && (flag.candidate !== undefined || flag.candidatePercent === 0);
+    }), { numRuns: 2000 });
+  });
+
+  test('choosing never throws: a good flag, then any document, then odd keys; an unusable document keeps the last good flag', async () => {
+    await fc.assert(fc.asyncProperty(oddDocument, fc.oneof(fc.anything(), fc.constant({ toString: '' })), async (document, key) => {
+      // GIVEN a rollout that has read a good 100% flag
+      const clock = new TestClock();
+      const source = new SettableFlagSource();
+      source.document = flagDocument(100);
+      const rollout = new VariantRollout({ source, clock: clock.read, baselines: { 'support/triage': BASELINE }, warn: () => undefined });
+      await rollout.chooseVariant('support', 'triage', 'k');
+
+      // WHEN the next read returns an odd document and a request comes with an odd key
+      source.document = document;
+      clock.now += 60_000;
+      await rollout.chooseVariant('support', 'triage', key as string);
+      await rollout.settled();
+      const choice = await rollout.chooseVariant('support', 'triage', key as string);
+
+      // THEN there is a choice, and it comes from the new flag if usable, else the cached one
+      const usable = parseRouteFlag(document).flag !== undefined;
+      return choice !== undefined && (usable ? choice.origin === 'appconfig' : choice.origin === 'cache' && choice.variant.id === CANDIDATE.id);
+    }), { numRuns: 300 });
+  });
+
+  test('an odd document before any good one: the local baseline', async () => {
+    await fc.assert(fc.asyncProperty(oddDocument.filter((d) => parseRouteFlag(d).flag === undefined), async (document) => {
+      const source = new SettableFlagSource();
+      source.document = document;
+      const rollout = new VariantRollout({ source, baselines: { 'support/triage': BASELINE }, warn: () => undefined });
+      const choice = await rollout.chooseVariant('support', 'triage', 'tenant-1');
+      return choice?.origin === 'local-baseline' && choice.variant === BASELINE;
+    }), { numRuns: 200 });
+  });
+});
