@@ -100,12 +100,15 @@ function fromZodIssue(issue: z.core.$ZodIssue): Problem[] {
     case 'invalid_value':
       return [{ path: issue.path, expected: `one of ${issue.values.map(String).join(', ')}`, found }];
     case 'too_small': {
-      const what = issue.origin === 'array' ? 'a list of at least' : `a ${issue.origin} ${issue.inclusive ? '>=' : '>'}`;
-      return [{ path: issue.path, expected: `${what} ${String(issue.minimum)}`, found }];
+      // A schema's own message (it says why) wins over the generic wording.
+      if (!issue.message.startsWith('Too small')) return [{ path: issue.path, expected: issue.message, found }];
+      const what = issue.origin === 'array' ? 'a list of at least' : issue.origin === 'string' ? 'text of at least' : `a ${issue.origin} ${issue.inclusive ? '>=' : '>'}`;
+      return [{ path: issue.path, expected: `${what} ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`, found }];
     }
     case 'too_big': {
-      const what = issue.origin === 'array' ? 'a list of at most' : `a ${issue.origin} ${issue.inclusive ? '<=' : '<'}`;
-      return [{ path: issue.path, expected: `${what} ${String(issue.maximum)}`, found }];
+      if (!issue.message.startsWith('Too big')) return [{ path: issue.path, expected: issue.message, found }];
+      const what = issue.origin === 'array' ? 'a list of at most' : issue.origin === 'string' ? 'text of at most' : `a ${issue.origin} ${issue.inclusive ? '<=' : '<'}`;
+      return [{ path: issue.path, expected: `${what} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`, found }];
     }
     case 'not_multiple_of':
       return [{ path: issue.path, expected: `a multiple of ${String(issue.divisor)}`, found }];

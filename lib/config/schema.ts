@@ -20,7 +20,8 @@ const id = () => z.string().regex(ID, ID_TEXT);
 const SINGLE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
 const singleLine = () => z.string().regex(SINGLE_LINE, 'one line of text without control characters');
 const text = (description: string) => singleLine().trim().min(1).max(256).describe(description);
-const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' }).max(URL_MAX);
+const httpsUrl = () => z.url({ protocol: /^https$/, error: 'an https:// URL' })
+  .max(URL_MAX, `an https:// URL of at most ${URL_MAX} characters (alarm descriptions link it within CloudWatch's 1,024)`);
 const email = () => z.email({ error: 'an email address' });
 const positiveUsd = (description: string) => z.number().positive().max(100_000_000).describe(description);
 const milliseconds = (description: string) => z.number().int().positive().max(900_000).describe(description);

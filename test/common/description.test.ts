@@ -78,6 +78,6 @@ describe('config text cannot shape a description', () => {
   test('a longer runbookBaseUrl is refused by the config, naming the field', () => {
     const config = exampleConfig();
     expect(() => ClientConfigLoader.fromObject({ ...config, runbookBaseUrl: `https://example.com/${'x'.repeat(400)}` }, 'long.yaml'))
-      .toThrow(/\$\.runbookBaseUrl: expected a string <= 300/);
+      .toThrow(/\$\.runbookBaseUrl: expected an https:\/\/ URL of at most 300 characters/);
   });
 });

@@ -41,8 +41,11 @@ export interface ShadowLine {
   readonly priced: boolean;
   /** By evaluator id. An evaluator that failed is absent. */
   readonly scores: { readonly [evaluator: string]: number | boolean };
-  /** `chars` (length of the output as text), `jsonValid` (the text parses as JSON), and the caller's facts. */
-  readonly output: { readonly [fact: string]: number | boolean | string };
+  /**
+   * The output's format facts, as `cdk-ai-ops compare` reads them: `length` (characters of the
+   * output as text), `jsonValid` (the text parses as JSON), and the caller's facts (`schemaValid`, `refusal`).
+   */
+  readonly format: { readonly [fact: string]: number | boolean | string };
 }
 
 /** Today's extra spend on shadow calls. In one process by default; share one across instances for a fleet-wide cap. */
@@ -242,7 +245,7 @@ export class ShadowRunner {
       costUsd: cost.costUsd,
       priced: cost.priced,
       scores: measured ? await this.score(measured.output) : {},
-      output: measured ? { ...(measured.facts ?? {}), ...outputFacts(measured.output) } : {},
+      format: measured ? { ...(measured.facts ?? {}), ...formatFacts(measured.output) } : {},
     };
   }
 
@@ -293,7 +296,7 @@ export function jsonLinesFileSink(directory: string): (line: ShadowLine) => void
   return (line) => appendFileSync(join(directory, `${line.role}.jsonl`), `${JSON.stringify(line)}\n`);
 }
 
-function outputFacts(output: unknown): { chars: number; jsonValid: boolean } {
+function formatFacts(output: unknown): { length: number; jsonValid: boolean } {
   if (typeof output !== 'string') {
     let text: string | undefined;
     try {
@@ -301,7 +304,7 @@ function outputFacts(output: unknown): { chars: number; jsonValid: boolean } {
     } catch {
       text = undefined;
     }
-    return { chars: text?.length ?? 0, jsonValid: text !== undefined && output !== undefined };
+    return { length: text?.length ?? 0, jsonValid: text !== undefined && output !== undefined };
   }
   let jsonValid = true;
   try {
@@ -309,7 +312,7 @@ function outputFacts(output: unknown): { chars: number; jsonValid: boolean } {
   } catch {
     jsonValid = false;
   }
-  return { chars: output.length, jsonValid };
+  return { length: output.length, jsonValid };
 }
 
 function finiteOrZero(value: number | undefined): number {
