@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
+import { writeBenchSection } from './benchmarks-doc';
 import { lambdaApiCalls } from './report-api-calls';
 import { DRAFT_REPLY, STEADY_ROUTES, syntheticTelemetry } from '../support/report-telemetry';
 
@@ -18,9 +19,6 @@ const TENANTS = 50_000;
 const CALLS_AT_SCALE_1 = (STEADY_ROUTES.reduce((sum, r) => sum + r.callsPerDay, 0) + DRAFT_REPLY.octoberCallsPerDay) * 31;
 const TARGET_CALLS = 1_000_000;
 const ROOT = path.join(__dirname, '..', '..');
-const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
-const BEGIN = '<!-- BEGIN bench:report -->';
-const END = '<!-- END bench:report -->';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-report-'));
 const file = path.join(dir, 'october.jsonl');
@@ -76,7 +74,6 @@ const count = (n: number) => n.toLocaleString('en-US');
 async function main(): Promise<void> {
   const api = await lambdaApiCalls();
   const section = [
-    BEGIN,
     '## The governance report (`bench:report`)',
     '',
     `Command: \`npm run bench:report\`. One month of synthetic telemetry written by the runtime helper: ${count(calls)} call records`,
@@ -100,12 +97,10 @@ async function main(): Promise<void> {
     ...api.counts.map((c) => `| \`${c.operation}\` | ${c.made} | ${c.minimum} | ${c.why} |`),
     '',
     `Calls made: ${api.counts.reduce((s, c) => s + c.made, 0)}; fewest possible: ${api.counts.reduce((s, c) => s + c.minimum, 0)}.`,
-    END,
-  ].join('\n');
+  ];
 
-  const doc = fs.readFileSync(DOC, 'utf8');
-  fs.writeFileSync(DOC, doc.includes(BEGIN) ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*${END}`), section) : `${doc.trimEnd()}\n\n${section}\n`);
-  console.log(section);
+  writeBenchSection('report', section);
+  console.log(section.join('\n'));
 }
 
 main().catch((error) => {

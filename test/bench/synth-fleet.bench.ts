@@ -10,11 +10,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BENCHMARKS_DOC, writeBenchSection } from './benchmarks-doc';
 
 const ROOT = path.join(__dirname, '..', '..');
-const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
-const BEGIN = '<!-- BEGIN bench:synth-fleet -->';
-const END = '<!-- END bench:synth-fleet -->';
 const CLIENTS = 30;
 const ONE_CLIENT_RUNS = 3;
 const FLEET_RUNS = 2;
@@ -72,7 +70,6 @@ console.log(`${CLIENTS} separate runs (from ${sample.length}: ${sample.map(secon
 const oneMs = median(one);
 const fleetMs = Math.min(...fleet);
 const section = [
-  BEGIN,
   `## A fleet: ${CLIENTS} clients in one synthesis (\`bench:synth\`)`,
   '',
   `Command: \`npm run bench:synth\` (its second part, test/bench/synth-fleet.bench.ts). ${CLIENTS} clients made from the example, each in its own`,
@@ -92,12 +89,7 @@ const section = [
   '',
   `The bundle step (\`tsx projenrc/bundle-lambdas.ts\`, process start included): ${bundleUnchanged.toFixed(0)} ms when no input of the last bundles changed`,
   `(a hash over esbuild's inputs), ${bundleForced.toFixed(0)} ms when it bundles (\`--force\`). This repo's app runs the check in its own process.`,
-  END,
-].join('\n');
+];
 
-const current = fs.readFileSync(DOC, 'utf8');
-const start = current.indexOf(BEGIN);
-fs.writeFileSync(DOC, start >= 0
-  ? current.slice(0, start) + section + current.slice(current.indexOf(END) + END.length)
-  : `${current.trimEnd()}\n\n${section}\n`);
-console.log(`Wrote ${path.relative(ROOT, DOC)}.`);
+writeBenchSection('synth-fleet', section);
+console.log(`Wrote ${path.relative(ROOT, BENCHMARKS_DOC)}.`);

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { BENCHMARKS_DOC, writeBenchSection } from './benchmarks-doc';
 import { ClientCardinality, ClientConfig } from '../../lib/config';
 import { AiOpsStack, MonitoringCostReport } from '../../lib/facade';
 import { estimateMonitoringCost, MonitoringCostEstimate } from '../../lib/pricing';
@@ -19,9 +20,6 @@ import { generatedClient } from '../support/generated-client';
 const ROUNDS = 3;
 const TENANTS = 10_000;
 const ROOT = path.join(__dirname, '..', '..');
-const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
-const BEGIN = '<!-- BEGIN bench:synth -->';
-const END = '<!-- END bench:synth -->';
 
 function synthesize(config: ClientConfig): { ms: number; estimate: MonitoringCostEstimate } {
   const started = process.hrtime.bigint();
@@ -70,7 +68,6 @@ const rows = clients.map(([name, config]) => {
 });
 
 const section = [
-  BEGIN,
   '## Synthesis time and the price of watching (`bench:synth`)',
   '',
   `Command: \`npm run bench:synth\` (${ROUNDS} alternating syntheses per client in one process, cdk-nag AwsSolutions and Serverless packs applied;`,
@@ -83,12 +80,7 @@ const section = [
   '| client | synthesis | custom metrics | alarm metrics | dashboards | monitoring cost a month | custom metrics with tenant as dimension | cost with tenant as dimension |',
   '|---|---|---|---|---|---|---|---|',
   ...rows,
-  END,
-].join('\n');
+];
 
-const current = fs.readFileSync(DOC, 'utf8');
-const start = current.indexOf(BEGIN);
-fs.writeFileSync(DOC, start >= 0
-  ? current.slice(0, start) + section + current.slice(current.indexOf(END) + END.length)
-  : `${current.trimEnd()}\n\n${section}\n`);
-console.log(`Wrote ${path.relative(ROOT, DOC)}.`);
+writeBenchSection('synth', section);
+console.log(`Wrote ${path.relative(ROOT, BENCHMARKS_DOC)}.`);

@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BENCHMARKS_DOC, writeBenchSection } from './benchmarks-doc';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 1_000_000);
@@ -16,9 +17,6 @@ const TARGET_P99_RATIO = 2;
 // Python is slower per call: a fifth of the calls keeps its runs as long as Node's.
 const PYTHON_CALLS = Math.max(10_000, Math.floor(CALLS / 5));
 const COMMAND = 'npm run bench:telemetry';
-const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
-const BEGIN = '<!-- BEGIN bench:telemetry -->';
-const END = '<!-- END bench:telemetry -->';
 
 type Variant = 'floor' | 'helper' | 'powertools';
 interface Run { variant: string; calls: number; medianUs: number; p99Us: number; heapSamplesBytes: number[]; lineBytes: number }
@@ -79,7 +77,6 @@ const verdict = (ratio: number, target: number) => (ratio <= target ? `within th
 const heapFlat = helper.heapGrowthKiB <= 256;
 
 const section = [
-  BEGIN,
   '## Telemetry helper overhead (`recordAiCall`)',
   '',
   `Command: \`${COMMAND}\` (${CALLS.toLocaleString('en-US')} calls per Node run, ${PYTHON_CALLS.toLocaleString('en-US')} per Python run, ${ROUNDS} alternating runs per variant,`,
@@ -115,12 +112,8 @@ const section = [
   '',
   'Heap growth is the heap after a forced GC at the end of the run minus at its start (the worst run);',
   'the heap is sampled after a forced GC every tenth of the run.',
-  END,
-].join('\n');
+];
 
-const current = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '# Benchmarks\n\nFigures measured on the project\'s machines, each with the command that produced it.\n';
-const start = current.indexOf(BEGIN);
-const next = start >= 0 ? current.slice(0, start) + section + current.slice(current.indexOf(END) + END.length) : `${current.trimEnd()}\n\n${section}\n`;
-fs.writeFileSync(DOC, next);
+writeBenchSection('telemetry', section);
 console.log(`helper/floor: median ${medianRatio.toFixed(2)}x, p99 ${p99Ratio.toFixed(2)}x; heap growth ${helper.heapGrowthKiB.toFixed(0)} KiB; `
-  + `python helper/floor: median ${(pythonHelper.medianUs / pythonFloor.medianUs).toFixed(2)}x. Wrote ${path.relative(ROOT, DOC)}.`);
+  + `python helper/floor: median ${(pythonHelper.medianUs / pythonFloor.medianUs).toFixed(2)}x. Wrote ${path.relative(ROOT, BENCHMARKS_DOC)}.`);
