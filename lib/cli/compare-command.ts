@@ -7,11 +7,15 @@ import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { CliUsageError, Options } from './options';
 import { ClientConfigLoader } from '../config/loader';
+import { TelemetryFields as F, TelemetryMetrics as M } from '../telemetry/contract';
 import {
   Comparison, compareResults, CompareInputError, CompareSettings, DEFAULT_MARGIN_POINTS, pairResults, parseResults, ParsedResults, renderBrief,
 } from '../rollout/compare';
 
-export const COMPARE_OPTIONS = ['baseline', 'candidate', 'config', 'route', 'margin', 'monthly-calls', 'out'];
+/** `--route <agent>/<route>` is named after the contract's route field. */
+const ROUTE_OPTION = F.ROUTE.name;
+
+export const COMPARE_OPTIONS = ['baseline', 'candidate', 'config', ROUTE_OPTION, 'margin', 'monthly-calls', 'out'];
 
 export const COMPARE_USAGE = `Usage: cdk-ai-ops compare --baseline <jsonl> --candidate <jsonl>
                           [--config <client.yaml> --route <agent>/<route>] [--margin <points>]
@@ -22,8 +26,8 @@ Markdown regression brief: accuracy per evaluator with a paired test and 95% int
 non-inferiority verdict, latency p50/p95/p99, cost per call, output format; go / no-go / inconclusive.
 
 Each file has one JSON object per line (.gz files are unpacked), paired on id (or requestId, pairId):
-  {"id":"r1","scores":{"faithful":true,"helpfulness":0.82},"latencyMs":840,"inputTokens":900,
-   "outputTokens":210,"costUsd":0.0041,"format":{"jsonValid":true,"schemaValid":true,"length":812,"refusal":false}}
+  {"id":"r1","scores":{"faithful":true,"helpfulness":0.82},"${M.LATENCY_MS.name}":840,"${M.INPUT_TOKENS.name}":900,
+   "${M.OUTPUT_TOKENS.name}":210,"${M.COST_USD.name}":0.0041,"format":{"jsonValid":true,"schemaValid":true,"length":812,"refusal":false}}
 Scores: true/false for a pass/fail evaluator, 0 to 1 for a scored one. Every field but the id is optional.
 
   --baseline <file>       results of the variant serving now
@@ -64,9 +68,9 @@ function positiveNumber(options: Options, name: string, integer: boolean): numbe
 }
 
 /** The route's objectives, when --config and --route are given. */
-function routeSettings(options: Options): Pick<CompareSettings, 'route' | 'objectiveEvaluators' | 'latencyObjectiveMs'> {
+function routeSettings(options: Options): Partial<CompareSettings> {
   const file = options.value('config');
-  const routeId = options.value('route');
+  const routeId = options.value(ROUTE_OPTION);
   if (!file && !routeId) return {};
   if (!file || !routeId) throw new CliUsageError('--config and --route go together: the route is looked up in the config');
   const [agentId, routeName, ...extra] = routeId.split('/');

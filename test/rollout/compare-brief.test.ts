@@ -97,7 +97,7 @@ describe('verdicts on fixture sets, computed by hand', () => {
   });
 
   test('no quality facts at all is inconclusive, never go', () => {
-    const result = compare({ baseline: '{"id":"a","latencyMs":5}', candidate: '{"id":"a","latencyMs":6}' });
+    const result = compare({ baseline: JSON.stringify({ id: 'a', latencyMs: 5 }), candidate: JSON.stringify({ id: 'a', latencyMs: 6 }) });
     expect(result.decision).toBe('inconclusive');
     expect(result.reasons).toEqual(['No evaluator verdicts, scores or format facts in the pairs: nothing to judge quality by.']);
   });

@@ -30,7 +30,7 @@ describe('one line', () => {
 
   test.each([
     ['{"id":"a","scores":{"x":1.5}}', '$.scores.x', 'expected true/false (a pass/fail verdict) or a number from 0 to 1 (a score)'],
-    ['{"id":"a","latencyMs":"fast"}', '$.latencyMs', 'expected number, received string'],
+    [JSON.stringify({ id: 'a', latencyMs: 'fast' }), '$.latencyMs', 'expected number, received string'],
     ['{"id":"a","format":{"refusal":"no"}}', '$.format.refusal', 'expected boolean, received string'],
     ['{"scores":{}}', '$.id', 'expected a request or pair id (id, requestId or pairId), found none'],
     ['[1,2]', '$', 'expected a JSON object, found a list'],
@@ -41,7 +41,7 @@ describe('one line', () => {
 
   test('requestId and pairId name the pair too', () => {
     expect(parseResultLine('{"requestId":"q"}', 1)).toMatchObject({ key: 'q' });
-    expect(parseResultLine('{"pairId":"p","model":"extra keys are ignored"}', 1)).toMatchObject({ key: 'p' });
+    expect(parseResultLine(JSON.stringify({ pairId: 'p', model: 'extra keys are ignored' }), 1)).toMatchObject({ key: 'p' });
   });
 });
 
@@ -61,13 +61,13 @@ describe('a file', () => {
   });
 
   test('the error names the file, the first bad line and its field', () => {
-    expect(() => parseResults('\n{"id":"a","costUsd":-1}\nnope', 'runs/cand.jsonl'))
+    expect(() => parseResults(`\n${JSON.stringify({ id: 'a', costUsd: -1 })}\nnope`, 'runs/cand.jsonl'))
       .toThrow('runs/cand.jsonl:2 $.costUsd: expected number to be >=0; no line of the file is usable (2 malformed)');
     expect(() => parseResults('\n \n', 'empty.jsonl')).toThrow('empty.jsonl: no result lines (expected one JSON object per line)');
   });
 
   test('duplicates keep the first; pairing counts the lines without a partner', () => {
-    const baseline = parseResults('{"id":"a","latencyMs":1}\n{"id":"a","latencyMs":2}\n{"id":"b"}\n{"id":"c"}', 'b.jsonl');
+    const baseline = parseResults([{ id: 'a', latencyMs: 1 }, { id: 'a', latencyMs: 2 }, { id: 'b' }, { id: 'c' }].map((l) => JSON.stringify(l)).join('\n'), 'b.jsonl');
     const candidate = parseResults('{"id":"c"}\n{"id":"a"}\n{"id":"z"}', 'c.jsonl');
     expect(baseline.duplicates).toBe(1);
     expect(baseline.records.get('a')?.latencyMs).toBe(1);

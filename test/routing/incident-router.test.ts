@@ -140,7 +140,10 @@ describe('the incident router of the example client', () => {
 });
 
 describe('an enterprise client in escalation posture', () => {
-  const config: ClientConfig = { ...exampleConfig(), slaTier: SlaTier.ENTERPRISE, posture: OperatingPosture.ESCALATION };
+  const example = exampleConfig();
+  // In escalation posture the client's team answers P2 first: a PagerDuty service for P2 is refused.
+  const escalation = { ...example.escalation, pagerDuty: { p1: example.escalation.pagerDuty?.p1 } };
+  const config: ClientConfig = { ...example, slaTier: SlaTier.ENTERPRISE, posture: OperatingPosture.ESCALATION, escalation };
   const app = newApp();
   new AiOpsStack(app, 'example-ai-ops', { config });
   const findings = nagFindings(app);

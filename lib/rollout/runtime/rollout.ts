@@ -110,7 +110,7 @@ export class VariantRollout {
   }
 
   /**
-   * The variant for one request of `agent`/`route`. `key` is what stays sticky (a tenant or session id).
+   * The variant for one request of an agent's route. `key` is what stays sticky (a tenant or session id).
    * Returns `undefined` only when the route has neither a flag nor a local baseline.
    */
   public async chooseVariant(agent: string, route: string, key: string, options: ChooseOptions = {}): Promise<VariantChoice | undefined> {

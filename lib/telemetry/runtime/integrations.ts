@@ -115,7 +115,7 @@ export class AiOpsLangChainHandler {
   }
 }
 
-/** The contract's usage of an AI SDK usage object: 5 counts `cachedInputTokens` inside `inputTokens`; 4 used prompt/completion. */
+/** The contract's usage of an AI SDK usage object: 5 counts cached input tokens inside its input count; 4 used prompt/completion. */
 function aiSdkUsage(usage: unknown): Record<string, unknown> {
   const read = new UsageReader(usage);
   const v5 = fieldOf(usage, TelemetryMetrics.INPUT_TOKENS.name) !== undefined;
