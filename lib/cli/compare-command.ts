@@ -7,10 +7,10 @@ import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { CliUsageError, Options } from './options';
 import { ClientConfigLoader } from '../config/loader';
-import { TelemetryFields as F, TelemetryMetrics as M } from '../telemetry/contract';
 import {
   Comparison, compareResults, CompareInputError, CompareSettings, DEFAULT_MARGIN_POINTS, pairResults, parseResults, ParsedResults, renderBrief,
 } from '../rollout/compare';
+import { TelemetryFields as F, TelemetryMetrics as M } from '../telemetry/contract';
 
 /** `--route <agent>/<route>` is named after the contract's route field. */
 const ROUTE_OPTION = F.ROUTE.name;
