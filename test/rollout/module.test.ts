@@ -1,7 +1,7 @@
-// The published name, mapped to lib/rollout/runtime by jest's moduleNameMapper and test/tsconfig.json's paths.
-// eslint-disable-next-line import/no-unresolved
-import { chooseVariant, configureRollout } from 'cdk-ai-ops/rollout';
 import { BASELINE, CANDIDATE, flagDocument, SettableFlagSource } from './fixtures';
+// The published name, mapped to lib/rollout/runtime by jest's moduleNameMapper and test/tsconfig.json's paths.
+// eslint-disable-next-line import/no-unresolved, import/order
+import { chooseVariant, configureRollout } from 'cdk-ai-ops/rollout';
 
 describe('the module-level helper, imported by its published name', () => {
   test('before configuration, with no AppConfig in the environment: no choice, no exception', async () => {
