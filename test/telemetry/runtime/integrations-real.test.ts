@@ -10,22 +10,19 @@ import { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { generateText, simulateReadableStream, streamText } from 'ai';
 import { MockLanguageModelV2 } from 'ai/test';
-import { RecordType, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
-import { AiTelemetry, CallOutcome, EmfLine, serializeEmf } from '../../../lib/telemetry/runtime';
+import { TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
+import { CallOutcome, EmfLine, serializeEmf } from '../../../lib/telemetry/runtime';
 import { AiOpsLangChainHandler, AiOpsSpanProcessor, aiSdkHooks, GEN_AI_SPAN_ATTRIBUTES } from '../../../lib/telemetry/runtime/integrations';
+import { HARNESS_START, telemetryHarness } from '../../support/telemetry-harness';
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
-const START = Date.UTC(2026, 10, 29, 12, 0, 0);
+const START = HARNESS_START;
 
 function setup() {
-  let now = START;
-  const lines: EmfLine[] = [];
-  const telemetry = new AiTelemetry({ namespace: 'Test', clock: () => now, warn: () => undefined, write: (line) => lines.push(line) });
-  const calls = () => lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.AI_CALL);
-  const metric = (line: EmfLine, m: typeof M.CALLS) => line.metrics.find((x) => x.metric === m)?.value;
-  const tokens = (line: EmfLine) => [M.INPUT_TOKENS, M.CACHE_READ_TOKENS, M.CACHE_WRITE_TOKENS, M.OUTPUT_TOKENS].map((m) => metric(line, m));
-  return { telemetry, lines, calls, metric, tokens, at: (ms: number) => { now = START + ms; } };
+  const harness = telemetryHarness();
+  const tokens = (line: EmfLine) => [M.INPUT_TOKENS, M.CACHE_READ_TOKENS, M.CACHE_WRITE_TOKENS, M.OUTPUT_TOKENS].map((m) => harness.metric(line, m));
+  return { ...harness, tokens };
 }
 
 /**

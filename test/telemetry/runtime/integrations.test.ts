@@ -1,19 +1,13 @@
-import { RecordType, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
-import { AiTelemetry, CallOutcome, EmfLine, serializeEmf } from '../../../lib/telemetry/runtime';
+import { TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
+import { CallOutcome, serializeEmf } from '../../../lib/telemetry/runtime';
 import { AiOpsLangChainHandler, AiOpsSpanProcessor, aiSdkHooks, GEN_AI_SPAN_ATTRIBUTES } from '../../../lib/telemetry/runtime/integrations';
+import { HARNESS_START, telemetryHarness } from '../../support/telemetry-harness';
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
-const START = Date.UTC(2026, 10, 29, 12, 0, 0);
+const START = HARNESS_START;
 
-function setup() {
-  let now = START;
-  const lines: EmfLine[] = [];
-  const telemetry = new AiTelemetry({ namespace: 'Test', clock: () => now, warn: () => undefined, write: (line) => lines.push(line) });
-  const calls = () => lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.AI_CALL);
-  const metric = (line: EmfLine, m: typeof M.CALLS) => line.metrics.find((x) => x.metric === m)?.value;
-  return { telemetry, lines, calls, metric, at: (ms: number) => { now = START + ms; } };
-}
+const setup = telemetryHarness;
 
 describe('LangChain.js callback handler', () => {
   test('a chat model call as LangChain reports it: model and provider from its metadata, usage_metadata with cache details, time to first token',

@@ -1,27 +1,22 @@
 import { PriceCatalog } from '../../../lib/pricing';
-import { RecordType, RejectionReason, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
+import { RejectionReason, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
 import { AiTelemetry, CallOutcome, EmfLine, fromGeminiResponse, pricingModelId } from '../../../lib/telemetry/runtime';
+import { HARNESS_START, telemetryHarness } from '../../support/telemetry-harness';
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
-const START = Date.UTC(2026, 10, 29, 12, 0, 0);
+const START = HARNESS_START;
 
-/** A telemetry instance on a clock the test moves, its lines, and a stream source that advances it. */
+/** The harness, with a stream source that advances its clock. */
 function setup() {
-  let now = START;
-  const lines: EmfLine[] = [];
-  const telemetry = new AiTelemetry({ namespace: 'Test', clock: () => now, warn: () => undefined, write: (line) => lines.push(line) });
+  const harness = telemetryHarness();
   async function* timed(events: Array<[number, unknown]>) {
     for (const [atMs, event] of events) {
-      now = START + atMs;
+      harness.at(atMs);
       yield event;
     }
   }
-  const callLines = () => lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.AI_CALL);
-  const metric = (line: EmfLine, m: typeof M.CALLS) => line.metrics.find((x) => x.metric === m)?.value;
-  const reasons = () => lines.filter((l) => l.properties[F.RECORD_TYPE.name] === RecordType.TELEMETRY_REJECTION)
-    .map((l) => l.dimensionSets[0][F.REASON.name]);
-  return { telemetry, lines, timed, callLines, metric, reasons, setNow: (ms: number) => { now = START + ms; } };
+  return { ...harness, timed, callLines: harness.calls, setNow: harness.at };
 }
 
 async function drain(stream: AsyncIterable<unknown>): Promise<unknown[]> {
