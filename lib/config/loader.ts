@@ -345,7 +345,7 @@ export class ClientConfigLoader {
     }
     const unsafe = unsafeYaml(doc, lines);
     if (unsafe.length > 0) throw fail(unsafe);
-    const problems = ClientConfigLoader.problemsOf(doc.toJS(), catalog, options);
+    const problems = problemsOf(doc.toJS(), catalog, options);
     if (problems.config === undefined) throw fail(problems.found);
     return problems.config;
   }
@@ -355,50 +355,52 @@ export class ClientConfigLoader {
    * @throws ClientConfigError naming `source` when it breaks the schema
    */
   public static fromObject(value: any, source: string, catalog: PriceCatalog = PriceCatalog.builtIn()): ClientConfig {
-    const problems = ClientConfigLoader.problemsOf(value, catalog, {});
-    if (problems.config === undefined) {
-      throw new ClientConfigError(source, problems.found.map((problem) => ({
-        file: source,
-        path: jsonPath(problem.path),
-        expected: problem.expected,
-        found: problem.found,
-      })));
-    }
-    return problems.config;
+    const checked = checkClientConfig(value, source, catalog);
+    if (checked.config === undefined) throw new ClientConfigError(source, checked.problems);
+    return checked.config;
   }
+}
 
-  /**
-   * Schema and cross-field problems together: when the schema fails, the cross-field rules still
-   * run on every top-level section that is valid on its own, so one run reports everything.
-   */
-  private static problemsOf(value: unknown, catalog: PriceCatalog, options: LoadOptions): { config?: ClientConfig; found: Problem[] } {
-    if (value === null || value === undefined) {
-      return { found: [{ path: [], expected: 'an object with clientId, displayName, slaTier, agents, models, budgets and escalation', found: 'an empty document' }] };
-    }
-    const found: Problem[] = [];
-    const parsed = clientConfigSchema.safeParse(value, { reportInput: true });
-    let sections: Partial<ClientConfig> = {};
-    if (parsed.success) {
-      sections = parsed.data;
-    } else {
-      found.push(...parsed.error.issues.flatMap(fromZodIssue));
-      if (typeof value === 'object' && !Array.isArray(value)) {
-        const shape = clientConfigSchema.shape as Record<string, z.ZodType>;
-        const valid: Record<string, unknown> = {};
-        for (const [key, section] of Object.entries(value as Record<string, unknown>)) {
-          const result = Object.hasOwn(shape, key) ? shape[key].safeParse(section) : undefined;
-          if (result?.success) valid[key] = result.data;
-        }
-        // Models priced by an override that is itself broken would be reported as unknown.
-        if (Object.hasOwn(value, 'priceOverrides') && !('priceOverrides' in valid)) delete valid.models;
-        sections = valid as Partial<ClientConfig>;
-      }
-    }
-    if (options.expectedClientId !== undefined && typeof (value as any).clientId === 'string' && (value as any).clientId !== options.expectedClientId) {
-      found.push({ path: ['clientId'], expected: `'${options.expectedClientId}' (the file's name)`, found: `'${printable((value as any).clientId)}'` });
-    }
-    const prices = Array.isArray(sections.priceOverrides) ? catalog.withOverrides(sections.priceOverrides) : catalog;
-    found.push(...semanticProblems(sections, prices));
-    return found.length > 0 || !parsed.success ? { found } : { config: parsed.data, found };
+/**
+ * Schema and cross-field problems together: when the schema fails, the cross-field rules still
+ * run on every top-level section that is valid on its own, so one run reports everything.
+ */
+function problemsOf(value: unknown, catalog: PriceCatalog, options: LoadOptions): { config?: ClientConfig; found: Problem[] } {
+  if (value === null || value === undefined) {
+    return { found: [{ path: [], expected: 'an object with clientId, displayName, slaTier, agents, models, budgets and escalation', found: 'an empty document' }] };
   }
+  const found: Problem[] = [];
+  const parsed = clientConfigSchema.safeParse(value, { reportInput: true });
+  let sections: Partial<ClientConfig> = {};
+  if (parsed.success) {
+    sections = parsed.data;
+  } else {
+    found.push(...parsed.error.issues.flatMap(fromZodIssue));
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      const shape = clientConfigSchema.shape as Record<string, z.ZodType>;
+      const valid: Record<string, unknown> = {};
+      for (const [key, section] of Object.entries(value as Record<string, unknown>)) {
+        const result = Object.hasOwn(shape, key) ? shape[key].safeParse(section) : undefined;
+        if (result?.success) valid[key] = result.data;
+      }
+      // Models priced by an override that is itself broken would be reported as unknown.
+      if (Object.hasOwn(value, 'priceOverrides') && !('priceOverrides' in valid)) delete valid.models;
+      sections = valid as Partial<ClientConfig>;
+    }
+  }
+  if (options.expectedClientId !== undefined && typeof (value as any).clientId === 'string' && (value as any).clientId !== options.expectedClientId) {
+    found.push({ path: ['clientId'], expected: `'${options.expectedClientId}' (the file's name)`, found: `'${printable((value as any).clientId)}'` });
+  }
+  const prices = Array.isArray(sections.priceOverrides) ? catalog.withOverrides(sections.priceOverrides) : catalog;
+  found.push(...semanticProblems(sections, prices));
+  return found.length > 0 || !parsed.success ? { found } : { config: parsed.data, found };
+}
+
+/**
+ * Validates a config object without throwing: the config when it is valid, else every problem
+ * (JSON path, expected, found), for callers that report problems their own way (the `AiOps` facade).
+ */
+export function checkClientConfig(value: unknown, source: string, catalog: PriceCatalog): { config?: ClientConfig; problems: ConfigProblem[] } {
+  const { config, found } = problemsOf(value, catalog, {});
+  return { config, problems: found.map((problem) => ({ file: source, path: jsonPath(problem.path), expected: problem.expected, found: problem.found })) };
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, NestedStack, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, NestedStack, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -6,7 +6,8 @@ import { RootCauseAlarms } from '../alarms/root-cause';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { IAlarmRouter } from '../common/alarm-router';
 import { AiOpsNames } from '../common/names';
-import { ClientConfig, ClientConfigLoader, OperatingPosture } from '../config';
+import { ClientConfig, OperatingPosture } from '../config';
+import { checkClientConfig } from '../config/loader';
 import { AgentMonitoring } from './agent-monitoring';
 import { MonitoringCostReport } from './monitoring-cost-report';
 import { OverviewDashboard } from '../dashboards/overview-dashboard';
@@ -55,33 +56,37 @@ export const CLIENT_TAG = 'cdk-ai-ops:client';
 /**
  * Everything that operates one client's AI agents, built from the client's config. Each
  * capability is also usable on its own; this facade wires them to one key and one config.
+ *
+ * Props that break the config's rules build nothing: each problem becomes an error of this
+ * construct (`cdk synth` prints `ERROR $.budgets.monthlyUsd: expected …, found …` with the construct path, and
+ * exits 1) and the properties below stay unset.
  */
 export class AiOps extends Construct {
   /** The validated client config. */
-  public readonly config: ClientConfig;
+  public readonly config!: ClientConfig;
   /** Key encrypting the data at rest of every capability. */
-  public readonly encryptionKey: kms.IKey;
+  public readonly encryptionKey!: kms.IKey;
   /** CloudWatch namespace of the client's telemetry. */
-  public readonly metricNamespace: string;
+  public readonly metricNamespace!: string;
   /** Operating posture in force (the config's, or `primary`). */
-  public readonly posture: OperatingPosture;
+  public readonly posture!: OperatingPosture;
   /** Price catalog with the client's overrides applied. */
-  public readonly priceCatalog: PriceCatalog;
+  public readonly priceCatalog!: PriceCatalog;
   /** Where alarms are delivered. */
-  public readonly alarmRouter: IAlarmRouter;
+  public readonly alarmRouter!: IAlarmRouter;
   /** Each agent's alarms and dashboard, in a nested stack of its own (`Agent-<id>`). */
-  public readonly agents: AgentMonitoring[];
-  public readonly overview: OverviewDashboard;
+  public readonly agents!: AgentMonitoring[];
+  public readonly overview!: OverviewDashboard;
   /** Builds every alarm of the client. */
-  public readonly alarmFactory: AlarmFactory;
+  public readonly alarmFactory!: AlarmFactory;
   /** The causes upstream of the agents: model and provider outages, production down, and their suppressors. */
-  public readonly rootCause: RootCauseAlarms;
+  public readonly rootCause!: RootCauseAlarms;
   /** Half or more of all calls failing across agents, while no provider outage explains it (P1). */
-  public readonly productionDown: SloAlarm;
-  public readonly tenantRules: TopTenantsRules;
-  public readonly readOnlyAccess: ReadOnlyAccess;
+  public readonly productionDown!: SloAlarm;
+  public readonly tenantRules!: TopTenantsRules;
+  public readonly readOnlyAccess!: ReadOnlyAccess;
   /** Client-wide spend guards: anomaly detectors, budget burn, tenant share, AWS Budgets, Cost Anomaly Detection. */
-  public readonly spendGuards: ClientSpendGuards;
+  public readonly spendGuards!: ClientSpendGuards;
   /**
    * The monthly governance report and quarterly review.
    * @default - none when the config has no `reports` section
@@ -92,8 +97,15 @@ export class AiOps extends Construct {
     super(scope, id);
     const { encryptionKey, priceCatalog, alarmRouter, minimumCallsPerPeriod, readOnlyPrincipal, ...config } = props;
     const basePrices = priceCatalog ?? PriceCatalog.builtIn();
-    // Props built in code get the same validation, with the same messages, as YAML files.
-    this.config = ClientConfigLoader.fromObject(config, `AiOps props at ${this.node.path}`, basePrices);
+    // Props built in code get the same checks and messages as YAML files, reported as errors of
+    // this construct: `cdk synth` lists each one under the construct's path and exits 1, with no
+    // stack trace, and nothing is built from a config that cannot be used.
+    const checked = checkClientConfig(config, 'AiOps props', basePrices);
+    if (checked.config === undefined) {
+      checked.problems.forEach((problem) => Annotations.of(this).addError(`${problem.path}: expected ${problem.expected}, found ${problem.found}`));
+      return;
+    }
+    this.config = checked.config;
     this.priceCatalog = basePrices.withOverrides(this.config.priceOverrides ?? []);
     this.metricNamespace = this.config.metricNamespace ?? TelemetryContract.DEFAULT_NAMESPACE;
     this.posture = this.config.posture ?? OperatingPosture.PRIMARY;
@@ -186,6 +198,7 @@ export class AiOps extends Construct {
 
   /** Every alarm of the client: client-wide ones first (root causes first), then each agent's composites and alarms. */
   public alarms(): SloAlarm[] {
+    if (this.config === undefined) return [];
     return [
       ...this.rootCause.all(),
       ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetter] : []),

@@ -1,5 +1,9 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AiOps, AiOpsStack, CLIENT_TAG } from '../../lib/facade';
 import { PriceCatalog } from '../../lib/pricing';
@@ -43,12 +47,37 @@ describe('AiOps', () => {
     expect(PriceCatalog.builtIn().costOf(usage).costUsd).toBeCloseTo(0.25, 12);
   });
 
-  test('validates props built in code with the same messages as YAML files', () => {
+  test('reports every problem of props built in code as an error of the construct, and builds nothing', () => {
     const stack = new Stack(newApp(), 'S');
     const config = exampleConfig();
-    expect(() => new AiOps(stack, 'AiOps', { ...config, budgets: { monthlyUsd: -1 } }))
-      .toThrow('AiOps props at S/AiOps: invalid client config, 1 problem:\n  AiOps props at S/AiOps $.budgets.monthlyUsd: expected a number > 0, found number -1');
+    const aiOps = new AiOps(stack, 'AiOps', { ...config, budgets: { monthlyUsd: -1 }, slaTier: 'gold' as any });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasError('/S/AiOps', '$.budgets.monthlyUsd: expected a number > 0, found number -1');
+    annotations.hasError('/S/AiOps', Match.stringLikeRegexp('^\\$\\.slaTier: expected one of .*, found \'gold\'$'));
+    expect(annotations.findError('*', Match.anyValue())).toHaveLength(2);
+    expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({});
+    expect(aiOps.alarms()).toEqual([]);
   });
+
+  test('cdk synth of an app with invalid props lists each problem with the construct path and exits 1, without a stack trace', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aiops-invalid-'));
+    const facade = path.join(__dirname, '..', '..', 'lib', 'facade');
+    fs.writeFileSync(path.join(dir, 'app.ts'), [
+      `import { App, Stack } from ${JSON.stringify(path.dirname(require.resolve('aws-cdk-lib/package.json')))};`,
+      `import { AiOps } from ${JSON.stringify(facade)};`,
+      `const config = ${JSON.stringify({ ...exampleConfig(), budgets: { monthlyUsd: -1 } })};`,
+      "new AiOps(new Stack(new App(), 'Client'), 'Ops', config as any);",
+    ].join('\n'));
+    const cdk = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'cdk');
+    const tsx = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+    const run = spawnSync(cdk, ['synth', '--app', `${tsx} app.ts`, '--output', 'out', '--no-notices', '--no-version-reporting'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' },
+    });
+    const output = run.stdout + run.stderr;
+    expect(run.status).toBe(1);
+    expect(output).toMatch(/ERROR \$\.budgets\.monthlyUsd: expected a number > 0, found number -1.*\n\s+Client\/Ops\n/);
+    expect(output).not.toMatch(/^\s+at /m);
+  }, 120_000);
 });
 
 describe('AiOpsStack', () => {
