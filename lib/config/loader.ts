@@ -402,5 +402,6 @@ function problemsOf(value: unknown, catalog: PriceCatalog, options: LoadOptions)
  */
 export function checkClientConfig(value: unknown, source: string, catalog: PriceCatalog): { config?: ClientConfig; problems: ConfigProblem[] } {
   const { config, found } = problemsOf(value, catalog, {});
-  return { config, problems: found.map((problem) => ({ file: source, path: jsonPath(problem.path), expected: problem.expected, found: problem.found })) };
+  const problems = found.map((problem) => ({ file: source, path: jsonPath(problem.path), expected: problem.expected, found: problem.found }));
+  return { config, problems };
 }
