@@ -6,7 +6,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { decide, ForwarderError, isRetryable, PagerDutyEvent, retryDelayMs, Routing } from './core';
 import { Severity, SlaTier } from '../../lib/config/types';
-import { FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from '../../lib/routing/sla';
+import { PAGERDUTY_EVENTS_URL } from '../../lib/config/defaults';
+import { FORWARDER_ENV } from '../../lib/routing/sla';
 
 const KEY_CACHE_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 6;

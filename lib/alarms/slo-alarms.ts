@@ -3,7 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { OUTAGE_SUPPRESSION } from './suppression';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
-import { DEFAULT_THROTTLE_RATE_PERCENT, severityOfKind, SloAlarmKind } from '../common/alarm-kinds';
+import { severityOfKind, SloAlarmKind } from '../common/alarm-kinds';
+import { SLO_DEFAULTS } from '../config/defaults';
 import { AgentConfig, RouteConfig, Severity } from '../config/types';
 import { AccuracyObjective, evaluatorCount, evaluatorDimensions, evaluatorScores } from '../quality/evaluator-series';
 import { ACCURACY_CONFIDENCE_Z, accuracySettings } from '../quality/settings';
@@ -111,7 +112,7 @@ export class SloAlarms extends Construct {
       });
       const modelErrors = rateAlarm(SloAlarmKind.MODEL_ERROR_RATE, M.MODEL_ERRORS, route.slo.errorRatePercent, 'model-error rate');
       const appErrors = rateAlarm(SloAlarmKind.APP_ERROR_RATE, M.APP_ERRORS, route.slo.errorRatePercent, 'application-error rate');
-      const throttles = rateAlarm(SloAlarmKind.THROTTLE_RATE, M.THROTTLES, route.slo.throttleRatePercent ?? DEFAULT_THROTTLE_RATE_PERCENT, 'throttle rate');
+      const throttles = rateAlarm(SloAlarmKind.THROTTLE_RATE, M.THROTTLES, route.slo.throttleRatePercent ?? SLO_DEFAULTS.throttleRatePercent, 'throttle rate');
       routeErrorAlarms.push([modelErrors, appErrors, throttles]);
 
       // The route's pages, one composite per severity.

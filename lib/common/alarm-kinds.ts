@@ -374,6 +374,3 @@ export function severityOfKind(kind: SloAlarmKind, overrides?: SeverityOverrides
 export function mostUrgent(severities: Severity[]): Severity {
   return [Severity.P1, Severity.P2, Severity.P3].find((s) => severities.includes(s)) ?? Severity.P3;
 }
-
-/** A route's highest acceptable throttle rate, percent, when its SLO names none. */
-export const DEFAULT_THROTTLE_RATE_PERCENT = 5;

@@ -1,10 +1,43 @@
-import { ClientConfig } from './types';
+import { ClientConfig, Severity } from './types';
 import { ModelProvider } from '../pricing/price-catalog';
 
 /*
  * The defaults of optional config keys, defined once: the schema's descriptions, the semantic
  * checks and the constructs that apply them all read these.
  */
+
+/** A route SLO's defaults. */
+export const SLO_DEFAULTS = {
+  /** Highest acceptable throttle rate, percent of calls. */
+  throttleRatePercent: 5,
+} as const;
+
+/** The accuracy SLO's defaults. */
+export const ACCURACY_DEFAULTS = {
+  /** Hours of evaluations pooled into each drift-alarm datapoint. */
+  windowHours: 24,
+  /** Verdicts or scores a window needs before the drift alarm may decide. */
+  minScoredCalls: 30,
+  /** Severity of the drift alarms. */
+  severity: Severity.P2,
+  /** The no-scores alarm fires after at least this many hours without a single evaluation. */
+  noScoresHours: 24,
+} as const;
+
+/** The `reports` section's defaults. */
+export const REPORT_DEFAULTS = {
+  dayOfMonth: 1,
+  hour: 8,
+  timeZone: 'UTC',
+  quarterlyReview: true,
+  retentionDays: 730,
+} as const;
+
+/** Model calls a month across all agents that the monitoring-cost estimate assumes. */
+export const DEFAULT_EXPECTED_MONTHLY_CALLS = 1_000_000;
+
+/** The PagerDuty Events API v2 endpoint (EU accounts use events.eu.pagerduty.com). */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 /** Governance settings applied when the config leaves them out. */
 export const GOVERNANCE_DEFAULTS = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GOVERNANCE_DEFAULTS as G } from './defaults';
+import { ACCURACY_DEFAULTS, DEFAULT_EXPECTED_MONTHLY_CALLS, GOVERNANCE_DEFAULTS as G, PAGERDUTY_EVENTS_URL, REPORT_DEFAULTS, SLO_DEFAULTS } from './defaults';
 import { OperatingPosture, Severity, SlaTier } from './types';
 import { ModelProvider } from '../pricing/price-catalog';
 
@@ -72,10 +72,10 @@ const agentCoreEvaluations = z.strictObject({
 const accuracySlo = z.strictObject({
   evaluators: z.array(accuracyEvaluator).min(1).describe('Objectives per evaluator.'),
   windowHours: z.number().int().min(1).max(168).optional()
-    .describe('Hours of evaluations each alarm datapoint pools (default 24).'),
+    .describe(`Hours of evaluations each alarm datapoint pools (default ${ACCURACY_DEFAULTS.windowHours}).`),
   minScoredCalls: z.number().int().min(1).max(1_000_000).optional()
-    .describe('Verdicts (or scores) a window needs before the alarm may decide; fewer is not enough evidence (default 30).'),
-  severity: severity().optional().describe('Severity of the accuracy-drift alarms (default P2; the no-scores alarm is P3).'),
+    .describe(`Verdicts (or scores) a window needs before the alarm may decide; fewer is not enough evidence (default ${ACCURACY_DEFAULTS.minScoredCalls}).`),
+  severity: severity().optional().describe(`Severity of the accuracy-drift alarms (default ${ACCURACY_DEFAULTS.severity}; the no-scores alarm is P3).`),
   agentCore: agentCoreEvaluations.optional(),
 }).describe('Accuracy objectives: alarms when the evaluations show, with 95% confidence, a pass rate or mean score below the objective.');
 
@@ -85,7 +85,7 @@ const route = z.strictObject({
   slo: z.strictObject({
     latency: latencySlo,
     errorRatePercent: z.number().min(0).max(100).describe('Highest acceptable model-error rate, and apart application-error rate, percent of calls.'),
-    throttleRatePercent: z.number().min(0).max(100).optional().describe('Highest acceptable throttle rate, percent of calls (default 5).'),
+    throttleRatePercent: z.number().min(0).max(100).optional().describe(`Highest acceptable throttle rate, percent of calls (default ${SLO_DEFAULTS.throttleRatePercent}).`),
     severityOverrides: severityOverrides.optional(),
     accuracy: accuracySlo.optional(),
   }),
@@ -176,7 +176,7 @@ export const clientConfigSchema = z.strictObject({
   }).describe('Monthly spend limits.'),
   escalation: z.strictObject({
     pagerDuty: z.strictObject({
-      eventsApiUrl: httpsUrl().optional().describe('Events API v2 endpoint (default https://events.pagerduty.com/v2/enqueue).'),
+      eventsApiUrl: httpsUrl().optional().describe(`Events API v2 endpoint (default ${PAGERDUTY_EVENTS_URL}).`),
       p1: pagerDutyService.optional(),
       p2: pagerDutyService.optional(),
       p3: pagerDutyService.optional(),
@@ -192,7 +192,7 @@ export const clientConfigSchema = z.strictObject({
     }).optional().describe('Email recipients per severity.'),
   }).describe('Where alerts go. P1 needs pagerDuty.p1 or emails.p1.'),
   governance: z.strictObject({
-    anomalyBandStdDevs: z.number().gt(0).max(10).optional().describe('`Anomaly band width, standard deviations (default ${G.anomalyBandStdDevs}).`'),
+    anomalyBandStdDevs: z.number().gt(0).max(10).optional().describe(`Anomaly band width, standard deviations (default ${G.anomalyBandStdDevs}).`),
     anomalyDatapointsToAlarm: z.number().int().min(1).max(24).optional().describe(`Hours above the band before alarming (default ${G.anomalyDatapointsToAlarm}).`),
     anomalyEvaluationHours: z.number().int().min(1).max(24).optional().describe(`Hours evaluated (default ${G.anomalyEvaluationHours}).`),
     excludedTimeRanges: z.array(z.strictObject({ start: z.iso.datetime({ error: 'an ISO 8601 UTC time such as 2026-12-01T00:00:00Z' }), end: z.iso.datetime({ error: 'an ISO 8601 UTC time such as 2026-12-01T00:00:00Z' }) })).max(10).optional()
@@ -203,20 +203,20 @@ export const clientConfigSchema = z.strictObject({
     costAnomalyThresholdUsd: z.number().positive().optional().describe(`Total impact, USD, above which a cost anomaly is delivered (default ${G.costAnomalyThresholdUsd}).`),
   }).optional().describe('How token spend is watched.'),
   expectedMonthlyCalls: z.number().int().positive().max(1e12).optional()
-    .describe('Model calls a month across all agents, for the monitoring-cost estimate (default 1,000,000).'),
+    .describe(`Model calls a month across all agents, for the monitoring-cost estimate (default ${DEFAULT_EXPECTED_MONTHLY_CALLS.toLocaleString('en-US')}).`),
   expectedMonthlyEvaluations: z.number().int().min(0).max(1e12).optional()
     .describe('Evaluation records (verdicts, scores, feedback) a month, for the monitoring-cost estimate (default: the minimum evidence the accuracy SLOs need).'),
   reports: z.strictObject({
     recipients: z.array(email()).min(1).describe('Addresses that receive the report\'s summary (each confirms its SNS subscription once).'),
-    dayOfMonth: z.number().int().min(1).max(28).optional().describe('Day the previous month\'s report is produced (default 1).'),
-    hour: z.number().int().min(0).max(23).optional().describe('Hour of that day, in timeZone, the report is produced (default 8).'),
+    dayOfMonth: z.number().int().min(1).max(28).optional().describe(`Day the previous month's report is produced (default ${REPORT_DEFAULTS.dayOfMonth}).`),
+    hour: z.number().int().min(0).max(23).optional().describe(`Hour of that day, in timeZone, the report is produced (default ${REPORT_DEFAULTS.hour}).`),
     timeZone: z.string().refine(isIanaTimeZone, 'an IANA time zone such as Europe/Paris or America/New_York (or UTC)').optional()
-      .describe('IANA time zone of dayOfMonth and hour (default UTC); the schedule follows its daylight saving time.'),
+      .describe(`IANA time zone of dayOfMonth and hour (default ${REPORT_DEFAULTS.timeZone}); the schedule follows its daylight saving time.`),
     quarterlyReview: z.boolean().optional()
-      .describe('Also produce the quarterly architecture review in January, April, July and October (default true).'),
+      .describe(`Also produce the quarterly architecture review in January, April, July and October (default ${REPORT_DEFAULTS.quarterlyReview}).`),
     sesFromAddress: email().optional()
       .describe('Send the HTML report by email through SES from this address (the address or its domain must be a verified SES identity).'),
-    retentionDays: z.number().int().min(30).max(3650).optional().describe('Days the report files are kept (default 730).'),
+    retentionDays: z.number().int().min(30).max(3650).optional().describe(`Days the report files are kept (default ${REPORT_DEFAULTS.retentionDays}).`),
   }).optional().describe('The monthly governance report.'),
   priceOverrides: z.array(priceOverride).optional().describe('Negotiated prices, applied on top of the price catalog.'),
   runbookBaseUrl: httpsUrl().optional().describe('Where the generated runbooks are published; alarms link to <base>/<alarm name>.md.'),

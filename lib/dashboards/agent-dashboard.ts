@@ -7,6 +7,7 @@ import { AlarmStatusByNameWidget, thresholdOf } from './widgets';
 import { SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
 import { AiOpsNames } from '../common/names';
+import { GOVERNANCE_DEFAULTS } from '../config/defaults';
 import { AgentConfig, RouteConfig } from '../config/types';
 import { TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
@@ -33,7 +34,7 @@ export interface AgentDashboardProps {
   readonly runbookBaseUrl?: string;
   /**
    * Width of the anomaly bands drawn, in standard deviations (the detectors' own).
-   * @default 3
+   * @default - the spend anomaly detectors' default, `GOVERNANCE_DEFAULTS.anomalyBandStdDevs`
    */
   readonly anomalyBandStdDevs?: number;
 }
@@ -180,7 +181,7 @@ export class AgentDashboard extends Construct {
       }),
     );
 
-    const stdDevs = props.anomalyBandStdDevs ?? 3;
+    const stdDevs = props.anomalyBandStdDevs ?? GOVERNANCE_DEFAULTS.anomalyBandStdDevs;
     const agentDims = { agent: agent.id };
     const spend = hourly.sum(M.COST_USD, agentDims, { label: 'USD per hour' });
     const hitRate = hourly.cacheHitRatePercent(agentDims, { label: 'prompt-cache hit rate (%)' });

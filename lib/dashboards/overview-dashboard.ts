@@ -6,6 +6,7 @@ import { overviewQualityRows } from './quality-widgets';
 import { TenantRule } from './top-tenants';
 import { AlarmStatusByNameWidget, ContributorInsightsWidget } from './widgets';
 import { AiOpsNames } from '../common/names';
+import { GOVERNANCE_DEFAULTS } from '../config/defaults';
 import { ClientConfig } from '../config/types';
 import { ModelProvider } from '../pricing/price-catalog';
 import { BedrockMetrics, TelemetryMetrics } from '../telemetry/contract';
@@ -32,7 +33,7 @@ export interface OverviewDashboardProps {
   readonly tenantsByCost: TenantRule[];
   /**
    * Width of the spend anomaly bands drawn, in standard deviations (the detectors' own).
-   * @default 3
+   * @default - the spend anomaly detectors' default, `GOVERNANCE_DEFAULTS.anomalyBandStdDevs`
    */
   readonly anomalyBandStdDevs?: number;
   readonly tenantsByTokens: TenantRule[];
@@ -110,7 +111,7 @@ export class OverviewDashboard extends Construct {
       }),
     );
 
-    const stdDevs = props.anomalyBandStdDevs ?? 3;
+    const stdDevs = props.anomalyBandStdDevs ?? GOVERNANCE_DEFAULTS.anomalyBandStdDevs;
     const band = (title: string, dims: { model?: string }, label: string) => {
       const spend = hourly.sum(M.COST_USD, dims, { label });
       return new cloudwatch.GraphWidget({

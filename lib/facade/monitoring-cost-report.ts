@@ -4,6 +4,7 @@ import { attachCustomSynthesis, ISynthesisSession, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { ClientCardinality } from '../config/cardinality';
+import { DEFAULT_EXPECTED_MONTHLY_CALLS } from '../config/defaults';
 import { ClientConfig } from '../config/types';
 import { estimateMonitoringCost, GovernanceReportInventory, MonitoringCostEstimate, MonitoringInventory } from '../pricing/monitoring-cost';
 import { ModelProvider } from '../pricing/price-catalog';
@@ -12,7 +13,6 @@ import { reportSettings } from '../reporting/governance-report';
 import { monthScansPerMonth } from '../reporting/report-function';
 import { TelemetryContract } from '../telemetry/contract';
 
-const DEFAULT_MONTHLY_CALLS = 1_000_000;
 /** Contributor Insights rule kinds: every call line is matched once by each kind. */
 const TENANT_RULE_KINDS = 2;
 
@@ -95,7 +95,7 @@ export class MonitoringCostReport extends Construct {
         contributorInsightsRules++;
       }
     }
-    const monthlyCalls = config.expectedMonthlyCalls ?? DEFAULT_MONTHLY_CALLS;
+    const monthlyCalls = config.expectedMonthlyCalls ?? DEFAULT_EXPECTED_MONTHLY_CALLS;
     const monthlyEvaluations = config.expectedMonthlyEvaluations ?? minimumMonthlyEvaluations(config);
     const inventory: MonitoringInventory = {
       customMetrics: TelemetryContract.customMetricCount(ClientCardinality.of(config)),

@@ -1,16 +1,5 @@
+import { ACCURACY_DEFAULTS } from '../config/defaults';
 import { AccuracySlo, ClientConfig, Severity } from '../config/types';
-
-/** The accuracy SLO's defaults, defined once. */
-export const ACCURACY_DEFAULTS = {
-  /** Hours of evaluations pooled into each drift-alarm datapoint. */
-  windowHours: 24,
-  /** Verdicts or scores a window needs before the drift alarm may decide. */
-  minScoredCalls: 30,
-  /** Severity of the drift alarms. */
-  severity: Severity.P2,
-  /** The no-scores alarm fires after at least this many hours without a single evaluation. */
-  noScoresHours: 24,
-} as const;
 
 /**
  * z of a one-sided 95% confidence bound: a drift alarm fires only when the evaluations show, at

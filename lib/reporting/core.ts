@@ -12,7 +12,8 @@ import {
 } from './report-schema';
 import { accuracyBarsOf, ConfigRoutes, configRoutes } from './routes';
 import { cacheHitRate, compareText, PeriodViews, routeKey, Sums } from './views';
-import { DEFAULT_THROTTLE_RATE_PERCENT, SloAlarmKind } from '../common/alarm-kinds';
+import { SloAlarmKind } from '../common/alarm-kinds';
+import { SLO_DEFAULTS } from '../config/defaults';
 import { ClientConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
 import { TelemetryFields } from '../telemetry/contract';
@@ -355,7 +356,7 @@ function sloAttainment(now: PeriodViews, current: PeriodAggregates, routes: Conf
     const modelErr = s && calls ? (s.modelErrors / calls) * 100 : null;
     const appErr = s && calls ? (s.appErrors / calls) * 100 : null;
     const throttle = s && calls ? (s.throttles / calls) * 100 : null;
-    const throttleSlo = slo.throttleRatePercent ?? DEFAULT_THROTTLE_RATE_PERCENT;
+    const throttleSlo = slo.throttleRatePercent ?? SLO_DEFAULTS.throttleRatePercent;
     const latency = {
       p50: p(d?.latencyP50Ms, slo.latency.p50Ms), p95: p(d?.latencyP95Ms, slo.latency.p95Ms), p99: p(d?.latencyP99Ms, slo.latency.p99Ms),
     };

@@ -18,6 +18,7 @@ import { acknowledgeFinding } from '../acknowledge';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
 import { IAlarmRouter } from '../common/alarm-router';
+import { REPORT_DEFAULTS } from '../config/defaults';
 import { ClientConfig, ReportConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
 
@@ -36,27 +37,22 @@ export interface GovernanceReportProps {
   readonly priceCatalog?: PriceCatalog;
 }
 
-/** Defaults of the `reports` config keys, defined once. */
-export const REPORT_DEFAULTS = {
-  DAY_OF_MONTH: 1,
-  HOUR: 8,
-  TIME_ZONE: 'UTC',
-  QUARTERLY_REVIEW: true,
-  RETENTION_DAYS: 730,
-  /** Older versions of a rewritten report are kept this long. */
+/** How long the report bucket keeps what the report's retention does not cover. */
+const REPORT_BUCKET = {
+  /** Older versions of a rewritten report. */
   NONCURRENT_DAYS: 30,
-  /** Server access logs of the report bucket are kept this long. */
+  /** Server access logs of the report bucket. */
   ACCESS_LOG_DAYS: 365,
 } as const;
 
 /** The report's settings with every default applied. */
 export function reportSettings(reports: ReportConfig) {
   return {
-    dayOfMonth: reports.dayOfMonth ?? REPORT_DEFAULTS.DAY_OF_MONTH,
-    hour: reports.hour ?? REPORT_DEFAULTS.HOUR,
-    timeZone: reports.timeZone ?? REPORT_DEFAULTS.TIME_ZONE,
-    quarterlyReview: reports.quarterlyReview ?? REPORT_DEFAULTS.QUARTERLY_REVIEW,
-    retentionDays: reports.retentionDays ?? REPORT_DEFAULTS.RETENTION_DAYS,
+    dayOfMonth: reports.dayOfMonth ?? REPORT_DEFAULTS.dayOfMonth,
+    hour: reports.hour ?? REPORT_DEFAULTS.hour,
+    timeZone: reports.timeZone ?? REPORT_DEFAULTS.timeZone,
+    quarterlyReview: reports.quarterlyReview ?? REPORT_DEFAULTS.quarterlyReview,
+    retentionDays: reports.retentionDays ?? REPORT_DEFAULTS.retentionDays,
   };
 }
 
@@ -117,7 +113,7 @@ export class GovernanceReport extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       // Object ownership is left to aws-cdk-lib: log delivery by bucket policy or ACL, per the app's feature flag.
       versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(REPORT_DEFAULTS.ACCESS_LOG_DAYS), noncurrentVersionExpiration: Duration.days(1) }],
+      lifecycleRules: [{ expiration: Duration.days(REPORT_BUCKET.ACCESS_LOG_DAYS), noncurrentVersionExpiration: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledgeFinding(this.accessLogsBucket, 'AwsSolutions-S1', 'This bucket receives the report bucket\'s server access logs; logging it to itself would loop.');
@@ -134,7 +130,7 @@ export class GovernanceReport extends Construct {
       serverAccessLogsPrefix: 'reports/',
       lifecycleRules: [{
         expiration: Duration.days(settings.retentionDays),
-        noncurrentVersionExpiration: Duration.days(REPORT_DEFAULTS.NONCURRENT_DAYS),
+        noncurrentVersionExpiration: Duration.days(REPORT_BUCKET.NONCURRENT_DAYS),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -3,7 +3,8 @@
  */
 import { routeKey } from './views';
 import { AccuracyEvaluator, AgentConfig, ClientConfig, RouteConfig } from '../config/types';
-import { ACCURACY_DEFAULTS, accuracySettings } from '../quality/settings';
+import { ACCURACY_DEFAULTS } from '../config/defaults';
+import { accuracySettings } from '../quality/settings';
 
 export type ConfigRoutes = Map<string, { agent: AgentConfig; route: RouteConfig }>;
 

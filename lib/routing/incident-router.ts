@@ -18,9 +18,10 @@ import { Construct } from 'constructs';
 import { acknowledgeFinding } from '../acknowledge';
 import { DeliveryPlan, deliveryOf, deliveryPlanOf, DigestSchedule } from './delivery-plan';
 import { SnsSeverityRouter } from './router';
-import { DIGEST_ENV, FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from './sla';
+import { DIGEST_ENV, FORWARDER_ENV } from './sla';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
+import { PAGERDUTY_EVENTS_URL } from '../config/defaults';
 import { ClientConfig, Severity } from '../config/types';
 
 /** Properties of `IncidentRouter`. */

@@ -18,6 +18,3 @@ export const DIGEST_ENV = {
   SCHEDULE: 'DIGEST_SCHEDULE',
   CLIENT_ID: 'CLIENT_ID',
 } as const;
-
-/** The default Events API v2 endpoint (EU accounts use events.eu.pagerduty.com). */
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
