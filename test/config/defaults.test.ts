@@ -87,7 +87,8 @@ describe('defaults are defined once', () => {
 
   test('the JSON Schema states the same defaults, built from the constants', () => {
     const text = JSON.stringify(clientConfigJsonSchema());
-    for (const value of [ACCURACY_DEFAULTS.windowHours, REPORT_DEFAULTS.retentionDays, PAGERDUTY_EVENTS_URL, GOVERNANCE_DEFAULTS.anomalyBandStdDevs]) {
+    const values = [ACCURACY_DEFAULTS.windowHours, REPORT_DEFAULTS.retentionDays, PAGERDUTY_EVENTS_URL, GOVERNANCE_DEFAULTS.anomalyBandStdDevs];
+    for (const value of values) {
       expect(text).toContain(`(default ${value}`);
     }
     expect(text).not.toContain('${');
