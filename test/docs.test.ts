@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { awsBudgetCoverage } from '../lib/config/defaults';
 import { MonitoringCostReport } from '../lib/facade';
 import { PriceCatalog } from '../lib/pricing';
 import { TelemetryContract } from '../lib/telemetry';
@@ -35,4 +36,10 @@ describe('docs/telemetry.md', () => {
 test('the README states the example client\'s monitoring cost as the stack computes it', () => {
   const estimate = MonitoringCostReport.estimate(exampleStack().aiOps, exampleConfig());
   expect(read('README.md')).toContain(`cdk-ai-ops example: monitoring costs about USD ${estimate.totalMonthlyUsd.toFixed(2)} a month`);
+});
+
+test('the README and docs/governance.md state what the example\'s AWS budget covers, as the synth output does', () => {
+  const coverage = awsBudgetCoverage(exampleConfig());
+  expect(read('README.md')).toContain(coverage);
+  expect(read('docs/governance.md').replace(/\s*\n\s*/g, ' ')).toContain(coverage);
 });

@@ -51,6 +51,24 @@ export const GOVERNANCE_DEFAULTS = {
 } as const;
 
 /**
+ * What the AWS budget covers, in one sentence for the synth output: the Bedrock share it watches,
+ * and the rest of `budgets.monthlyUsd`, which only the telemetry's alarms guard.
+ */
+export function awsBudgetCoverage(config: Pick<ClientConfig, 'clientId' | 'budgets' | 'models'>): string {
+  const usd = (amount: number) => `USD ${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+  const others = [...new Set(config.models.filter((m) => m.provider !== ModelProvider.AWS_BEDROCK).map((m) => m.modelId))];
+  const awsBilled = awsBilledMonthlyUsd(config);
+  const guarded = 'guarded by the telemetry\'s spend-rate and burn-rate alarms alone';
+  if (awsBilled === undefined) {
+    return `cdk-ai-ops ${config.clientId}: no AWS budget (no model is on Amazon Bedrock, so AWS bills none of the model spend); `
+      + `budgets.monthlyUsd ${usd(config.budgets.monthlyUsd)} is ${guarded}`;
+  }
+  const rest = config.budgets.monthlyUsd - awsBilled;
+  return `cdk-ai-ops ${config.clientId}: the AWS budget watches ${usd(awsBilled)} a month of Amazon Bedrock, what AWS bills`
+    + (others.length === 0 ? '' : `; the other ${usd(Math.max(rest, 0))} of budgets.monthlyUsd (${others.join(', ')}) is ${guarded}`);
+}
+
+/**
  * The monthly amount the AWS budget watches: what AWS bills (Bedrock), not the spend through
  * other providers. `undefined` when the client calls no Bedrock model.
  */

@@ -7,6 +7,7 @@ import { AiOpsClientStage } from './ai-ops-client-stage';
 import { AiOpsStack } from './ai-ops-stack';
 import { ALL_CLIENTS, CLIENT_CONTEXT, loadClientsFromContext } from './client-selection';
 import { MonitoringCostReport } from './monitoring-cost-report';
+import { awsBudgetCoverage } from '../config/defaults';
 import { ClientConfigError } from '../config/loader';
 import { ClientsPipeline, ClientsPipelineWave } from '../pipeline/clients-pipeline';
 import { MonitoringCostEstimate } from '../pricing/monitoring-cost';
@@ -88,7 +89,10 @@ export class AiOpsApp extends App {
       throw error;
     }
     app.synth();
-    for (const stack of app.stacks) console.error(app.costLine(stack));
+    for (const stack of app.stacks) {
+      console.error(app.costLine(stack));
+      console.error(awsBudgetCoverage(stack.aiOps.config));
+    }
   }
 
   /** The client configs this app builds, sorted by client id when there are several. */

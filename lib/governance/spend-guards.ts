@@ -287,12 +287,21 @@ export interface ClientSpendGuardsProps {
 
 /**
  * The client-wide spend guards: spend anomaly detectors per model and in total, the total
- * spend-rate and burn-rate alarms, the one-tenant-share alarm, an AWS Budgets budget on Bedrock
- * and an AWS Cost Anomaly Detection monitor, both delivered to the P2 topic.
+ * spend-rate and burn-rate alarms, the one-tenant-share alarm and, when the client calls Bedrock,
+ * an AWS Budgets budget and an AWS Cost Anomaly Detection monitor on what AWS bills, both
+ * delivered to the P2 topic.
  */
 export class ClientSpendGuards extends Construct {
   public readonly alarms: SloAlarm[] = [];
-  public readonly budget: budgets.CfnBudget;
+  /**
+   * The AWS budget on Amazon Bedrock, at `budgets.awsBilledMonthlyUsd`.
+   * @default - none when no model is on Bedrock: AWS bills none of the model spend
+   */
+  public readonly budget?: budgets.CfnBudget;
+  /**
+   * Cost Anomaly Detection on Amazon Bedrock.
+   * @default - none when no model is on Bedrock or `governance.costAnomalyMonitor` is false
+   */
   public readonly costAnomalyMonitor?: ce.CfnAnomalyMonitor;
 
   public constructor(scope: Construct, id: string, props: ClientSpendGuardsProps) {
@@ -336,7 +345,10 @@ export class ClientSpendGuards extends Construct {
       });
     }
 
-    // AWS Budgets and Cost Anomaly Detection publish to a topic, not through alarm actions: the router names it, whatever router it is.
+    // AWS Budgets and Cost Anomaly Detection see only what AWS bills: nothing to watch without Bedrock.
+    const awsBilled = awsBilledMonthlyUsd(config);
+    if (awsBilled === undefined) return;
+    // They publish to a topic, not through alarm actions: the router names it, whatever router it is.
     const router = props.factory.router;
     const budgetTopic = router.serviceTopic(Severity.P2, 'budgets.amazonaws.com');
     this.budget = new budgets.CfnBudget(this, 'BedrockBudget', {
@@ -344,7 +356,7 @@ export class ClientSpendGuards extends Construct {
         budgetName: `${config.clientId}-ai-ops-bedrock`,
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
-        budgetLimit: { amount: awsBilledMonthlyUsd(config) ?? config.budgets.monthlyUsd, unit: 'USD' },
+        budgetLimit: { amount: awsBilled, unit: 'USD' },
         costFilters: { Service: [BEDROCK_SERVICE] },
       },
       notificationsWithSubscribers: (['ACTUAL', 'FORECASTED'] as const).flatMap((notificationType) => [80, 100].map((threshold) => ({

@@ -49,6 +49,9 @@ describe('the CDK app (bin/app.ts)', () => {
     expect(run.stderr).not.toMatch(/Validation failed/);
     expect(run.status).toBe(0);
     expect(fs.existsSync(path.join(run.outdir, 'example-ai-ops.template.json'))).toBe(true);
+    // What the client pays to be watched, and what its AWS budget covers.
+    expect(run.stderr).toContain('cdk-ai-ops example: monitoring costs about USD');
+    expect(run.stderr).toContain('cdk-ai-ops example: the AWS budget watches USD 15,000 a month of Amazon Bedrock, what AWS bills; the other USD 3,000');
   });
 
   test('picks clients/<id>.yaml with -c client=<id>', () => {

@@ -2,10 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SloAlarmKind } from '../../lib/common';
-import { Severity } from '../../lib/config';
+import { ClientConfig, Severity } from '../../lib/config';
+import { awsBudgetCoverage } from '../../lib/config/defaults';
+import { AiOpsStack } from '../../lib/facade';
 import { BURN_PAGE_MULTIPLE, BURN_WARNING_MULTIPLE, DAYS_PER_MONTH, HOURS_PER_MONTH } from '../../lib/governance';
+import { ModelProvider } from '../../lib/pricing';
 import { TelemetryMetrics } from '../../lib/telemetry';
-import { exampleStack } from '../support/example';
+import { exampleConfig, exampleStack, newApp } from '../support/example';
 import { agentTemplates, alarmsOf } from '../support/templates';
 
 const stack = exampleStack();
@@ -110,6 +113,38 @@ describe('budgets', () => {
     root.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'costalerts.amazonaws.com' } })]) },
     });
+  });
+});
+
+describe('what the AWS budget covers', () => {
+  const openAiOnly = (): ClientConfig => {
+    const config = exampleConfig();
+    const models = config.models.filter((m) => m.provider !== ModelProvider.AWS_BEDROCK);
+    const modelIds = models.map((m) => m.modelId);
+    const { awsBilledMonthlyUsd, ...budgetsWithoutAws } = config.budgets;
+    return {
+      ...config,
+      models,
+      budgets: { ...budgetsWithoutAws, perAgentMonthlyUsd: undefined },
+      agents: config.agents.filter((a) => a.models?.every((m) => modelIds.includes(m))),
+    };
+  };
+
+  test('a client with no model on Bedrock gets no AWS budget and no Cost Anomaly Detection monitor: AWS bills none of its model spend', () => {
+    const template = Template.fromStack(new AiOpsStack(newApp(), 'openai-only', { config: openAiOnly() }));
+    template.resourceCountIs('AWS::Budgets::Budget', 0);
+    template.resourceCountIs('AWS::CE::AnomalyMonitor', 0);
+    template.resourceCountIs('AWS::CE::AnomalySubscription', 0);
+  });
+
+  test('the synth output states the Bedrock share the AWS budget watches and what only the telemetry guards', () => {
+    expect(awsBudgetCoverage(exampleConfig())).toBe('cdk-ai-ops example: the AWS budget watches USD 15,000 a month of Amazon Bedrock, what AWS bills; '
+      + 'the other USD 3,000 of budgets.monthlyUsd (gpt-5-mini) is guarded by the telemetry\'s spend-rate and burn-rate alarms alone');
+    expect(awsBudgetCoverage(openAiOnly())).toBe('cdk-ai-ops example: no AWS budget (no model is on Amazon Bedrock, so AWS bills none of the model spend); '
+      + 'budgets.monthlyUsd USD 18,000 is guarded by the telemetry\'s spend-rate and burn-rate alarms alone');
+    const bedrockOnly = exampleConfig();
+    const bedrock = { ...bedrockOnly, models: bedrockOnly.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK), budgets: { monthlyUsd: 9_000 } };
+    expect(awsBudgetCoverage(bedrock)).toBe('cdk-ai-ops example: the AWS budget watches USD 9,000 a month of Amazon Bedrock, what AWS bills');
   });
 });
 
