@@ -143,7 +143,8 @@ describe('what the AWS budget covers', () => {
     expect(awsBudgetCoverage(openAiOnly())).toBe('cdk-ai-ops example: no AWS budget (no model is on Amazon Bedrock, so AWS bills none of the model spend); '
       + 'budgets.monthlyUsd USD 18,000 is guarded by the telemetry\'s spend-rate and burn-rate alarms alone');
     const bedrockOnly = exampleConfig();
-    const bedrock = { ...bedrockOnly, models: bedrockOnly.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK), budgets: { monthlyUsd: 9_000 } };
+    const bedrockModels = bedrockOnly.models.filter((m) => m.provider === ModelProvider.AWS_BEDROCK);
+    const bedrock = { ...bedrockOnly, models: bedrockModels, budgets: { monthlyUsd: 9_000 } };
     expect(awsBudgetCoverage(bedrock)).toBe('cdk-ai-ops example: the AWS budget watches USD 9,000 a month of Amazon Bedrock, what AWS bills');
   });
 });
