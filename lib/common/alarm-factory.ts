@@ -5,6 +5,7 @@ import { ALARM_KINDS, SloAlarmKind } from './alarm-kinds';
 import { AlarmMetadata } from './alarm-metadata';
 import { IAlarmRouter } from './alarm-router';
 import { describeAlarm, oneLine } from './description';
+import { acknowledgeAlarmWithoutActions } from '../compliance/acknowledgements';
 import { AiOpsNames } from './names';
 import { Severity } from '../config/types';
 
@@ -227,6 +228,10 @@ export class AlarmFactory {
       metadata,
     }));
     if (pages && props.routeActions !== false) this.router.route(alarm, severity);
+    if (!pages && alarm instanceof cloudwatch.Alarm) {
+      acknowledgeAlarmWithoutActions(alarm, `A ${props.kind} alarm never acts on its own: it feeds the composite alarm over it (route failing, `
+        + 'provider outage or production down), which carries the actions, so a failure pages once, and is held back while a cause upstream pages.');
+    }
     return {
       alarm,
       alarmName,
