@@ -15,7 +15,7 @@ export class ManagedPolicyRole extends iam.Role {
     super(scope, id, props);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       roles: [this],
-      description: props.description,
+      description: props.description ?? `The permissions of ${this.node.path}`,
     });
   }
 
