@@ -229,8 +229,8 @@ export class AlarmFactory {
     }));
     if (pages && props.routeActions !== false) this.router.route(alarm, severity);
     if (!pages && alarm instanceof cloudwatch.Alarm) {
-      acknowledgeAlarmWithoutActions(alarm, `A ${props.kind} alarm never acts on its own: it feeds the composite alarm over it (route failing, `
-        + 'provider outage or production down), which carries the actions, so a failure pages once, and is held back while a cause upstream pages.');
+      acknowledgeAlarmWithoutActions(alarm, `This ${props.kind} alarm never acts on its own: it feeds a composite alarm (route failing, `
+        + 'provider outage or production down) that carries the actions, so a failure pages once, and is held back while a cause upstream pages.');
     }
     return {
       alarm,

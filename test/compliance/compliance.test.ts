@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { acknowledgeOutsideVpc } from '../../lib/compliance/acknowledgements';
+import { acknowledgeOutsideVpc, RECURRING_ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
 import { NagChecks } from '../../lib/compliance/nag-checks';
 import { NagReport, SUPPRESSED } from '../../lib/compliance/nag-report';
 import { CompliancePack } from '../../lib/config/types';
@@ -69,6 +69,14 @@ describe('compliance packs of the example client (nist-800-53-r5, hipaa-security
     expect(forwarderVpc).toEqual(expect.objectContaining({ compliance: SUPPRESSED, exceptionReason: expect.stringMatching(/PagerDuty Events API/), ruleLevel: 'Error' }));
     expect(lines.some((l) => l.compliance === 'Compliant' && l.ruleId === 'HIPAA.Security-SNSEncryptedKMS')).toBe(true);
     expect(lines.filter((l) => l.compliance === SUPPRESSED && !(l.exceptionReason.length > 20))).toEqual([]);
+  });
+
+  test('docs/compliance.md names every acknowledged finding of every pack, and every rule of the shared acknowledgements', () => {
+    const doc = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'compliance.md'), 'utf8');
+    const acknowledged = new Set(Object.values(reports(app.outdir)).flatMap((r) => r.lines).filter((l) => l.compliance === SUPPRESSED).map((l) => l.ruleId));
+    expect(acknowledged.size).toBeGreaterThan(20);
+    expect([...acknowledged].filter((ruleId) => !doc.includes(`\`${ruleId.replace(/\|/g, '\\|')}\``))).toEqual([]);
+    expect(Object.values(RECURRING_ACKNOWLEDGEMENTS).flat().filter((ruleId) => !acknowledged.has(ruleId) || !doc.includes(ruleId))).toEqual([]);
   });
 
   test('permissions are in customer-managed policies: no inline policy anywhere', () => {
