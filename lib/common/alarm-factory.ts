@@ -5,8 +5,8 @@ import { ALARM_KINDS, SloAlarmKind } from './alarm-kinds';
 import { AlarmMetadata } from './alarm-metadata';
 import { IAlarmRouter } from './alarm-router';
 import { describeAlarm, oneLine } from './description';
-import { acknowledgeAlarmWithoutActions } from '../compliance/acknowledgements';
 import { AiOpsNames } from './names';
+import { acknowledgeAlarmWithoutActions } from '../compliance/acknowledgements';
 import { Severity } from '../config/types';
 
 /** One alarm with what routing, dashboards, runbooks and tests need to know about it. */

@@ -16,12 +16,12 @@ import { Construct } from 'constructs';
 import { REPORT_ENV, STAGED_CONFIG_FILE, StagedReportConfig } from './report-function';
 import { acknowledgeFinding } from '../acknowledge';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
+import { SloAlarmKind } from '../common/alarm-kinds';
+import { IAlarmRouter } from '../common/alarm-router';
 import {
   acknowledgeNoDeadLetterQueue, acknowledgeNoReplication, acknowledgeOutsideVpc, acknowledgeS3ManagedEncryption,
 } from '../compliance/acknowledgements';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
-import { SloAlarmKind } from '../common/alarm-kinds';
-import { IAlarmRouter } from '../common/alarm-router';
 import { ClientConfig, ReportConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
 

@@ -16,13 +16,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from '../acknowledge';
-import { acknowledgeOutsideVpc } from '../compliance/acknowledgements';
-import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { DeliveryPlan, deliveryOf, deliveryPlanOf, DigestSchedule } from './delivery-plan';
 import { SnsSeverityRouter } from './router';
 import { DIGEST_ENV, FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from './sla';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
+import { acknowledgeOutsideVpc } from '../compliance/acknowledgements';
+import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { ClientConfig, Severity } from '../config/types';
 
 /** Properties of `IncidentRouter`. */
