@@ -10,4 +10,5 @@ export * from './reporting';
 export * from './quality';
 export * from './facade';
 export * from './acknowledge';
+export * from './compliance';
 export * from './pipeline';

@@ -3,6 +3,10 @@
  * drift: `npx projen docs` rewrites them, and a test fails when one is stale.
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NagReport, SUPPRESSED } from '../lib/compliance/nag-report';
+import { AiOpsApp } from '../lib/facade/ai-ops-app';
 import { PriceCatalog, TokenPrices } from '../lib/pricing';
 import { CardinalityScope, RejectionReason, TelemetryDimensionSets, TelemetryFields, TelemetryMetrics } from '../lib/telemetry';
 
@@ -71,10 +75,61 @@ function priceTable(): string[] {
   return lines;
 }
 
+/** Packs in the order the doc lists them. */
+const PACK_ORDER = ['AwsSolutions', 'Serverless', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+const LISTED_RESOURCES = 4;
+
+/**
+ * Every acknowledgement of the example client (clients/example.yaml, all packs), per pack: the
+ * finding, where, and the reason, read from the reports the packs write at synthesis (the
+ * bundles must exist: `npx projen bundle`).
+ */
+function acknowledgementTables(): string[] {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ai-ops-compliance-doc-'));
+  const app = new AiOpsApp({ projectRoot: path.join(__dirname, '..'), outdir, context: { client: 'example' } });
+  const stackName = app.stacks[0].stackName;
+  const log = console.error;
+  console.error = () => undefined; // the validation summary table
+  try {
+    app.synth();
+  } finally {
+    console.error = log;
+  }
+  // finding -> reason -> resources, per pack
+  const byPack = new Map<string, Map<string, Map<string, string[]>>>();
+  for (const file of fs.readdirSync(outdir).filter((f) => f.endsWith('-NagReport.json')).sort()) {
+    const pack = PACK_ORDER.find((name) => file.startsWith(`${name}-`))!;
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8')) as NagReport;
+    for (const line of report.lines.filter((l) => l.compliance === SUPPRESSED)) {
+      const findings = byPack.get(pack) ?? byPack.set(pack, new Map()).get(pack)!;
+      const reasons = findings.get(line.ruleId) ?? findings.set(line.ruleId, new Map()).get(line.ruleId)!;
+      const resources = reasons.get(line.exceptionReason) ?? reasons.set(line.exceptionReason, []).get(line.exceptionReason)!;
+      resources.push(line.resourceId.slice(`${stackName}/`.length).replace(/\/Resource$/, ''));
+    }
+  }
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const lines: string[] = [];
+  for (const pack of PACK_ORDER.filter((name) => byPack.has(name))) {
+    lines.push(`### ${pack}`, '', '| finding | where (under `example-ai-ops/`) | reason |', '|---|---|---|');
+    for (const [ruleId, reasons] of [...byPack.get(pack)!].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [reason, resources] of reasons) {
+        const sorted = [...resources].sort();
+        const where = sorted.length <= LISTED_RESOURCES ? sorted.map(code).join(', ')
+          : `${sorted.length} resources: ${sorted.slice(0, 2).map(code).join(', ')} and ${sorted.length - 2} more`;
+        lines.push(`| ${code(cell(ruleId))} | ${where} | ${cell(reason)} |`);
+      }
+    }
+    lines.push('');
+  }
+  lines.pop();
+  return lines;
+}
+
 /** Each generated doc and the renderer of its section. */
 export const GENERATED_DOCS: Record<string, () => string[]> = {
   'docs/telemetry.md': telemetryTables,
   'docs/pricing.md': priceTable,
+  'docs/compliance.md': acknowledgementTables,
 };
 
 /** The doc with its generated section replaced by the current rendering. */

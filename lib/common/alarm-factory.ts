@@ -6,6 +6,7 @@ import { AlarmMetadata } from './alarm-metadata';
 import { IAlarmRouter } from './alarm-router';
 import { describeAlarm, oneLine } from './description';
 import { AiOpsNames } from './names';
+import { acknowledgeAlarmWithoutActions } from '../compliance/acknowledgements';
 import { Severity } from '../config/types';
 
 /** One alarm with what routing, dashboards, runbooks and tests need to know about it. */
@@ -227,6 +228,10 @@ export class AlarmFactory {
       metadata,
     }));
     if (pages && props.routeActions !== false) this.router.route(alarm, severity);
+    if (!pages && alarm instanceof cloudwatch.Alarm) {
+      acknowledgeAlarmWithoutActions(alarm, `This ${props.kind} alarm never acts on its own: it feeds a composite alarm (route failing, `
+        + 'provider outage or production down) that carries the actions, so a failure pages once, and is held back while a cause upstream pages.');
+    }
     return {
       alarm,
       alarmName,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACCURACY_DEFAULTS, DEFAULT_EXPECTED_MONTHLY_CALLS, GOVERNANCE_DEFAULTS as G, PAGERDUTY_EVENTS_URL, REPORT_DEFAULTS, SLO_DEFAULTS } from './defaults';
-import { OperatingPosture, Severity, SlaTier } from './types';
+import { CompliancePack, OperatingPosture, Severity, SlaTier } from './types';
 import { ModelProvider } from '../pricing/price-catalog';
 
 /*
@@ -220,6 +220,9 @@ export const clientConfigSchema = z.strictObject({
   }).optional().describe('The monthly governance report.'),
   priceOverrides: z.array(priceOverride).optional().describe('Negotiated prices, applied on top of the price catalog.'),
   runbookBaseUrl: httpsUrl().optional().describe('Where the generated runbooks are published; alarms link to <base>/<alarm name>.md.'),
+  compliance: z.array(z.enum(CompliancePack))
+    .refine((packs) => new Set(packs).size === packs.length, 'each compliance pack once').optional()
+    .describe('cdk-nag compliance packs checked at synthesis beside AwsSolutions and Serverless, at zero unacknowledged findings (docs/compliance.md).'),
 }).describe('cdk-ai-ops client configuration (one file per client in clients/).');
 
 export type ParsedClientConfig = z.infer<typeof clientConfigSchema>;

@@ -385,6 +385,16 @@ export interface GovernanceConfig {
   readonly costAnomalyThresholdUsd?: number;
 }
 
+/** A cdk-nag compliance rule pack a client opts into (`compliance:`), beside AwsSolutions and Serverless. */
+export enum CompliancePack {
+  /** NIST 800-53 rev 5 (cdk-nag `NIST80053R5Checks`). */
+  NIST_800_53_R5 = 'nist-800-53-r5',
+  /** HIPAA Security (cdk-nag `HIPAASecurityChecks`). */
+  HIPAA_SECURITY = 'hipaa-security',
+  /** PCI DSS 3.2.1 (cdk-nag `PCIDSS321Checks`). */
+  PCI_DSS_3_2_1 = 'pci-dss-3.2.1',
+}
+
 /**
  * One client's configuration: what the YAML files in `clients/` hold, and what the `AiOps`
  * facade is built from.
@@ -448,4 +458,10 @@ export interface ClientConfig {
    * @default - the library's runbook section for each alarm kind
    */
   readonly runbookBaseUrl?: string;
+  /**
+   * Compliance rule packs checked at synthesis for this client's stack, each at zero
+   * unacknowledged findings (see docs/compliance.md).
+   * @default - AwsSolutions and Serverless only
+   */
+  readonly compliance?: CompliancePack[];
 }

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, Stage, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { App, AppProps, Stack, Stage } from 'aws-cdk-lib';
 import { ClientConfig } from '../config';
 import { AiOpsClientStage } from './ai-ops-client-stage';
 import { AiOpsStack } from './ai-ops-stack';
 import { ALL_CLIENTS, CLIENT_CONTEXT, loadClientsFromContext } from './client-selection';
 import { MonitoringCostReport } from './monitoring-cost-report';
+import { NagChecks } from '../compliance/nag-checks';
 import { awsBudgetCoverage } from '../config/defaults';
 import { ClientConfigError } from '../config/loader';
 import { ClientsPipeline, ClientsPipelineWave } from '../pipeline/clients-pipeline';
@@ -43,8 +43,9 @@ export interface AiOpsAppProps extends AppProps {
   readonly projectRoot?: string;
 
   /**
-   * Apply cdk-nag's AwsSolutions and Serverless packs to every client: synthesis fails on any
-   * unacknowledged finding.
+   * Apply cdk-nag's AwsSolutions and Serverless packs to every client, and the compliance packs
+   * its config names (`compliance:`) to that client's stack only: synthesis fails on any
+   * unacknowledged finding. Each pack writes its `<pack>-<stack>-NagReport.json` (see `NagChecks`).
    * @default true
    */
   readonly nagPacks?: boolean;
@@ -71,6 +72,8 @@ export interface AiOpsAppProps extends AppProps {
 export class AiOpsApp extends App {
   /** The id and name of the pipeline stack. */
   public static readonly PIPELINE_STACK = 'AiOpsPipeline';
+  /** The id of each stack's `NagChecks`. */
+  public static readonly NAG_CHECKS = 'NagChecks';
 
   /**
    * Builds the app, synthesizes it and prints each client's monitoring cost in one line (stderr).
@@ -106,11 +109,13 @@ export class AiOpsApp extends App {
     super(appProps);
     this.configs = loadClientsFromContext(this.node, projectRoot ?? process.cwd());
     const fleet = this.node.tryGetContext(CLIENT_CONTEXT) === ALL_CLIENTS;
+    const otherStacks: Stack[] = [];
     if (fleet && pipeline) {
       const { account, region, ...pipelineProps } = pipeline;
       const clientsPipeline = new ClientsPipeline(this, AiOpsApp.PIPELINE_STACK, {
         ...pipelineProps, env: { account, region }, clients: this.configs,
       });
+      otherStacks.push(clientsPipeline);
       this.stacks = this.configs.map((config) => clientsPipeline.stages[config.clientId].stack);
     } else {
       this.stacks = this.configs.map((config) => (fleet
@@ -118,7 +123,8 @@ export class AiOpsApp extends App {
         : new AiOpsStack(this, AiOpsStack.stackNameFor(config.clientId), { config })));
     }
     if (nagPacks ?? true) {
-      Validations.of(this).addPlugins(new AwsSolutionsChecks(this), new ServerlessChecks(this));
+      this.stacks.forEach((stack, i) => new NagChecks(stack, AiOpsApp.NAG_CHECKS, { compliance: this.configs[i].compliance }));
+      for (const stack of otherStacks) new NagChecks(stack, AiOpsApp.NAG_CHECKS);
     }
   }
 

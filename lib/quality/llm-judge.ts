@@ -9,6 +9,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { JUDGE_ENV } from './judge-env';
 import { acknowledgeFinding } from '../acknowledge';
+import { acknowledgeNoDeadLetterQueue, acknowledgeOutsideVpc } from '../compliance/acknowledgements';
+import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { TelemetryContract } from '../telemetry/contract';
 
 /** Properties of `LlmJudge`. */
@@ -105,7 +107,7 @@ export class LlmJudge extends Construct {
       encryptionKey: props.encryptionKey, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN,
     });
     // Its own log group and the judge model, nothing else (the default role could write to any log group).
-    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const role = new ManagedPolicyRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'InvokeTheJudgeModel', actions: ['bedrock:InvokeModel'], resources: judgeModelArns(props.judgeModelId) }));
 
@@ -118,6 +120,8 @@ export class LlmJudge extends Construct {
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', 'llm-judge')),
       memorySize: 256,
       timeout,
+      // The event source never runs more at once; reserving as many keeps other functions from starving the judge and the reverse.
+      reservedConcurrentExecutions: maxConcurrency,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -132,14 +136,16 @@ export class LlmJudge extends Construct {
       },
     });
     // Invoked by its SQS event source only: failed samples are retried by SQS and end in the queue's DLQ.
-    acknowledgeFinding(this.function, 'Serverless-LambdaDLQ', 'Invoked synchronously by its SQS event source; failed samples go to the sample queue\'s dead-letter queue.');
+    acknowledgeNoDeadLetterQueue(this.function, 'Invoked synchronously by its SQS event source; failed samples go to the sample queue\'s dead-letter queue.');
+    acknowledgeOutsideVpc(this.function, 'It calls only AWS APIs over TLS, IAM-authorized: Amazon Bedrock (the judge model) and SQS; its scores leave as log lines '
+      + 'in its own encrypted log group. It accepts no inbound connection, so a VPC would add a NAT path (or endpoints) for the same calls.');
     const samples = new sources.SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency });
     this.function.addEventSource(samples);
     const mapping = this.function.node.children.find((child) => child.node.id.startsWith('SqsEventSource'))!;
     acknowledgeFinding(mapping, 'Serverless-LambdaEventSourceMappingDestination',
       'SQS event sources take no on-failure destination; the sample queue\'s redrive policy moves failed samples to its dead-letter queue.');
 
-    const policy = role.node.findChild('DefaultPolicy');
+    const policy = role.policy;
     acknowledgeFinding(policy, 'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments and PutTelemetryRecords (active tracing) support no resource-level permissions.');
     const profile = CROSS_REGION_PROFILE.exec(props.judgeModelId);

@@ -18,6 +18,10 @@ import { acknowledgeFinding } from '../acknowledge';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
 import { IAlarmRouter } from '../common/alarm-router';
+import {
+  acknowledgeNoDeadLetterQueue, acknowledgeNoReplication, acknowledgeOutsideVpc, acknowledgeS3ManagedEncryption,
+} from '../compliance/acknowledgements';
+import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { REPORT_DEFAULTS } from '../config/defaults';
 import { ClientConfig, ReportConfig } from '../config/types';
 import { PriceCatalog } from '../pricing/price-catalog';
@@ -117,6 +121,9 @@ export class GovernanceReport extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledgeFinding(this.accessLogsBucket, 'AwsSolutions-S1', 'This bucket receives the report bucket\'s server access logs; logging it to itself would loop.');
+    acknowledgeS3ManagedEncryption(this.accessLogsBucket, 'S3 server access logging delivers only to a target bucket encrypted with S3-managed keys (SSE-S3), not SSE-KMS.');
+    acknowledgeNoReplication(this.accessLogsBucket, 'Server access logs of the report bucket, kept for investigation only (S3 delivers them best effort; they are no '
+      + 'system of record); versioned and retained in the client\'s region, where a replica elsewhere would take them out of it.');
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
@@ -135,6 +142,9 @@ export class GovernanceReport extends Construct {
       }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeNoReplication(this.bucket, 'The reports are derived documents: a run of the function for a period rebuilds them (runbook) from the telemetry '
+      + 'logs, CloudWatch metrics and Cost Explorer. Versioning, RETAIN and the client key protect them in the client\'s region; a replica in '
+      + 'another region would be a second copy of tenant cost data outside it.');
 
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: `${clientId}-ai-ops-reports`,
@@ -163,7 +173,7 @@ export class GovernanceReport extends Construct {
       conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws/lambda/${functionName}` } },
     }));
 
-    const role = new iam.Role(this, 'Role', {
+    const role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `cdk-ai-ops ${clientId}: the governance report function`,
     });
@@ -171,7 +181,7 @@ export class GovernanceReport extends Construct {
     role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteReports', actions: ['s3:PutObject', 's3:GetObject'], resources: [this.bucket.arnForObjects('reports/*')] }));
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
-    acknowledgeFinding(role.node.findChild('DefaultPolicy'), `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/reports/*]`,
+    acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/reports/*]`,
       'The report files of each period under reports/<period>/: written by this function only, named at run time.');
     // Without ListBucket, S3 answers 403 rather than 404 for the "already notified" marker that is not there yet.
     role.addToPolicy(new iam.PolicyStatement({
@@ -217,13 +227,15 @@ export class GovernanceReport extends Construct {
       },
     });
     const noQueue = 'A failed run raises the P2 alarm on the function\'s errors; its event ({} or a period) is rebuilt by hand from the runbook, so a queue would hold nothing to redrive.';
-    acknowledgeFinding(this.function, 'Serverless-LambdaDLQ', noQueue);
+    acknowledgeNoDeadLetterQueue(this.function, noQueue);
     acknowledgeFinding(this.function, 'Serverless-LambdaAsyncFailureDestination', noQueue);
-    acknowledgeFinding(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5[Resource::*]',
+    acknowledgeOutsideVpc(this.function, 'It calls only AWS APIs over TLS, IAM-authorized (CloudWatch Logs Insights and metrics, Cost Explorer, S3, SNS, SES); '
+      + 'it accepts no inbound connection, and the reports it writes are encrypted with the client key in S3, so a VPC would add a NAT path for the same calls.');
+    acknowledgeFinding(role.policy, 'AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing, logs:GetQueryResults, logs:StopQuery, cloudwatch:GetMetricData and ce:GetCostAndUsage support no resource-level permissions; all but StopQuery (of its own queries) read only.');
 
     const timeZone = TimeZone.of(settings.timeZone);
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+    const schedulerRole = new ManagedPolicyRole(this, 'SchedulerRole', {
       description: `cdk-ai-ops ${clientId}: EventBridge Scheduler invokes the governance report function`,
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
     });
@@ -249,7 +261,7 @@ export class GovernanceReport extends Construct {
     }
 
     const functionId = Stack.of(this).resolve((this.function.node.defaultChild as lambda.CfnFunction).logicalId);
-    acknowledgeFinding(schedulerRole.node.findChild('DefaultPolicy'), `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+    acknowledgeFinding(schedulerRole.policy, `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
       'Invoke permission on the report function\'s versions and aliases, as lambda.grantInvoke writes it; nothing else.');
 
     this.failedRun = new AlarmFactory({ clientId, router: props.alarmRouter, runbookBaseUrl: config.runbookBaseUrl }).addAlarm(this, 'FailedRunAlarm', {
@@ -266,7 +278,7 @@ export class GovernanceReport extends Construct {
   }
 
   /** Logs Insights on the client's telemetry log groups only, metrics, the client's alarms, Cost Explorer. */
-  private grantReading(role: iam.Role, config: ClientConfig): void {
+  private grantReading(role: ManagedPolicyRole, config: ClientConfig): void {
     const clientId = config.clientId;
     const logGroups = [...new Set(config.agents.flatMap((agent) => agent.logGroups))];
     for (let i = 0; i < logGroups.length; i += LOG_GROUPS_PER_POLICY) {
@@ -293,7 +305,7 @@ export class GovernanceReport extends Construct {
     }));
     const alarms = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${clientId}-*`;
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadOwnAlarmHistory', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], resources: [alarms] }));
-    acknowledgeFinding(role.node.findChild('DefaultPolicy'), `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${clientId}-*]`,
+    acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${clientId}-*]`,
       'Every alarm of this client, and only those, is named with the client id as prefix; read-only actions.');
   }
 }

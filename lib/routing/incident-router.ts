@@ -21,6 +21,8 @@ import { SnsSeverityRouter } from './router';
 import { DIGEST_ENV, FORWARDER_ENV } from './sla';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
+import { acknowledgeOutsideVpc } from '../compliance/acknowledgements';
+import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { PAGERDUTY_EVENTS_URL } from '../config/defaults';
 import { ClientConfig, Severity } from '../config/types';
 
@@ -167,11 +169,11 @@ export class IncidentRouter extends SnsSeverityRouter {
   }
 
   /**
-   * A function's role: its own log group, X-Ray, nothing else until granted. (The default role
-   * would carry AWSLambdaBasicExecutionRole, which writes to any log group.)
+   * A function's role: its own log group, X-Ray, nothing else until granted, in a managed policy.
+   * (The default role would carry AWSLambdaBasicExecutionRole, which writes to any log group.)
    */
-  private functionRole(id: string, logGroup: logs.LogGroup): iam.Role {
-    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  private functionRole(id: string, logGroup: logs.LogGroup): ManagedPolicyRole {
+    const role = new ManagedPolicyRole(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'WriteOwnLogs',
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -180,8 +182,8 @@ export class IncidentRouter extends SnsSeverityRouter {
     return role;
   }
 
-  private acknowledgeFunctionPolicy(role: iam.Role): void {
-    const policy = role.node.findChild('DefaultPolicy');
+  private acknowledgeFunctionPolicy(role: ManagedPolicyRole): void {
+    const policy = role.policy;
     acknowledgeFinding(policy, 'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments and PutTelemetryRecords (active tracing) support no resource-level permissions.');
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
@@ -255,7 +257,7 @@ export class IncidentRouter extends SnsSeverityRouter {
       }, key, reservedConcurrency);
     for (const [severity, name] of Object.entries(secretNames)) {
       secretsmanager.Secret.fromSecretNameV2(this, `${severity}IntegrationKey`, name).grantRead(forwarder);
-      acknowledgeFinding(role.node.findChild('DefaultPolicy'),
+      acknowledgeFinding(role.policy,
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${name}-??????]`,
         'Secrets Manager appends six random characters to a secret\'s ARN; the name before them is exact.');
     }
@@ -263,6 +265,9 @@ export class IncidentRouter extends SnsSeverityRouter {
       this.topic(severity).addSubscription(new subscriptions.LambdaSubscription(forwarder, { deadLetterQueue: this.deadLetterQueue }));
     }
     this.acknowledgeFunctionPolicy(role);
+    acknowledgeOutsideVpc(forwarder, 'It calls only public HTTPS endpoints: the PagerDuty Events API (TLS, authenticated by the integration key) '
+      + 'and Secrets Manager and SQS (TLS, IAM-authorized); it holds no data at rest and accepts no inbound connection, so a VPC would add '
+      + 'a NAT path for the same calls without narrowing what it can reach.');
     return forwarder;
   }
 
@@ -276,17 +281,20 @@ export class IncidentRouter extends SnsSeverityRouter {
         [DIGEST_ENV.DIGEST_TOPIC_ARN]: this.digestTopic.topicArn,
         [DIGEST_ENV.SCHEDULE]: schedule,
         [DIGEST_ENV.CLIENT_ID]: clientId,
-      }, key);
+      }, key,
+      // A schedule three times a week: one run at a time, and never more of the account's concurrency.
+      1);
     digest.addToRolePolicy(new iam.PolicyStatement({
       sid: 'ReadAlarmsAndTheirHistory',
       actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
       resources: [`arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${clientId}-*`],
     }));
     this.digestTopic.grantPublish(digest);
-    const policy = role.node.findChild('DefaultPolicy');
-    acknowledgeFinding(policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${clientId}-*]`,
+    acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${clientId}-*]`,
       'Every alarm of this client, and only those, is named with the client id as prefix; read-only actions.');
     this.acknowledgeFunctionPolicy(role);
+    acknowledgeOutsideVpc(digest, 'It calls only AWS APIs over TLS, IAM-authorized: CloudWatch (alarm history, read-only) and SNS (publish the digest); '
+      + 'it holds no data at rest and accepts no inbound connection, so a VPC would add a NAT path for the same calls.');
     new events.Rule(this, 'P3DigestSchedule', {
       description: `cdk-ai-ops ${clientId}: P3 digest, ${schedule}`,
       schedule: schedule === DigestSchedule.WEEKLY

@@ -5,18 +5,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { decodeAlarmMetadata } from '../common/alarm-metadata';
+import { NagChecks } from '../compliance/nag-checks';
 import { ClientConfig, ClientConfigLoader } from '../config';
+import { AiOpsApp } from '../facade/ai-ops-app';
 import { AiOpsStack } from '../facade/ai-ops-stack';
 
 /** Options of `synthesizeClient`. */
 export interface SynthesizeClientOptions {
   /**
-   * Apply cdk-nag's AwsSolutions and Serverless packs, as `AiOpsApp` does: synthesis throws on
-   * an unacknowledged finding.
+   * Apply cdk-nag's AwsSolutions and Serverless packs and the client's `compliance` packs, as
+   * `AiOpsApp` does: synthesis reports an unacknowledged finding (and sets a failing exit code).
    * @default false
    */
   readonly nagPacks?: boolean;
@@ -42,7 +43,7 @@ export function synthesizeClient(source: string | ClientConfig, options: Synthes
   const config = typeof source === 'string' ? ClientConfigLoader.fromFile(source) : source;
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ai-ops-testing-')) });
   const stack = new AiOpsStack(app, AiOpsStack.stackNameFor(config.clientId), { config });
-  if (options.nagPacks) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  if (options.nagPacks) new NagChecks(stack, AiOpsApp.NAG_CHECKS, { compliance: config.compliance });
   app.synth();
   const templates = Object.fromEntries(stacksUnder(stack).map((s) => [s.node.path, Template.fromStack(s)]));
   return { config, app, stack, template: templates[stack.node.path], templates };

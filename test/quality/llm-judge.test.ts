@@ -60,10 +60,10 @@ describe('LlmJudge', () => {
 
   test('may invoke only the judge model: the inference profile and the foundation model it routes to', () => {
     const template = Template.fromStack(judgeStack().stack);
-    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    const policies = JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'));
     expect(policies).toContain('inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(policies).toContain(':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
-    const direct = JSON.stringify(Template.fromStack(judgeStack('anthropic.claude-haiku-4-5-20251001-v1:0').stack).findResources('AWS::IAM::Policy'));
+    const direct = JSON.stringify(Template.fromStack(judgeStack('anthropic.claude-haiku-4-5-20251001-v1:0').stack).findResources('AWS::IAM::ManagedPolicy'));
     expect(direct).toContain(':bedrock:",{"Ref":"AWS::Region"},"::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(direct).not.toContain('inference-profile');
   });

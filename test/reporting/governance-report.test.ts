@@ -114,7 +114,7 @@ describe('GovernanceReport', () => {
       'arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/support-triage-fn:*',
       'arn:aws:logs:us-east-1:111122223333:log-group:/ecs/kb-retrieval-service:*',
     ]);
-    const statements = statementsOf(template, 'AWS::IAM::Policy', 'ReportRoleDefaultPolicy');
+    const statements = statementsOf(template, 'AWS::IAM::ManagedPolicy', 'ReportRolePolicy');
     const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
     expect(Object.keys(bySid).sort()).toEqual([
       'FindOwnReports', 'PublishSummary', 'ReadOwnAlarmHistory', 'ReadQueryResultsMetricsAndCost', 'SendHtmlReport', 'UseClientKeyForReportsAndTopic', 'WriteOwnLogs', 'WriteReports',
@@ -138,7 +138,7 @@ describe('GovernanceReport', () => {
     ]);
     expect(sorted(bySid.UseClientKeyForReportsAndTopic.Action)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     // The scheduler's role may invoke this function and nothing else.
-    const invoke = statementsOf(template, 'AWS::IAM::Policy', 'SchedulerRole');
+    const invoke = statementsOf(template, 'AWS::IAM::ManagedPolicy', 'SchedulerRole');
     expect(invoke).toHaveLength(1);
     expect(invoke[0].Action).toBe('lambda:InvokeFunction');
   });
@@ -146,7 +146,7 @@ describe('GovernanceReport', () => {
   test('without an SES sender, no SES permission', () => {
     const config = exampleConfig();
     const { template } = minimal({ ...config, reports: { ...config.reports!, sesFromAddress: undefined } });
-    expect(statementsOf(template, 'AWS::IAM::Policy', 'ReportRoleDefaultPolicy').map((s) => s.Sid)).not.toContain('SendHtmlReport');
+    expect(statementsOf(template, 'AWS::IAM::ManagedPolicy', 'ReportRolePolicy').map((s) => s.Sid)).not.toContain('SendHtmlReport');
   });
 
   test('the reports topic: client key, TLS only, an email subscription per recipient', () => {

@@ -55,14 +55,14 @@ describe('the incident router of the example client', () => {
     expect(env[FORWARDER_ENV.SLA_TIER]).toBe('standard');
   });
 
-  test('its concurrency is reserved: a flood elsewhere in the account cannot throttle alert delivery', () => {
+  test('its concurrency is reserved: a flood elsewhere in the account cannot throttle alert delivery; the digest runs one at a time', () => {
     expect(forwarder.Properties.ReservedConcurrentExecutions).toBe(DEFAULT_FORWARDER_RESERVED_CONCURRENCY);
     const digest: any = Object.entries(functions).find(([id]) => id.includes('P3Digest'))![1];
-    expect(digest.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(digest.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   test('it reads only its two secrets', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -121,7 +121,7 @@ describe('the incident router of the example client', () => {
 
   test('the P3 digest runs weekly (standard tier) and may read only this client\'s alarms', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 9 ? * MON *)' });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],

@@ -30,6 +30,14 @@ export function exampleStack(app: App = newApp()): AiOpsStack {
  */
 export function nagFindings(app: App): string[] {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return validationFindings(app);
+}
+
+/**
+ * Synthesizes the app with the validation plugins it has (an `AiOpsApp`'s `NagChecks`) and returns
+ * every unacknowledged finding and plugin failure as `<rule> at <construct path>`.
+ */
+export function validationFindings(app: App): string[] {
   const exitCodeBefore = process.exitCode;
   const originalError = console.error;
   console.error = () => undefined; // the pretty report; the JSON copy is read below

@@ -1,0 +1,3 @@
+export * from './acknowledgements';
+export * from './managed-policy-role';
+export * from './nag-checks';
