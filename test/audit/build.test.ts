@@ -85,7 +85,7 @@ describe('buildAuditModel', () => {
   const model: AuditModel = buildAuditModel(input());
 
   test('lists every resource of every template with a purpose from its own description, else from its construct path', () => {
-    expect(model.resources).toHaveLength(Object.keys(templates()[0].template.Resources).length + Object.keys(templates()[1].template.Resources).length);
+    expect(model.resources).toHaveLength(templates().reduce((n, t) => n + Object.keys(t.template.Resources).length, 0));
     const purpose = (path: string) => model.resources.find((r) => r.path === path)?.purpose;
     expect(purpose('s/AiOps/Agent/Down')).toBe('CloudWatch alarm: [P1] the agent is down.');
     expect(purpose('s/AiOps/Forwarder')).toBe('Lambda function: forwards alarms');
@@ -203,7 +203,7 @@ describe('renderers', () => {
 
   test('the HTML escapes every string from the templates: none adds an element', () => {
     const baseline = tagsOutsideCode(renderAuditHtml(modelWith('plain')));
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => s.trim() !== '' && !s.includes('`') && !/[\r\n]/.test(s.trim()[0] ?? '')), (text) => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('`')), (text) => {
       expect(tagsOutsideCode(renderAuditHtml(modelWith(text)))).toBe(baseline);
     }), { numRuns: 60 });
     expect(renderAuditHtml(modelWith('<script>alert(1)</script>'))).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
