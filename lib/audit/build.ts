@@ -280,6 +280,8 @@ function flowsOf(reader: TemplateReader, input: AuditInput, roles: AuditRole[]):
       const topicName = topic ? reader.nameOf(topic) : reader.text(ref.template, p.TopicArn);
       const message = String(p.Protocol).startsWith('email') ? (topic && topicKinds.get(refKey(topic))) ?? ALARM_EMAILS : otherDelivery(String(p.Protocol));
       add(message, `SNS subscription ${name}`, [`${reader.text(ref.template, p.Endpoint)} (from ${topicName})`]);
+    } else if (resource.Type === 'AWS::Lambda::Function' && outsideUrls(reader, ref.template, resource).length > 0) {
+      add(httpsEndpoints(), `Lambda function ${name}`, outsideUrls(reader, ref.template, resource));
     } else if (resource.Type === 'AWS::Chatbot::SlackChannelConfiguration') {
       const topics = asList(p.SnsTopicArns).map((t) => reader.text(ref.template, t));
       add(SLACK_NOTIFICATIONS, `${wordOf(resource.Type)} ${name}`, [`workspace ${reader.text(ref.template, p.SlackWorkspaceId)}, channel ${reader.text(ref.template, p.SlackChannelId)} (from ${topics.join(', ')})`]);
@@ -305,6 +307,24 @@ function flowsOf(reader: TemplateReader, input: AuditInput, roles: AuditRole[]):
     fields: message.fields,
     neverSent: message.neverSent,
   })).sort((a, b) => a.title.localeCompare(b.title));
+}
+
+/** URLs outside AWS in a function's environment: a destination the function may call. */
+function outsideUrls(reader: TemplateReader, key: string, resource: Record<string, any>): string[] {
+  return Object.values(envOf(resource)).map((value) => reader.text(key, value))
+    .filter((text) => /^https?:\/\//.test(text) && !/^https?:\/\/([^/]+\.)?(amazonaws\.com|aws\.amazon\.com)(\/|$)/.test(text));
+}
+
+/** A function that calls a URL outside AWS which the pack does not describe field by field. */
+function httpsEndpoints(): OutboundMessage {
+  return {
+    id: 'https-endpoints',
+    title: 'Other HTTPS calls from functions',
+    destination: 'the URLs in the functions\' environment',
+    transport: 'Lambda functions of the stacks',
+    fields: [{ field: 'request', content: 'not described by the audit pack: read the function\'s code' }],
+    neverSent: [],
+  };
 }
 
 /** An SNS delivery over a protocol the library does not configure itself (it would come from code added to the stacks). */
@@ -465,11 +485,15 @@ function nagOf(input: AuditInput): AuditNag {
   };
 }
 
+/** AWS managed policies that allow cloudwatch:GetDashboard (through cloudwatch:Get* or *). */
+const AWS_MANAGED_DASHBOARD_READERS = ['ReadOnlyAccess', 'CloudWatchReadOnlyAccess', 'CloudWatchFullAccess', 'CloudWatchFullAccessV2', 'AdministratorAccess', 'ViewOnlyAccess'];
+
 const allows = (statement: AuditStatement, action: RegExp) => statement.effect === 'Allow' && statement.actions.some((a) => action.test(a));
 
 function answersOf(reader: TemplateReader, roles: AuditRole[], flows: AuditFlow[]): AuditAnswer[] {
   const describe = (role: AuditRole) => `${role.path}, assumed by ${role.assumedBy.join('; ') || 'no one'}`;
-  const dashboardReaders = roles.filter((role) => role.statements.some((s) => allows(s, /^(cloudwatch:(GetDashboard|Get\*|\*)|\*)$/)));
+  const dashboardReaders = roles.filter((role) => role.statements.some((s) => allows(s, /^(cloudwatch:(GetDashboard|Get\*|\*)|\*)$/))
+    || role.awsManagedPolicies.some((p) => AWS_MANAGED_DASHBOARD_READERS.includes(p)));
   const functions = [...reader.resources()].filter((r) => r.resource.Type === 'AWS::Lambda::Function');
   const roleOf = (fn: { ref: ResourceRef; resource: Record<string, any> }) => {
     const target = reader.target(fn.ref.template, fn.resource.Properties?.Role);

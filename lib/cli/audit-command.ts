@@ -70,7 +70,9 @@ export function readNagReports(dir: string): NagReport[] {
   const folders = [...new Set(stackArtifacts(dir).map((s) => s.assemblyDir))];
   for (const folder of folders) {
     for (const file of fs.readdirSync(folder).filter((name) => name.endsWith('-NagReport.json')).sort()) {
-      const stack = stackArtifacts(dir).find((s) => s.assemblyDir === folder && file.endsWith(`-${s.id}-NagReport.json`));
+      // The longest stack id the name ends with: `acme-ai-ops` before `ai-ops`.
+      const stack = stackArtifacts(dir).filter((s) => s.assemblyDir === folder && file.endsWith(`-${s.id}-NagReport.json`))
+        .sort((a, b) => b.id.length - a.id.length)[0];
       if (!stack) continue;
       const pack = file.slice(0, -`-${stack.id}-NagReport.json`.length);
       const parsed = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));

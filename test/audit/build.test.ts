@@ -35,6 +35,7 @@ function templates(): AuditTemplate[] {
       Plain: { Type: 'AWS::Logs::LogGroup', Properties: {}, Metadata: at('s/AiOps/Plain/Resource') },
       Forwarder: { Type: 'AWS::Lambda::Function', Properties: { Description: 'forwards alarms', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Environment: { Variables: { [FORWARDER_ENV.EVENTS_URL]: 'https://events.pagerduty.com/v2/enqueue', [FORWARDER_ENV.KEY_SECRETS]: '{"P1":"cdk-ai-ops/example/pagerduty-p1"}' } } }, Metadata: at('s/AiOps/Forwarder/Resource') },
       DigestFn: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Environment: { Variables: { [DIGEST_ENV.DIGEST_TOPIC_ARN]: { Ref: 'Digest' } } } }, Metadata: at('s/AiOps/DigestFn/Resource') },
+      Caller: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { HOOK: 'https://api.example.com/changes', QUEUE: 'https://sqs.us-east-1.amazonaws.com/1/q' } } }, Metadata: at('s/Custom/Caller/Resource') },
       Invoke: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['Forwarder', 'Arn'] }, Principal: 'sns.amazonaws.com', SourceArn: { Ref: 'P1' } }, Metadata: at('s/AiOps/Forwarder/Invoke') },
       Slack: { Type: 'AWS::Chatbot::SlackChannelConfiguration', Properties: { SlackWorkspaceId: 'T1', SlackChannelId: 'C1', IamRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] }, SnsTopicArns: [{ Ref: 'P1' }] }, Metadata: at('s/AiOps/Slack/Resource') },
       Queue: { Type: 'AWS::SQS::Queue', Properties: {}, Metadata: at('s/AiOps/Queue/Resource') },
@@ -117,13 +118,21 @@ describe('buildAuditModel', () => {
     expect(invoke.statements[0]).toMatchObject({ principals: ['the AWS service sns.amazonaws.com'], actions: ['lambda:InvokeFunction'], conditions: ['aws:SourceArn equals <s/AiOps/P1>'] });
   });
 
-  test('answers who can read the dashboards from the statements that allow it', () => {
+  test('answers who can read the dashboards from the statements that allow it, or an AWS managed policy that does', () => {
     expect(model.answers.find((a) => a.question === 'Who can read the dashboards?')!.answer[0]).toBe('s/AiOps/Role, assumed by the AWS service lambda.amazonaws.com');
+    const t = templates();
+    t[1].template.Resources.Managed.Properties.PolicyDocument.Statement[0].Action = 'cloudwatch:ListMetrics';
+    const readers = (ts: AuditTemplate[]) => buildAuditModel(input({ templates: ts })).answers.find((a) => a.question === 'Who can read the dashboards?')!.answer;
+    expect(readers(t)).toHaveLength(2); // through ReadOnlyAccess
+    t[1].template.Resources.Role.Properties.ManagedPolicyArns = [{ Ref: 'Managed' }];
+    expect(readers(t)).toHaveLength(1); // only the closing line about policies outside the stacks
   });
 
   test('finds every outbound flow: PagerDuty, alarm and digest emails by topic, Slack, SES by permission, and an unknown protocol', () => {
     const byId = Object.fromEntries(model.flows.map((f) => [f.id, f]));
-    expect(Object.keys(byId).sort()).toEqual(['alarm-emails', 'p3-digest', 'pagerduty-events', 'report-ses-email', 'slack', 'sns-https']);
+    expect(Object.keys(byId).sort()).toEqual(['alarm-emails', 'https-endpoints', 'p3-digest', 'pagerduty-events', 'report-ses-email', 'slack', 'sns-https']);
+    // A URL outside AWS in a function's environment is listed, undescribed; an AWS endpoint is not.
+    expect(byId['https-endpoints']).toMatchObject({ via: ['Lambda function s/Custom/Caller'], recipients: ['https://api.example.com/changes'] });
     expect(byId['pagerduty-events']).toMatchObject({ fields: PAGERDUTY_EVENTS.fields, via: ['Lambda function s/AiOps/Forwarder'] });
     expect(byId['pagerduty-events'].recipients).toEqual(['P1 integration key: secret cdk-ai-ops/example/pagerduty-p1', 'https://events.pagerduty.com/v2/enqueue']);
     expect(byId['alarm-emails']).toMatchObject({ fields: ALARM_EMAILS.fields, recipients: ['oncall@example.com (from s/AiOps/P1)'] });
