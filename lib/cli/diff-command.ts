@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { formatDifferences, formatSecurityChanges, fullDiff, ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
+import { AssemblyTemplates, PATH_METADATA_CONTEXT, readAssembly, TemplateEntry } from './assembly';
 import { CliUsageError } from './options';
 import { AiOpsApp } from '../facade/ai-ops-app';
 import { ALL_CLIENTS, CLIENT_CONTEXT, CLIENTS_DIR_CONTEXT, clientIdsIn } from '../facade/client-selection';
@@ -27,82 +28,6 @@ and IAM changes are named in the summary. No AWS credentials are used.
   --against <ref|dir>   the other side (default: HEAD)
 
 Exit code: 0 when nothing changed, 1 when something changed, 2 on a usage or config mistake.`;
-
-/** Every template of a cloud assembly, by stack: the root stack's and its nested stacks', keyed by a stable path. */
-export type AssemblyTemplates = Map<string, StackTemplates>;
-
-/** One deployed stack: its template and its nested stacks', keyed `<stack>` and `<parent key>/<nested stack logical id>`. */
-export interface StackTemplates {
-  readonly stackName: string;
-  readonly templates: Map<string, TemplateEntry>;
-}
-
-interface TemplateEntry {
-  readonly template: Record<string, any>;
-  /** The construct path shown for it. */
-  readonly label: string;
-}
-
-/** Where a nested template is rendered instead of its changing asset URL. */
-const NESTED_TEMPLATE_MARKER = '(nested stack: its template is compared below)';
-
-/** Reads every stack template of a cdk.out folder, following nested cloud assemblies (stages) and nested stacks. */
-export function readAssembly(dir: string): AssemblyTemplates {
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(manifestFile)) throw new CliUsageError(`${dir} is not a cloud assembly (no manifest.json): give a cdk.out folder or a git ref`);
-  const stacks: AssemblyTemplates = new Map();
-  const visit = (assemblyDir: string) => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8'));
-    for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
-      if (artifact.type === 'cdk:cloud-assembly') visit(path.join(assemblyDir, artifact.properties.directoryName));
-      if (artifact.type !== 'aws:cloudformation:stack') continue;
-      const stackName: string = artifact.properties?.stackName ?? id;
-      const templates = new Map<string, TemplateEntry>();
-      readTemplate(assemblyDir, artifact.properties.templateFile, stackName, artifact.displayName ?? stackName, templates);
-      stacks.set(stackName, { stackName, templates });
-    }
-  };
-  visit(dir);
-  return stacks;
-}
-
-/** The files of the folder's asset manifests by the object key they are published under (`<hash>.json`). */
-function assetFilesByObjectKey(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const manifest of fs.readdirSync(dir).filter((name) => name.endsWith('.assets.json'))) {
-    const assets = JSON.parse(fs.readFileSync(path.join(dir, manifest), 'utf8'));
-    for (const asset of Object.values<any>(assets.files ?? {})) {
-      for (const destination of Object.values<any>(asset.destinations ?? {})) {
-        if (typeof destination.objectKey === 'string' && typeof asset.source?.path === 'string') files.set(destination.objectKey, asset.source.path);
-      }
-    }
-  }
-  return files;
-}
-
-const NESTED_OBJECT_KEY = /\/([a-f0-9]{64}\.json)"/;
-
-/** A nested stack's template file: from its asset metadata (`cdk synth` writes it), else from the asset manifests by its URL's object key. */
-function nestedTemplateFile(dir: string, resource: any, assetFiles: () => Map<string, string>): string | undefined {
-  if (resource.Type !== 'AWS::CloudFormation::Stack') return undefined;
-  const fromMetadata = resource.Metadata?.['aws:asset:path'];
-  const objectKey = NESTED_OBJECT_KEY.exec(JSON.stringify(resource.Properties?.TemplateURL ?? ''))?.[1];
-  const file = typeof fromMetadata === 'string' ? fromMetadata : objectKey ? assetFiles().get(objectKey) : undefined;
-  return file !== undefined && fs.existsSync(path.join(dir, file)) ? file : undefined;
-}
-
-function readTemplate(dir: string, file: string, key: string, label: string, into: Map<string, TemplateEntry>): void {
-  const template = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  let assetFiles: Map<string, string> | undefined;
-  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
-    const nestedFile = nestedTemplateFile(dir, resource, () => (assetFiles ??= assetFilesByObjectKey(dir)));
-    if (nestedFile === undefined) continue;
-    resource.Properties = { ...resource.Properties, TemplateURL: NESTED_TEMPLATE_MARKER };
-    const nestedLabel = String(resource.Metadata?.['aws:cdk:path'] ?? `${label}/${logicalId}`).replace(/\.NestedStack\/.*$/, '');
-    readTemplate(dir, nestedFile, `${key}/${logicalId}`, nestedLabel, into);
-  }
-  into.set(key, { template, label });
-}
 
 /** One template's comparison. */
 export interface TemplateComparison {
@@ -219,6 +144,17 @@ export function formatComparisons(comparisons: TemplateComparison[]): string {
   return chunks.join('');
 }
 
+/** Adds one `-c key=value` (client or clientsDir) to `context`. */
+export function addContextArg(flag: string, value: string | undefined, context: Record<string, string>): void {
+  const match = /^([A-Za-z][\w-]*)=(.+)$/.exec(value ?? '');
+  if (!match) throw new CliUsageError(`${flag} needs key=value (e.g. -c client=acme), found '${value ?? ''}'`);
+  if (match[1] !== CLIENT_CONTEXT && match[1] !== CLIENTS_DIR_CONTEXT) {
+    throw new CliUsageError(`unknown context key '${match[1]}' (known: ${CLIENT_CONTEXT}, ${CLIENTS_DIR_CONTEXT})`);
+  }
+  if (context[match[1]] !== undefined) throw new CliUsageError(`-c ${match[1]} given twice`);
+  context[match[1]] = match[2];
+}
+
 /** Parses `-c key=value` / `--context key=value` and `--against <x>`. */
 export function parseDiffArgs(args: string[]): { context: Record<string, string>; against: string } {
   const context: Record<string, string> = {};
@@ -227,12 +163,7 @@ export function parseDiffArgs(args: string[]): { context: Record<string, string>
     const arg = args[i];
     const value = args[i + 1];
     if (arg === '-c' || arg === '--context') {
-      const match = /^([A-Za-z][\w-]*)=(.+)$/.exec(value ?? '');
-      if (!match) throw new CliUsageError(`${arg} needs key=value (e.g. -c client=acme), found '${value ?? ''}'`);
-      if (match[1] !== CLIENT_CONTEXT && match[1] !== CLIENTS_DIR_CONTEXT) {
-        throw new CliUsageError(`unknown context key '${match[1]}' (known: ${CLIENT_CONTEXT}, ${CLIENTS_DIR_CONTEXT})`);
-      }
-      context[match[1]] = match[2];
+      addContextArg(arg, value, context);
     } else if (arg === '--against') {
       if (value === undefined || value.startsWith('-')) throw new CliUsageError('--against needs a git ref or a cdk.out folder');
       if (against !== undefined) throw new CliUsageError('--against given twice');
@@ -248,9 +179,9 @@ export function parseDiffArgs(args: string[]): { context: Record<string, string>
 /** Synthesizes the clients of `context` from `clientsDir` into a new temporary folder, without cdk-nag. */
 function synthesize(projectRoot: string, context: Record<string, string>, clientsDir: string): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ai-ops-diff-'));
-  // Construct paths and asset paths in the templates' metadata, as `cdk synth` writes them.
-  const metadata = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true };
-  const app = new AiOpsApp({ outdir, projectRoot, nagPacks: false, context: { ...metadata, ...context, [CLIENTS_DIR_CONTEXT]: clientsDir } });
+  const app = new AiOpsApp({
+    outdir, projectRoot, nagPacks: false, context: { ...PATH_METADATA_CONTEXT, ...context, [CLIENTS_DIR_CONTEXT]: clientsDir },
+  });
   app.synth();
   return outdir;
 }

@@ -3,6 +3,7 @@
  * dispatches, prints, and turns user mistakes into a message and exit code 2 (never a stack trace).
  */
 import * as path from 'path';
+import { AUDIT_USAGE, auditCommand } from './audit-command';
 import { COMPARE_OPTIONS, COMPARE_USAGE, compareCommand } from './compare-command';
 import { DIFF_USAGE, diffCommand } from './diff-command';
 import { INIT_USAGE, initCommand } from './init-command';
@@ -19,15 +20,22 @@ Commands:
   diff      what a change does to each client's stacks, nested stacks included, offline (exit 1 on change)
   report    the monthly governance report (or quarterly review) from exported telemetry
   compare   the regression brief of a candidate variant against the baseline, from paired results
+  audit     the audit pack of a client: resources, IAM, data leaving the account, encryption, cdk-nag, cost
 
 Run cdk-ai-ops <command> --help for its options.`;
+
+/** A folder as the user would type it: relative below the current one, else absolute. */
+function shownDir(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
+}
 
 interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
 
-const USAGES: Record<string, string> = { init: INIT_USAGE, diff: DIFF_USAGE, report: REPORT_USAGE, compare: COMPARE_USAGE };
+const USAGES: Record<string, string> = { init: INIT_USAGE, diff: DIFF_USAGE, report: REPORT_USAGE, compare: COMPARE_USAGE, audit: AUDIT_USAGE };
 
 const REPORT_OPTIONS = ['logs', 'period', 'quarter', 'client', 'clients-dir', 'config', 'out', 'alarm-history'];
 
@@ -71,6 +79,13 @@ export async function main(args: string[], io: Io = { out: (t) => process.stdout
           + `malformed ${baseline.malformed} baseline, ${candidate.malformed} candidate\n`);
         io.out(outFile ? `${comparison.decision}: wrote the brief to ${outFile}\n` : brief + '\n');
         return comparison.decision === 'go' ? 0 : 1;
+      }
+      case 'audit': {
+        const { model, outDir, files } = auditCommand(rest);
+        const open = model.nag.findings.filter((f) => f.compliance !== 'Suppressed').length;
+        io.out(`${model.clientId}: ${model.resources.length} resources, ${model.roles.length} roles, ${model.flows.length} outbound flows, `
+          + `${model.nag.packs.length} cdk-nag packs (${open} open findings); wrote ${files.join(', ')} to ${shownDir(outDir)}\n`);
+        return 0;
       }
       default:
         io.err(`cdk-ai-ops: unknown command '${command}'\n\n${USAGE}\n`);

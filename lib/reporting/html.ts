@@ -5,18 +5,10 @@
  * Every string from the report is escaped: tenant ids, route and model names are outside input.
  */
 import { ChartSpec, chartSpecs, renderChartSvg, TOP_TENANTS } from './charts';
+import { escapeHtml } from './escape';
 import { GovernanceReportData, ReportSection, SectionId } from './report-schema';
 
-/**
- * Escapes text for HTML element content and for double- or single-quoted attribute values.
- * Control characters (which HTML drops or rejects inconsistently) become U+FFFD.
- */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ENTITIES[c]).replace(CONTROL, '\uFFFD');
-}
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/g;
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
+export { escapeHtml };
 
 // Fragments built here are HTML; every string from the report passes through `esc` on its way in.
 const esc = escapeHtml;

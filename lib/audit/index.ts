@@ -1,0 +1,7 @@
+// The audit pack: a client's synthesized templates read for an auditor. Off the jsii surface (not
+// re-exported by lib/index.ts); the `cdk-ai-ops audit` command is its user.
+export * from './model';
+export * from './build';
+export * from './render';
+export * from './nag-recorder';
+export { readablePath, TemplateReader } from './references';
