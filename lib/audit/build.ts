@@ -7,6 +7,7 @@ import {
   AuditResource, AuditRole, AuditStatement, AuditTemplate,
 } from './model';
 import { readablePath, ResourceRef, TemplateReader } from './references';
+import { NO_EXCEPTION, SUPPRESSED } from '../compliance/nag-report';
 import { REPORT_ENV } from '../reporting/report-function';
 import {
   ALARM_EMAILS, OutboundMessage, P3_DIGEST, PAGERDUTY_EVENTS, REPORT_NOTIFICATION, REPORT_SES_EMAIL, SLACK_NOTIFICATIONS,
@@ -463,9 +464,10 @@ function nagOf(input: AuditInput): AuditNag {
         pack.compliant++;
         continue;
       }
-      if (line.compliance === 'Suppressed') pack.suppressed++;
+      if (line.compliance === SUPPRESSED) pack.suppressed++;
       else pack.nonCompliant++;
-      const reason = line.exceptionReason || (line.compliance === 'Suppressed' ? reasonFor(line.ruleId, line.resourceId) : undefined);
+      const given = line.exceptionReason === NO_EXCEPTION ? undefined : line.exceptionReason;
+      const reason = given || (line.compliance === SUPPRESSED ? reasonFor(line.ruleId, line.resourceId) : undefined);
       findings.push({
         pack: report.pack,
         ruleId: line.ruleId,

@@ -3,5 +3,4 @@
 export * from './model';
 export * from './build';
 export * from './render';
-export * from './nag-recorder';
 export { readablePath, TemplateReader } from './references';

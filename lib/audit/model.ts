@@ -3,6 +3,7 @@
  * and what the Markdown, HTML and JSON renderers print. Every reference in it is a construct
  * path, so a reader needs no CloudFormation.
  */
+import type { NagReportLine } from '../compliance/nag-report';
 import { ClientConfig } from '../config/types';
 import { MonitoringCostEstimate } from '../pricing/monitoring-cost';
 import { OutboundField } from '../routing/outbound';
@@ -24,17 +25,6 @@ export interface AuditAcknowledgement {
   readonly constructPath: string;
   readonly ruleId: string;
   readonly reason: string;
-}
-
-/** One line of a cdk-nag JSON report (`<Pack>-<Stack>-NagReport.json`). */
-export interface NagReportLine {
-  readonly ruleId: string;
-  readonly resourceId: string;
-  /** `Compliant`, `Non-Compliant`, `Suppressed` or `UNKNOWN`. */
-  readonly compliance: string;
-  readonly exceptionReason?: string;
-  readonly ruleLevel: string;
-  readonly ruleInfo: string;
 }
 
 /** One cdk-nag JSON report file. */

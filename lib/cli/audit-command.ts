@@ -12,8 +12,8 @@ import { PACKAGE_ROOT } from './init-command';
 import { CliUsageError } from './options';
 import { acknowledgementsFromMetadata, acknowledgementsFromTemplates, buildAuditModel } from '../audit/build';
 import { AuditModel, AuditTemplate, NagReport } from '../audit/model';
-import { NagReportRecorder } from '../audit/nag-recorder';
 import { renderAuditHtml, renderAuditJson, renderAuditMarkdown } from '../audit/render';
+import { NAG_REPORT_SUFFIX } from '../compliance/nag-report';
 import { ClientConfig } from '../config/types';
 import { AiOpsApp } from '../facade/ai-ops-app';
 import { ALL_CLIENTS, CLIENT_CONTEXT, CLIENTS_DIR_CONTEXT } from '../facade/client-selection';
@@ -64,20 +64,24 @@ function libraryVersion(): string {
   }
 }
 
-/** The cdk-nag JSON reports of a cloud assembly (every folder of it), whoever wrote them. */
+/**
+ * The cdk-nag reports of a cloud assembly (every folder of it), as `NagChecks` writes them:
+ * `<pack>-<stack>-NagReport.json`, a nested stack's named by its unique id and counted with the
+ * deployed stack of its folder.
+ */
 export function readNagReports(dir: string): NagReport[] {
   const reports: NagReport[] = [];
-  const folders = [...new Set(stackArtifacts(dir).map((s) => s.assemblyDir))];
-  for (const folder of folders) {
-    for (const file of fs.readdirSync(folder).filter((name) => name.endsWith('-NagReport.json')).sort()) {
-      // The longest stack id the name ends with: `acme-ai-ops` before `ai-ops`.
-      const stack = stackArtifacts(dir).filter((s) => s.assemblyDir === folder && file.endsWith(`-${s.id}-NagReport.json`))
-        .sort((a, b) => b.id.length - a.id.length)[0];
-      if (!stack) continue;
-      const pack = file.slice(0, -`-${stack.id}-NagReport.json`.length);
+  const artifacts = stackArtifacts(dir);
+  for (const folder of [...new Set(artifacts.map((s) => s.assemblyDir))]) {
+    const stacks = artifacts.filter((s) => s.assemblyDir === folder);
+    for (const file of fs.readdirSync(folder).filter((name) => name.endsWith(NAG_REPORT_SUFFIX)).sort()) {
+      // Pack names hold no '-' (AwsSolutions, NIST.800.53.R5, ...); stack names may.
+      const [pack, ...rest] = file.slice(0, -NAG_REPORT_SUFFIX.length).split('-');
+      const stackId = rest.join('-');
+      const stack = stacks.find((s) => s.id === stackId) ?? (stacks.length === 1 ? stacks[0] : undefined);
       const parsed = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
       if (!Array.isArray(parsed?.lines)) throw new CliUsageError(`${path.join(folder, file)}: not a cdk-nag JSON report (no "lines" list)`);
-      reports.push({ pack, stack: stack.artifact.properties?.stackName ?? stack.id, lines: parsed.lines });
+      reports.push({ pack, stack: stack?.artifact.properties?.stackName ?? stack?.id ?? stackId, lines: parsed.lines });
     }
   }
   return reports;
@@ -133,9 +137,8 @@ export function auditCommand(args: string[], options: AuditCommandOptions = {}):
     const app = new AiOpsApp({
       outdir: assemblyDir, projectRoot, context: { ...PATH_METADATA_CONTEXT, ...context, [CLIENTS_DIR_CONTEXT]: clientsDir },
     });
-    const recorder = new NagReportRecorder(NagReportRecorder.packsOf(app));
+    // The app's NagChecks write every pack's report next to the templates.
     app.synth();
-    recorder.write();
     model = auditModelOfAssembly(assemblyDir, app.configs[0], now);
   } finally {
     if (!options.keepAssembly) fs.rmSync(assemblyDir, { recursive: true, force: true });

@@ -12,6 +12,9 @@ import { CompliancePack } from '../config/types';
  * in the report format and file names of cdk-nag 2's `NagReportFormat.JSON`.
  */
 
+/** The exception reason of a line no acknowledgement covers (cdk-nag 2's wording). */
+export const NO_EXCEPTION = 'N/A';
+
 /** Compliance of one line: cdk-nag's, plus `Suppressed` for an acknowledged finding. */
 export const SUPPRESSED = 'Suppressed';
 
@@ -90,7 +93,7 @@ function reporting(Base: PackClass): new () => ReportingNagPack {
           ruleId: id,
           resourceId: params.node.node.path,
           compliance: reason === undefined ? compliance : SUPPRESSED,
-          exceptionReason: reason ?? 'N/A',
+          exceptionReason: reason ?? NO_EXCEPTION,
           ruleLevel: params.level,
           ruleInfo: params.info,
         });
@@ -128,7 +131,10 @@ export const COMPLIANCE_PACKS: Readonly<Record<CompliancePack, () => ReportingNa
   [CompliancePack.PCI_DSS_3_2_1]: () => new (reporting(PCIDSS321Checks))(),
 };
 
+/** The end of every report file's name. */
+export const NAG_REPORT_SUFFIX = '-NagReport.json';
+
 /** cdk-nag 2's report file name: `<pack>-<stack name>-NagReport.json`, a nested stack by its unique id. */
 export function nagReportFileName(packName: string, stack: Stack): string {
-  return `${packName}-${stack.nested ? Names.uniqueId(stack) : stack.stackName}-NagReport.json`;
+  return `${packName}-${stack.nested ? Names.uniqueId(stack) : stack.stackName}${NAG_REPORT_SUFFIX}`;
 }

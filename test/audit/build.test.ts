@@ -168,10 +168,10 @@ describe('buildAuditModel', () => {
         pack: 'AwsSolutions',
         stack: 's',
         lines: [
-          { ruleId: 'AwsSolutions-SNS2', resourceId: 's/AiOps/P1/Resource', compliance: 'Compliant', ruleLevel: 'Error', ruleInfo: 'i' },
-          { ruleId: 'AwsSolutions-IAM5[Resource::*]', resourceId: 's/AiOps/Role/DefaultPolicy/Resource', compliance: 'Suppressed', ruleLevel: 'Error', ruleInfo: 'wildcard' },
+          { ruleId: 'AwsSolutions-SNS2', resourceId: 's/AiOps/P1/Resource', compliance: 'Compliant', exceptionReason: 'N/A', ruleLevel: 'Error', ruleInfo: 'i' },
+          { ruleId: 'AwsSolutions-IAM5[Resource::*]', resourceId: 's/AiOps/Role/DefaultPolicy/Resource', compliance: 'Suppressed', exceptionReason: 'N/A', ruleLevel: 'Error', ruleInfo: 'wildcard' },
           { ruleId: 'AwsSolutions-SQS3', resourceId: 's/AiOps/Queue/Resource', compliance: 'Suppressed', exceptionReason: 'it is a DLQ', ruleLevel: 'Error', ruleInfo: 'dlq' },
-          { ruleId: 'AwsSolutions-S1', resourceId: 's/AiOps/Bucket/Resource', compliance: 'Non-Compliant', ruleLevel: 'Error', ruleInfo: 'no access logs' },
+          { ruleId: 'AwsSolutions-S1', resourceId: 's/AiOps/Bucket/Resource', compliance: 'Non-Compliant', exceptionReason: 'N/A', ruleLevel: 'Error', ruleInfo: 'no access logs' },
         ],
       }],
       acknowledgements: [

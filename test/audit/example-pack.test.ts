@@ -89,8 +89,9 @@ test('every IAM statement of every policy document appears with its source', () 
 
 test('every outbound integration appears: email and other subscriptions, Slack channels, the PagerDuty forwarder, SES senders', () => {
   const roleOf = (fn: any) => fn.resource.Properties.Role['Fn::GetAtt'][0];
-  const sesRoles = resources.filter((r) => r.type === 'AWS::IAM::Policy' && JSON.stringify(r.resource.Properties.PolicyDocument).includes('"ses:SendEmail"'))
-    .flatMap((r) => r.resource.Properties.Roles.map((role: any) => role.Ref));
+  const sesRoles = resources.filter((r) => ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.type)
+    && JSON.stringify(r.resource.Properties.PolicyDocument).includes('"ses:SendEmail"'))
+    .flatMap((r) => (r.resource.Properties.Roles ?? []).map((role: any) => role.Ref));
   const expected = [
     ...resources.filter((r) => r.type === 'AWS::SNS::Subscription' && !['lambda', 'sqs'].includes(r.resource.Properties.Protocol)).map((r) => r.path),
     ...resources.filter((r) => r.type === 'AWS::Chatbot::SlackChannelConfiguration').map((r) => r.path),
@@ -117,8 +118,9 @@ test('every data store has its encryption and retention; every KMS-encrypted one
   expect(model.dataStores.filter((d) => d.kind.startsWith('Secrets Manager')).map((d) => d.path)).toEqual(['secret cdk-ai-ops/example/pagerduty-p1', 'secret cdk-ai-ops/example/pagerduty-p2']);
 });
 
-test('the cdk-nag results of both packs, no open finding, and every acknowledgement with its reason', () => {
-  expect(model.nag.packs.map((p) => [p.pack, p.nonCompliant])).toEqual([['AwsSolutions', 0], ['Serverless', 0]]);
+test('the cdk-nag results of every pack applied (the defaults and the client\'s three compliance packs), no open finding, and every acknowledgement with its reason', () => {
+  expect(model.nag.packs.map((p) => [p.pack, p.nonCompliant])).toEqual(
+    ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless'].map((pack) => [pack, 0]));
   for (const pack of model.nag.packs) expect(pack.compliant).toBeGreaterThan(0);
   expect(model.nag.findings.every((f) => f.compliance === 'Suppressed' && f.reason)).toBe(true);
   // Every acknowledgement recorded in the stack's metadata file appears.
