@@ -2,8 +2,8 @@ import * as fc from 'fast-check';
 import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { emptyUsage, PeriodAggregates, ReportSource, SourceStatus } from '../../lib/reporting/aggregates';
 import { buildReport } from '../../lib/reporting/core';
-import { parsePeriod } from '../../lib/reporting/period';
 import { renderHtml } from '../../lib/reporting/html';
+import { parsePeriod } from '../../lib/reporting/period';
 import { renderCsvFiles, renderMarkdown, summaryText } from '../../lib/reporting/render';
 import { exampleConfig } from '../support/example';
 
@@ -84,8 +84,16 @@ test('a model in use near its end of life: the Markdown, the CSV and the HTML na
   const current: PeriodAggregates = {
     period: parsePeriod('2026-11'),
     daily: [{
-      ...emptyUsage(), day: '2026-11-03', agent: 'answer', route: 'draft-reply', model: 'claude-opus-4-5', provider: 'anthropic', calls: 800,
-      inputTokens: 1_000_000, outputTokens: 100_000, costUsd: 7.5,
+      ...emptyUsage(),
+      day: '2026-11-03',
+      agent: 'answer',
+      route: 'draft-reply',
+      model: 'claude-opus-4-5',
+      provider: 'anthropic',
+      calls: 800,
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      costUsd: 7.5,
     }],
     tenants: [{ ...emptyUsage(), tenant: 'acme', calls: 800, costUsd: 7.5 }],
     distributions: [],
