@@ -69,7 +69,8 @@ function priceTable(): string[] {
     const longContext = price.longContext
       ? `above ${price.longContext.aboveInputTokens.toLocaleString('en-US')} input tokens: ${row(price.longContext.prices).split(' | ').join(' / ')}`
       : '—';
-    const retirement = price.deprecationDate ?? price.deprecationNote ?? '—';
+    const successor = price.successor ? ` (successor: ${code(price.successor)})` : '';
+    const retirement = `${price.deprecationDate ?? price.deprecationNote ?? '—'}${successor}`;
     lines.push(`| ${price.displayName} (${code(price.modelId)}) | ${price.vendor} | ${price.effectiveFrom} | ${row(price.prices)} | ${longContext} | ${retirement} | ${price.source} |`);
   }
   return lines;

@@ -55,6 +55,8 @@ export enum SloAlarmKind {
   ACCURACY_NO_SCORES = 'accuracy-no-scores',
   /** A run of the monthly governance report failed: no report was produced. */
   GOVERNANCE_REPORT_FAILED = 'governance-report-failed',
+  /** A model still called within the warning window of the end of life its vendor announced. */
+  MODEL_END_OF_LIFE = 'model-end-of-life',
 }
 
 /** Which telemetry a kind's runbook queries first. */
@@ -350,6 +352,17 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     mitigations: [
       { text: 'Read the report function\'s last ERROR line: the bucket, key, topic or SES identity it could not use, or a timeout.' },
       { text: 'Fix it and invoke the function with {"period": "YYYY-MM"}; add "force": true to notify again.' },
+    ],
+  },
+  [SloAlarmKind.MODEL_END_OF_LIFE]: {
+    severity: Severity.P3,
+    pages: true,
+    query: RunbookQuery.CALLS,
+    mitigations: [
+      { text: 'The alarm names the retirement date and the suggested successor with its list prices; the query above shows the calls still made to the model (add `by agent, route` to its stats to see who makes them).' },
+      { text: 'Move each route as a governed rollout: make the successor the route\'s candidate variant, run it in shadow and compare it with `npx cdk-ai-ops compare` (docs/rollouts.md), then let the staged 10/50/100 plan carry it, before the retirement date.' },
+      { text: 'Calls after the retirement date fail: if a route cannot move in time, roll it to another model already in production behind its flag.' },
+      { text: 'Bedrock and Vertex AI retire models on their own schedules: check the host\'s lifecycle page for the model as the client calls it.' },
     ],
   },
 };

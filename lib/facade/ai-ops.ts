@@ -13,6 +13,7 @@ import { MonitoringCostReport } from './monitoring-cost-report';
 import { OverviewDashboard } from '../dashboards/overview-dashboard';
 import { ReadOnlyAccess } from '../dashboards/read-only-access';
 import { TopTenantsRules } from '../dashboards/top-tenants';
+import { ModelEndOfLifeAlarms } from '../governance/end-of-life';
 import { ClientSpendGuards, governanceSettings } from '../governance/spend-guards';
 import { PriceCatalog } from '../pricing';
 import { GovernanceReport } from '../reporting/governance-report';
@@ -87,6 +88,8 @@ export class AiOps extends Construct {
   public readonly readOnlyAccess!: ReadOnlyAccess;
   /** Client-wide spend guards: anomaly detectors, budget burn, tenant share, AWS Budgets, Cost Anomaly Detection. */
   public readonly spendGuards!: ClientSpendGuards;
+  /** The deprecation watch: a P3 per model in use within 60 days of the end of life its vendor announced. */
+  public readonly endOfLife!: ModelEndOfLifeAlarms;
   /**
    * The monthly governance report and quarterly review.
    * @default - none when the config has no `reports` section
@@ -155,6 +158,13 @@ export class AiOps extends Construct {
       dashboardUrl: overviewUrl,
       tenantsByCost: this.tenantRules.byCost,
     });
+    this.endOfLife = new ModelEndOfLifeAlarms(this, 'EndOfLife', {
+      config: this.config,
+      factory: this.alarmFactory,
+      metrics,
+      priceCatalog: this.priceCatalog,
+      dashboardUrl: overviewUrl,
+    });
     if (this.config.reports) {
       this.report = new GovernanceReport(this, 'GovernanceReport', {
         config: this.config,
@@ -203,6 +213,7 @@ export class AiOps extends Construct {
       ...this.rootCause.all(),
       ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetter] : []),
       ...this.spendGuards.alarms,
+      ...this.endOfLife.alarms,
       ...(this.report ? [this.report.failedRun] : []),
       ...this.agents.flatMap((agent) => agent.allAlarms()),
     ];

@@ -1,1 +1,2 @@
 export * from './spend-guards';
+export * from './end-of-life';

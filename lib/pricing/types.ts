@@ -57,10 +57,17 @@ export interface ModelPrice {
    */
   readonly deprecationDate?: string;
   /**
-   * What the vendor said about retiring the model.
+   * What the vendor said about retiring the model, and where it was read.
    * @default - none
    */
   readonly deprecationNote?: string;
+  /**
+   * The catalog model suggested in its place when it retires (a `modelId` of this catalog, so the
+   * monthly report can price the move); the vendor's own recommendation, where it is not in the
+   * catalog, is in `deprecationNote`.
+   * @default - none suggested
+   */
+  readonly successor?: string;
 }
 
 /** A client's negotiated price, applied on top of the catalog. */

@@ -10,6 +10,7 @@ import { Recommendation } from './report-schema';
 import { accuracyBarsOf, ConfigRoutes } from './routes';
 import { cacheHitRate, compareText, PeriodViews, promptTokens, routeKey } from './views';
 import { ClientConfig } from '../config/types';
+import { daysUntilEndOfLife, END_OF_LIFE_WARNING_DAYS, endOfLifeOf, isWithinEndOfLifeWindow } from '../pricing/end-of-life';
 import { PriceCatalog } from '../pricing/price-catalog';
 import { ModelPrice } from '../pricing/types';
 
@@ -37,8 +38,6 @@ const MIN_LONG_TAIL_TOKENS = 1000;
 const OUTPUT_CAP_OF_P95 = 1.5;
 /** Failed calls' share of a route's spend above which retries deserve a look. */
 const FAILED_SHARE = 0.02;
-/** Models reaching end of life within this many days are reported. */
-const END_OF_LIFE_DAYS = 90;
 
 const usd = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const perM = (perToken: number) => `$${(perToken * 1e6).toLocaleString('en-US', { maximumFractionDigits: 4 })}/M`;
@@ -141,10 +140,6 @@ function latestPrices(catalog: PriceCatalog): ModelPrice[] {
   return catalog.modelIds().map((id) => catalog.latest(id)!).filter(Boolean);
 }
 
-function isRetiring(price: ModelPrice, at: Date, days = END_OF_LIFE_DAYS): boolean {
-  return price.deprecationDate !== undefined && Date.parse(price.deprecationDate) <= at.getTime() + days * 86_400_000;
-}
-
 function costAt(s: UsageSums, p: KindPrices): number {
   return s.inputTokens * p.input + s.outputTokens * p.output + s.cacheReadTokens * p.cacheRead + s.cacheWriteTokens * p.cacheWrite;
 }
@@ -159,7 +154,8 @@ function modelSwaps({ now, current, catalog, routes, generatedAt, months }: Reco
       // Both sides at today's prices for the same tokens, so only the price differs.
       const currentCost = costAt(used, ownPrices);
       const candidates = latestPrices(catalog)
-        .filter((c) => c.vendor === price.vendor && c.modelId !== price.modelId && !isRetiring(c, generatedAt))
+        // A model whose retirement is announced is never a swap target, however far off the date.
+        .filter((c) => c.vendor === price.vendor && c.modelId !== price.modelId && c.deprecationDate === undefined)
         .filter((c) => PriceCatalog.providersOf(c.vendor).includes(used.provider as never))
         .map((c) => {
           const prices = kindPricesAt(catalog, c.modelId, generatedAt)!;
@@ -232,37 +228,36 @@ function swapEvidence(
   return { backed, text: `${backed ? 'backed by evaluation' : 'candidate: needs a shadow evaluation'}: ${findings.join('; ')}` };
 }
 
-function endOfLife({ now, catalog, generatedAt }: RecommendInput): Recommendation[] {
+function endOfLife({ now, catalog, generatedAt, months }: RecommendInput): Recommendation[] {
   const recs: Recommendation[] = [];
-  for (const model of now.byModel.keys()) {
-    const price = catalog.latest(model);
-    if (!price || !isRetiring(price, generatedAt)) continue;
-    const family = familyOf(price);
-    const successors = latestPrices(catalog)
-      .filter((c) => c.vendor === price.vendor && c.modelId !== price.modelId && !isRetiring(c, generatedAt))
-      .sort((a, b) => Number(familyOf(b) === family) - Number(familyOf(a) === family) || compareText(b.effectiveFrom, a.effectiveFrom));
-    const successor = successors[0];
-    const days = Math.ceil((Date.parse(price.deprecationDate!) - generatedAt.getTime()) / 86_400_000);
+  for (const [model, used] of now.byModel) {
+    const eol = endOfLifeOf(catalog, model);
+    if (!eol || !isWithinEndOfLifeWindow(eol, generatedAt)) continue;
+    const { model: price, successor } = eol;
+    const days = daysUntilEndOfLife(eol, generatedAt);
+    const ownPrices = kindPricesAt(catalog, model, generatedAt);
+    const successorPrices = successor ? kindPricesAt(catalog, successor.modelId, generatedAt) : undefined;
+    let move = '; the price catalog suggests no successor (the vendor\'s recommendation, in the note below, is not priced in it yet)';
+    if (successor && ownPrices && successorPrices) {
+      // The period's own tokens at both models' prices of today: only the price differs.
+      const delta = (costAt(used, successorPrices) - costAt(used, ownPrices)) / months;
+      move = `; suggested successor ${successor.displayName} (${successor.modelId}: ${perM(successorPrices.input)} input,`
+        + ` ${perM(successorPrices.output)} output against ${perM(ownPrices.input)} and ${perM(ownPrices.output)}):`
+        + ` the same tokens would cost ${delta === 0 ? 'the same' : `${usd(Math.abs(delta))} a month ${delta > 0 ? 'more' : 'less'}`}`;
+    }
     recs.push({
       id: `model-end-of-life:${model}`,
       kind: 'model-end-of-life',
       target: model,
-      title: `${price.displayName} (${model}) ${days >= 0
-        ? `reaches its end of life in ${days} days (${price.deprecationDate})`
-        : `reached its end of life on ${price.deprecationDate}`}`,
+      title: `${price.displayName} (${model}) ${days >= 0 ? `reaches its end of life in ${days} days (${eol.date})` : `reached its end of life on ${eol.date}`}`
+        + (successor ? `: move to ${successor.displayName} (${successor.modelId})` : ''),
       monthlySavingsUsd: 0,
-      arithmetic: `${n(now.byModel.get(model)!.calls)} calls this period depend on it`
-        + `${successor ? `; suggested successor ${successor.displayName} (${successor.modelId})` : ''}`,
-      evidence: `price catalog: ${price.deprecationNote ?? `retirement date ${price.deprecationDate}`};`
-        + ' run the successor as a shadow evaluation before the date',
+      arithmetic: `${n(used.calls / months)} calls a month depend on it${move}`,
+      evidence: `price catalog: ${price.deprecationNote ?? `retirement date ${eol.date}`}; listed within ${END_OF_LIFE_WARNING_DAYS} days of the date`
+        + ' (the model-end-of-life alarm uses the same window); roll the successor out as a governed rollout, shadow first, before the date',
     });
   }
   return recs;
-}
-
-/** A model's family: its id without version numbers (claude-sonnet-4-5 and claude-sonnet-4-6 are one family). */
-function familyOf(price: ModelPrice): string {
-  return price.modelId.replace(/[\d.]+/g, '');
 }
 
 function pct(ratio: number): string {

@@ -209,7 +209,7 @@ export class TelemetryFields {
   public static readonly TOTAL_TOKENS = field('totalTokens', 'All tokens of the call (input, output, cache read and write), for ranking tenants by tokens.', false, 'gen_ai.usage.input_tokens + gen_ai.usage.output_tokens');
   public static readonly TOP_K = field('k', 'The k of recall@k and precision@k.', false);
   public static readonly DETAIL = field('detail', 'Human-readable explanation of a repaired record.', false);
-  public static readonly VARIANT = field('variant', 'The model/prompt bundle that served the evaluated call (a rollout\'s baseline or candidate), where the caller names one.', false);
+  public static readonly VARIANT = field('variant', 'The variant (model, prompt version and parameters) that served the call, session or evaluated call: a rollout\'s baseline or candidate id, where the caller names one. Never a dimension.', false);
   public static readonly EVALUATOR = field('evaluator', 'Evaluator id (a judge rubric, an assertion, a feedback widget): the accuracy SLOs\' evaluators[].id.', true, 'gen_ai.evaluation.name');
   public static readonly EVALUATOR_VERSION = field('evaluatorVersion', 'Version of the evaluator; a judge\'s changed rubric or prompt is a new version.', false);
   public static readonly EVALUATION_SOURCE = field('evaluationSource', 'Where the verdict came from (judge, assertion, human, feedback, agentcore).', false);

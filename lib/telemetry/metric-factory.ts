@@ -183,6 +183,21 @@ export class TelemetryMetricFactory {
     });
   }
 
+  /**
+   * Days from each period with calls to an instant (a model's end of life, epoch seconds):
+   * (instant - EPOCH(calls)) / 86400. EPOCH returns a value for every period, called or not, so the
+   * IF keeps only the periods with calls: a model nobody calls yields no datapoint.
+   */
+  public daysUntil(epochSeconds: number, dimensions: SeriesDimensions, options: SeriesOptions = {}): cloudwatch.MathExpression {
+    const [calls] = this.ids(dimensions, options, 'callsSum');
+    return new cloudwatch.MathExpression({
+      expression: `IF(${calls}, (${epochSeconds} - EPOCH(${calls})) / 86400)`,
+      usingMetrics: { [calls]: this.sum(M.CALLS, dimensions, options) },
+      label: options.label ?? 'days left',
+      period: options.period ?? this.period,
+    });
+  }
+
   /** The anomaly band CloudWatch learns for a series, `stdDevs` wide, for band graphs. */
   public anomalyBand(
     series: cloudwatch.IMetric, role: string, dimensions: SeriesDimensions, stdDevs: number, label: string,

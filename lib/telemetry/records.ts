@@ -35,6 +35,8 @@ export interface AiCallRecord {
   readonly totalTokens: number;
   readonly sessionId?: string;
   readonly requestId?: string;
+  /** The variant that served the call (`chooseVariant`'s choice), where the caller names one; a property, never a dimension. */
+  readonly variant?: string;
 }
 
 /** One finished agent session. */
@@ -52,6 +54,8 @@ export interface AgentSessionRecord {
   /** All tokens of the session (input, output, cache read and write). */
   readonly sessionTokens: number;
   readonly sessionCostUsd: number;
+  /** The variant that served the session, where the caller names one; a property, never a dimension. */
+  readonly variant?: string;
 }
 
 /** The calls of one tool in one agent session (a line of its own: the tool is a dimension). */

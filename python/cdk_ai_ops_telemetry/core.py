@@ -280,6 +280,7 @@ def build_ai_call_lines(record, now, overrides=None):
         (F.TOTAL_TOKENS, js_number((input_tokens or 0) + (output_tokens or 0) + cache_read + cache_write)),
         (F.SESSION_ID, read.text(F.SESSION_ID)),
         (F.REQUEST_ID, read.text(F.REQUEST_ID)),
+        (F.VARIANT, read.text(F.VARIANT)),
     ])
     return [line] + rejection_lines(read.rejections, RECORD_TYPES["AI_CALL"], agent, timestamp), read.rejections
 
@@ -329,6 +330,7 @@ def build_agent_session_lines(record, now):
         (F.TENANT, read.text(F.TENANT, True)),
         (F.SESSION_ID, session_id),
         (F.OUTCOME, outcome),
+        (F.VARIANT, read.text(F.VARIANT)),
     ])
     return [session] + tool_lines + rejection_lines(read.rejections, RECORD_TYPES["AGENT_SESSION"], agent, timestamp), read.rejections
 

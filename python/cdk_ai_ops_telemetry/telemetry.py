@@ -264,7 +264,7 @@ def provider_of_model(model):
     return None
 
 
-_CONTEXT_KEYS = ("agent", "route", "tenant", "provider", "model", "operation", "sessionId", "requestId")
+_CONTEXT_KEYS = ("agent", "route", "tenant", "provider", "model", "operation", "sessionId", "requestId", "variant")
 _USAGE_KEYS = ("provider", "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "cacheWrite1hTokens",
                "timeToFirstTokenMs", "requestId", "invalidFields")
 

@@ -86,6 +86,16 @@ class TrackTest(unittest.TestCase):
         # the provider the model id implies, not "unknown"
         self.assertEqual(lines[0]["properties"][F.PROVIDER], "aws.bedrock")
 
+    def test_the_variant_that_served_the_call_is_a_property_of_every_tracked_line_never_a_dimension(self):
+        telemetry, lines, _ = harness()
+        call = dict(CALL, variant="haiku-4-5@prompt-v3")
+        telemetry.track_ai_call(call, lambda: {"usage": {"inputTokens": 1, "outputTokens": 1}}, from_bedrock_converse)
+        with self.assertRaises(ThrottlingException):
+            telemetry.track_ai_call(call, lambda: (_ for _ in ()).throw(ThrottlingException("slow down")))
+        self.assertEqual([l["properties"][F.VARIANT] for l in lines], ["haiku-4-5@prompt-v3"] * 2)
+        for line in lines:
+            self.assertNotIn(F.VARIANT, [name for names in line["dimensionSets"] for name in names])
+
     def test_an_adapter_that_fails_or_returns_nothing_never_loses_the_result(self):
         telemetry, lines, _ = harness()
         self.assertEqual(telemetry.track_ai_call(None, lambda: "ok", lambda r: 1 / 0), "ok")

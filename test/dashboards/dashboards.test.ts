@@ -92,8 +92,8 @@ describe('the overview dashboard of the example client', () => {
     expect(status.type).toBe('alarm');
     // 2 provider outages, production down, 3 model outages, production's failure rate, 4 suppressors, undelivered alerts,
     // 32 spend guards, the report's failed runs, 4 agent-down composites, 11 route composites, 8 p50 latency alarms (P3, digest),
-    // staleness, cache floor, 7 accuracy
-    expect(status.properties.alarms).toHaveLength(2 + 1 + 3 + 1 + 4 + 1 + 32 + 1 + 4 + 11 + 8 + 2 + 7);
+    // staleness, cache floor, 7 accuracy, gpt-5-mini's end of life
+    expect(status.properties.alarms).toHaveLength(2 + 1 + 3 + 1 + 4 + 1 + 32 + 1 + 4 + 11 + 8 + 2 + 7 + 1);
     expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-aws-bedrock-provider-outage');
     const text = overview.body.widgets.find((w: any) => w.type === 'text').properties.markdown;
     expect(text).toContain('| Answer drafting | support-ai | `support-answer-fn` | [example-ai-ops-agent-answer](#dashboards:name=example-ai-ops-agent-answer) | [runbook](https://runbooks.example.com/support/answer) |');

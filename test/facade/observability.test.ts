@@ -75,8 +75,9 @@ describe('the price of watching', () => {
     // 8 routes: 3 latency alarms of 2 metrics (value + call guard), 3 rate alarms of 2; staleness 1; cache floor 4; dead letters 1;
     // spend rate and two burn rates for 4 agents and the client; 4 session limits; tenant share 1;
     // 4 accuracy drift alarms of 2 metrics (mean + sample count) and 3 no-scores alarms of 1; the report's failed runs 1;
-    // model outages: 3 telemetry metrics each, plus 3 AWS/Bedrock metrics for the 2 Bedrock models; production's failure rate 4
-    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3 + 1 + (3 * 3 + 2 * 3) + 4);
+    // model outages: 3 telemetry metrics each, plus 3 AWS/Bedrock metrics for the 2 Bedrock models; production's failure rate 4;
+    // gpt-5-mini's end of life 1 (its calls)
+    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3 + 1 + (3 * 3 + 2 * 3) + 4 + 1);
     // A monthly run scans its month 5 times and the month before twice; a quarterly run (a third a month) its 3 months
     // 5 times, the 3 before twice and its 3 months 4 more times for the trends. Cost Explorer: the reported period only.
     expect(quantity('governance report: Logs Insights GB scanned')).toBeCloseTo(quantity('telemetry log ingestion (GB)') * (5 + 2 + (5 + 2 + 4)), 1);

@@ -1,4 +1,4 @@
-import { ModelVendor, PriceCatalog } from '../../lib/pricing';
+import { daysUntilEndOfLife, END_OF_LIFE_WARNING_DAYS, endOfLifeOf, isWithinEndOfLifeWindow, ModelVendor, PriceCatalog } from '../../lib/pricing';
 
 const catalog = PriceCatalog.builtIn();
 const on = (day: string) => new Date(`${day}T12:00:00Z`);
@@ -154,7 +154,63 @@ describe('the built-in catalog', () => {
     expect(PriceCatalog.canonicalModelId('gemini-2.5-flash-preview-05-20')).toBe('gemini-2.5-flash-preview-05-20');
   });
 
-  test('GPT-5 nano carries its deprecation notice', () => {
-    expect(catalog.latest('gpt-5-nano')?.deprecationNote).toMatch(/deprecated/i);
+});
+
+describe('end-of-life dates and successors', () => {
+  test('every retirement date is a real day and cites where it was read; every successor is a catalog model that does not retire first', () => {
+    for (const price of catalog.prices()) {
+      if (price.deprecationDate !== undefined) {
+        expect({ model: price.modelId, date: new Date(`${price.deprecationDate}T00:00:00Z`).toISOString().slice(0, 10) })
+          .toEqual({ model: price.modelId, date: price.deprecationDate });
+        expect(price.deprecationNote).toMatch(/https:\/\//);
+      }
+      if (price.successor !== undefined) {
+        const successor = catalog.latest(price.successor);
+        expect({ model: price.modelId, successor: successor?.modelId }).toEqual({ model: price.modelId, successor: price.successor });
+        expect(successor!.modelId).not.toBe(price.modelId);
+        expect(successor!.vendor).toBe(price.vendor);
+        if (price.deprecationDate !== undefined && successor!.deprecationDate !== undefined) {
+          expect(successor!.deprecationDate > price.deprecationDate).toBe(true);
+        }
+      }
+    }
+  });
+
+  test('the announced retirements: the GPT-5 family on 2026-12-11, Gemini 2.5 Pro and Flash on 2026-12-01, Opus 4.5 on 2027-01-22', () => {
+    const dates = Object.fromEntries(catalog.modelIds().map((id) => [id, catalog.latest(id)!.deprecationDate ?? null]));
+    expect(dates).toEqual({
+      'claude-opus-4-5': '2027-01-22',
+      'claude-opus-4-6': null,
+      'claude-sonnet-4-5': null,
+      'claude-sonnet-4-6': null,
+      'claude-haiku-4-5': null,
+      'gpt-5': '2026-12-11',
+      'gpt-5-mini': '2026-12-11',
+      'gpt-5-nano': '2026-12-11',
+      'gemini-2.5-pro': '2026-12-01',
+      'gemini-2.5-flash': '2026-12-01',
+      'gemini-2.5-flash-lite': null,
+    });
+  });
+
+  test('endOfLifeOf resolves the id as the client calls it, with the successor\'s entry; a model without a date has none', () => {
+    const eol = endOfLifeOf(catalog, 'global.anthropic.claude-opus-4-5-20251101-v1:0')!;
+    expect(eol).toMatchObject({ date: '2027-01-22', epochSeconds: Date.UTC(2027, 0, 22) / 1000 });
+    expect(eol.model.modelId).toBe('claude-opus-4-5');
+    expect(eol.successor?.modelId).toBe('claude-opus-4-6');
+    expect(endOfLifeOf(catalog, 'gpt-5-mini-2025-08-07')).toMatchObject({ date: '2026-12-11', successor: undefined });
+    expect(endOfLifeOf(catalog, 'anthropic.claude-haiku-4-5-20251001-v1:0')).toBeUndefined();
+    expect(endOfLifeOf(catalog, 'a-model-nobody-priced')).toBeUndefined();
+  });
+
+  test(`the window is ${END_OF_LIFE_WARNING_DAYS} days, counted to the retirement day's first second (UTC)`, () => {
+    const eol = endOfLifeOf(catalog, 'gpt-5')!;
+    const at = (iso: string) => new Date(iso);
+    // 2026-12-11T00:00Z minus 60 days is 2026-10-12T00:00Z
+    expect(isWithinEndOfLifeWindow(eol, at('2026-10-11T23:59:59Z'))).toBe(false);
+    expect(isWithinEndOfLifeWindow(eol, at('2026-10-12T00:00:01Z'))).toBe(true);
+    expect(isWithinEndOfLifeWindow(eol, at('2027-03-01T00:00:00Z'))).toBe(true);
+    expect(daysUntilEndOfLife(eol, at('2026-11-29T12:00:00Z'))).toBe(12);
+    expect(daysUntilEndOfLife(eol, at('2026-12-12T12:00:00Z'))).toBe(-1);
   });
 });

@@ -1,5 +1,6 @@
 import { AccuracySlo, ClientConfig } from '../../lib/config';
 import { BUILT_IN_PRICES } from '../../lib/pricing/catalog';
+import { END_OF_LIFE_WARNING_DAYS } from '../../lib/pricing/end-of-life';
 import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { DailyUsage, emptyUsage, EvaluationSums, PeriodAggregates, ReportSource, SourceStatus } from '../../lib/reporting/aggregates';
 import { buildReport } from '../../lib/reporting/core';
@@ -197,15 +198,43 @@ describe('model swaps', () => {
   });
 });
 
-test('models reaching their end of life within 90 days are named, with a successor', () => {
-  const retiring = new PriceCatalog(BUILT_IN_PRICES.map((p) => (p.modelId === 'claude-haiku-4-5'
-    ? { ...p, deprecationDate: '2026-12-15', deprecationNote: 'Retires 2026-12-15.' }
+describe('models in use near their end of life', () => {
+  /** The built-in catalog with Haiku 4.5 retiring on `date`, and a successor where given. */
+  const haikuRetiring = (date: string, successor?: string) => new PriceCatalog(BUILT_IN_PRICES.map((p) => (p.modelId === 'claude-haiku-4-5'
+    ? { ...p, deprecationDate: date, deprecationNote: `Retires ${date} (https://example.com/deprecations).`, successor }
     : p)));
-  const report = buildReport({ config: exampleConfig(), catalog: retiring, current: aggregates(), generatedAt });
-  const eol = report.recommendations.find((r) => r.kind === 'model-end-of-life')!;
-  expect(eol).toMatchObject({ target: HAIKU, monthlySavingsUsd: 0 });
-  expect(eol.title).toBe(`Claude Haiku 4.5 (${HAIKU}) reaches its end of life in 43 days (2026-12-15)`);
-  expect(eol.arithmetic).toMatch(/500 calls this period depend on it; suggested successor Claude /);
+  const endOfLifeIn = (retiring: PriceCatalog) => buildReport({ config: exampleConfig(), catalog: retiring, current: aggregates(), generatedAt })
+    .recommendations.filter((r) => r.kind === 'model-end-of-life');
+
+  test('are named with the suggested successor and what the same tokens would cost on it', () => {
+    const [eol, ...rest] = endOfLifeIn(haikuRetiring('2026-12-15', 'claude-sonnet-4-6'));
+    expect(rest).toEqual([]);
+    expect(eol).toMatchObject({ id: `model-end-of-life:${HAIKU}`, target: HAIKU, monthlySavingsUsd: 0 });
+    expect(eol.title).toBe(`Claude Haiku 4.5 (${HAIKU}) reaches its end of life in 43 days (2026-12-15): move to Claude Sonnet 4.6 (claude-sonnet-4-6)`);
+    // 500 calls x (1,500 input, 50 output): 750,000 x $1 + 25,000 x $5 = $0.875 on Haiku; x $3 and x $15 = $2.625 on Sonnet 4.6
+    expect(eol.arithmetic).toBe('500 calls a month depend on it; suggested successor Claude Sonnet 4.6 (claude-sonnet-4-6: $3/M input, $15/M output'
+      + ' against $1/M and $5/M): the same tokens would cost $1.75 a month more');
+    expect(eol.evidence).toMatch(/^price catalog: Retires 2026-12-15 \(https:\/\/example.com\/deprecations\)\.; listed within 60 days of the date/);
+  });
+
+  test(`use the alarm's window, ${END_OF_LIFE_WARNING_DAYS} days, and no other`, () => {
+    // generated 2026-11-02T08:00Z: 2027-01-01T00:00Z is 59.7 days away, 2027-01-02T00:00Z 60.7
+    expect(endOfLifeIn(haikuRetiring('2027-01-01', 'claude-sonnet-4-6'))).toHaveLength(1);
+    expect(endOfLifeIn(haikuRetiring('2027-01-02', 'claude-sonnet-4-6'))).toHaveLength(0);
+  });
+
+  test('a past date is still reported; without a successor in the catalog the report says so', () => {
+    const [eol] = endOfLifeIn(haikuRetiring('2026-10-30'));
+    expect(eol.title).toBe(`Claude Haiku 4.5 (${HAIKU}) reached its end of life on 2026-10-30`);
+    expect(eol.arithmetic).toMatch(/the price catalog suggests no successor/);
+  });
+
+  test('a model whose retirement is announced is never suggested as a swap target', () => {
+    const swaps = (c: PriceCatalog) => buildReport({ config: exampleConfig(), catalog: c, current: aggregates(), generatedAt })
+      .recommendations.filter((r) => r.kind === 'model-swap').map((r) => r.title).join('\n');
+    expect(swaps(catalog)).toMatch(/with Claude Haiku 4\.5/);
+    expect(swaps(haikuRetiring('2027-06-01'))).not.toMatch(/Haiku/);
+  });
 });
 
 test('output caps and retries: long tails and failed spend, with the arithmetic', () => {

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { PriceCatalog } from '../../lib/pricing/price-catalog';
 import { emptyUsage, PeriodAggregates, ReportSource, SourceStatus } from '../../lib/reporting/aggregates';
 import { buildReport } from '../../lib/reporting/core';
+import { renderHtml } from '../../lib/reporting/html';
 import { parsePeriod } from '../../lib/reporting/period';
 import { renderCsvFiles, renderMarkdown, summaryText } from '../../lib/reporting/render';
 import { exampleConfig } from '../support/example';
@@ -76,4 +77,40 @@ test('the summary: totals, change, anomalies, the top three recommendations, wha
   expect(text).toContain('Incomplete sections:\n- Why spend moved: no telemetry for the previous period (2026-09): changes cannot be computed\n- Billed vs recorded Bedrock spend: Cost Explorer: AccessDenied');
   expect(text).not.toContain('Top recommendations');
   expect(text).toContain('Full report (HTML, Markdown, CSV, JSON): s3://bucket/reports/2026-10/');
+});
+
+test('a model in use near its end of life: the Markdown, the CSV and the HTML name the date and the suggested successor with its cost', async () => {
+  // GIVEN a month of Opus 4.5 calls (retiring 2027-01-22; the catalog suggests Opus 4.6, at the same list price)
+  const current: PeriodAggregates = {
+    period: parsePeriod('2026-11'),
+    daily: [{
+      ...emptyUsage(),
+      day: '2026-11-03',
+      agent: 'answer',
+      route: 'draft-reply',
+      model: 'claude-opus-4-5',
+      provider: 'anthropic',
+      calls: 800,
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      costUsd: 7.5,
+    }],
+    tenants: [{ ...emptyUsage(), tenant: 'acme', calls: 800, costUsd: 7.5 }],
+    distributions: [],
+    evaluations: [],
+    sources: COMPLETE,
+  };
+  // WHEN the report is built on 2026-12-01 and rendered
+  const report = buildReport({ config: exampleConfig(), catalog: PriceCatalog.builtIn(), current, generatedAt: new Date('2026-12-01T08:00:00Z') });
+  const title = 'Claude Opus 4.5 (claude-opus-4-5) reaches its end of life in 52 days (2027-01-22): move to Claude Opus 4.6 (claude-opus-4-6)';
+  // THEN every rendering carries it
+  expect(report.recommendations.filter((r) => r.kind === 'model-end-of-life').map((r) => r.title)).toEqual([title]);
+  const markdown = renderMarkdown(report);
+  expect(markdown).toContain(`**${title}**: $0.00 a month.`);
+  expect(markdown).toContain('suggested successor Claude Opus 4.6 (claude-opus-4-6: $5/M input, $25/M output against $5/M and $25/M): the same tokens would cost the same');
+  const csv = renderCsvFiles(report).find((f) => f.name === 'recommendations.csv')!;
+  expect(parseCsv(csv.body).map((row) => row[1])).toContain('model-end-of-life');
+  const html = await renderHtml(report);
+  expect(html).toContain(title);
+  expect(html).toContain('2027-01-22');
 });

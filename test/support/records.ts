@@ -15,6 +15,7 @@ export const TYPICAL_CALL: AiCallInput = {
   timeToFirstTokenMs: 640,
   sessionId: 'c0ffee-42',
   requestId: 'req_01J9',
+  variant: 'sonnet-4-5@prompt-v7',
 };
 
 /** A typical judge verdict on the typical call, every field set. */

@@ -68,6 +68,7 @@ describe('the telemetry contract', () => {
       totalTokens: 2,
       sessionId: 's',
       requestId: 'q',
+      variant: 'v',
     };
     const session: Required<AgentSessionRecord> = {
       timestamp: 0,
@@ -80,6 +81,7 @@ describe('the telemetry contract', () => {
       sessionToolCalls: 1,
       sessionTokens: 1,
       sessionCostUsd: 0,
+      variant: 'v',
     };
     const toolCalls: Required<ToolCallsRecord> = { timestamp: 0, agent: 'a', tool: 'search', toolCalls: 2, sessionId: 's' };
     const retrieval: Required<RetrievalRecord> = {

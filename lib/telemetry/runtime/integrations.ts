@@ -195,9 +195,11 @@ export const GEN_AI_SPAN_ATTRIBUTES = {
   SYSTEM: 'gen_ai.system',
   INPUT_TOKENS: 'gen_ai.usage.input_tokens',
   ERROR_TYPE: 'error.type',
-  /** This library's own attributes: the conventions have no route or tenant. */
+  /** This library's own attributes: the conventions have no route, tenant or variant. */
   ROUTE: 'cdk_ai_ops.route',
   TENANT: 'cdk_ai_ops.tenant',
+  /** The variant that served the call (`chooseVariant`'s `variant.id`). */
+  VARIANT: 'cdk_ai_ops.variant',
 } as const;
 
 /** The parts of an OpenTelemetry `ReadableSpan` the processor reads. */
@@ -241,6 +243,7 @@ export function aiCallOfSpan(span: GenAiSpanLike, defaults: Partial<CallContext>
     agent: value(TelemetryFields.AGENT.otelAttribute, context.agent),
     route: value(A.ROUTE, context.route),
     tenant: value(A.TENANT, context.tenant),
+    variant: value(A.VARIANT, context.variant),
     model: value(TelemetryFields.MODEL.otelAttribute, context.model),
     provider: attribute(A.PROVIDER) ?? attribute(A.SYSTEM) ?? context.provider ?? providerOfModel(attribute(TelemetryFields.MODEL.otelAttribute)),
     operation,
@@ -261,8 +264,8 @@ export function aiCallOfSpan(span: GenAiSpanLike, defaults: Partial<CallContext>
  * An OpenTelemetry span processor (register it on the tracer provider beside the exporter) that
  * records every GenAI model-call span as the contract's line, so a service instrumented with
  * OpenTelemetry feeds the same dashboards without a second instrumentation. `defaults` names the
- * agent, route and tenant where the span's attributes do not (`gen_ai.agent.name`,
- * `cdk_ai_ops.route`, `cdk_ai_ops.tenant`).
+ * agent, route, tenant and variant where the span's attributes do not (`gen_ai.agent.name`,
+ * `cdk_ai_ops.route`, `cdk_ai_ops.tenant`, `cdk_ai_ops.variant`).
  */
 export class AiOpsSpanProcessor {
   public constructor(private readonly telemetry: Recorder, private readonly defaults: Partial<CallContext> = {}) {}

@@ -325,6 +325,7 @@ export function buildAiCallLines(input: AiCallInput, catalog: PriceCatalog, now:
       [F.TOTAL_TOKENS.name, (inputTokens ?? 0) + (outputTokens ?? 0) + cacheReadTokens + cacheWriteTokens],
       [F.SESSION_ID.name, read.text(F.SESSION_ID.name)],
       [F.REQUEST_ID.name, read.text(F.REQUEST_ID.name)],
+      [F.VARIANT.name, read.text(F.VARIANT.name)],
     ]),
   };
   return { lines: [line, ...rejectionLines(read.rejections, RecordType.AI_CALL, agent, timestamp)], rejections: read.rejections };
@@ -381,6 +382,7 @@ export function buildAgentSessionLines(input: AgentSessionInput, now: number): B
       [F.TENANT.name, read.text(F.TENANT.name, true)],
       [F.SESSION_ID.name, sessionId],
       [F.OUTCOME.name, outcome],
+      [F.VARIANT.name, read.text(F.VARIANT.name)],
     ]),
   };
   return {

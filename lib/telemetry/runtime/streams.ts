@@ -247,7 +247,8 @@ export async function trackStream<R extends object>(
 
 const F = TelemetryFields;
 /** The fields of a `CallContext`. */
-const CONTEXT_FIELDS = [F.AGENT, F.ROUTE, F.TENANT, F.PROVIDER, F.MODEL, F.OPERATION, F.SESSION_ID, F.REQUEST_ID].map((field) => field.name);
+const CONTEXT_FIELDS = [F.AGENT, F.ROUTE, F.TENANT, F.PROVIDER, F.MODEL, F.OPERATION, F.SESSION_ID, F.REQUEST_ID, F.VARIANT]
+  .map((field) => field.name);
 
 /** What a tracked call reads from the caller's context: copied once, so a getter that throws is met only here. */
 export function contextOf(call: unknown): Record<string, unknown> {

@@ -43,6 +43,11 @@ export interface CallContext {
   readonly operation?: string;
   readonly sessionId?: string;
   readonly requestId?: string;
+  /**
+   * The variant that served the call: `chooseVariant(...)`'s `variant.id` (spread `choice.telemetry`).
+   * A property, never a dimension: any number of variants adds no metric.
+   */
+  readonly variant?: string;
 }
 
 /** What the caller knows about one model call; `recordAiCall` adds cost and writes the record. */
@@ -85,6 +90,8 @@ export interface AgentSessionInput {
   readonly outcome?: CallOutcome | `${CallOutcome}`;
   /** When the session ended. Default: now. */
   readonly timestamp?: Instant;
+  /** The variant that served the session (`choice.variant.id`). A property, never a dimension. */
+  readonly variant?: string;
 }
 
 /** One retrieval step. */

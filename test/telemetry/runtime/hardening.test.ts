@@ -65,6 +65,7 @@ const callRecord = hostileRecord({
   operation: text,
   sessionId: text,
   requestId: text,
+  variant: fc.oneof(text, fc.string({ minLength: 1_000, maxLength: 5_000 })),
   inputTokens: count,
   outputTokens: count,
   cacheReadTokens: count,
@@ -81,6 +82,7 @@ const sessionRecord = hostileRecord({
   route: text,
   tenant: text,
   sessionId: text,
+  variant: fc.oneof(text, fc.string({ minLength: 1_000, maxLength: 5_000 })),
   steps: count,
   tokens: count,
   costUsd: count,
@@ -196,7 +198,7 @@ describe('trackAiCall over hostile contexts, adapters and errors (property-based
     hostileValue.map((usage) => () => usage),
     fc.constantFrom(fromBedrockConverse, fromAnthropicMessage, fromOpenAiChatCompletion, fromOpenAiResponse, fromGeminiResponse),
   );
-  const context = hostileRecord({ agent: text, route: text, tenant: text, model: text, provider: text });
+  const context = hostileRecord({ agent: text, route: text, tenant: text, model: text, provider: text, variant: text });
 
   test('returns the caller\'s own result or rejects with the caller\'s own error, and writes its line, whatever happens', async () => {
     await fc.assert(fc.asyncProperty(context, outcome, adapter, async (call, result, usageOf) => {
@@ -341,6 +343,16 @@ describe('issue 13 regressions, one per reported failure', () => {
     expect(lines[0].properties[F.TENANT.name]).toHaveLength(MAX_TEXT_LENGTH);
     expect(reasonsOf(lines)).toEqual([RejectionReason.TRUNCATED]);
     expect(Buffer.byteLength(serializeEmf(lines[0], 'Test'))).toBeLessThan(4 * 1024);
+  });
+
+  test('a variant of 300,000 characters is cut to its cap and counted, on calls and sessions alike; never a dimension', () => {
+    const { telemetry, lines } = harness();
+    telemetry.recordAiCall({ ...TYPICAL_CALL, timestamp: NOW, variant: 'v'.repeat(300_000) });
+    telemetry.recordAgentSession({ agent: 'answer', tenant: 't', sessionId: 's', steps: 1, tokens: 1, costUsd: 0, variant: 'v'.repeat(300_000) });
+    const written = lines.filter((l) => l.properties[F.RECORD_TYPE.name] !== RecordType.TELEMETRY_REJECTION);
+    expect(written.map((l) => String(l.properties[F.VARIANT.name]).length)).toEqual([MAX_TEXT_LENGTH, MAX_TEXT_LENGTH]);
+    expect(reasonsOf(lines)).toEqual([RejectionReason.TRUNCATED, RejectionReason.TRUNCATED]);
+    for (const line of written) expect(line.dimensionSets.flatMap(Object.keys)).not.toContain(F.VARIANT.name);
   });
 
   test('a rejection\'s detail is bounded however many fields are wrong', () => {

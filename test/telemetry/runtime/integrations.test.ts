@@ -172,3 +172,40 @@ describe('OpenTelemetry GenAI span processor', () => {
     expect(calls().map((l) => [l.properties[F.OUTCOME.name], l.properties[F.PROVIDER.name]])).toEqual([[CallOutcome.THROTTLED, 'openai']]);
   });
 });
+
+describe('the variant that served the call, in every integration', () => {
+  const VARIANT = 'sonnet-4-5@prompt-v7';
+
+  test('LangChain: the handler\'s call context names the variant of every run', () => {
+    const { telemetry, calls } = setup();
+    const handler = new AiOpsLangChainHandler(telemetry, { agent: 'answer', route: 'draft-reply', tenant: 't', variant: VARIANT });
+    handler.handleChatModelStart({}, [[]], 'run-v', undefined, {}, [], { ls_provider: 'anthropic', ls_model_name: 'claude-sonnet-4-5' });
+    handler.handleLLMEnd({ generations: [[{ message: { usage_metadata: { input_tokens: 10, output_tokens: 2 } } }]] }, 'run-v');
+    expect(calls().map((l) => l.properties[F.VARIANT.name])).toEqual([VARIANT]);
+  });
+
+  test('AI SDK: the hooks\' call context names the variant of each step and of a failed stream', () => {
+    const { telemetry, calls } = setup();
+    const context = { agent: 'a', route: 'r', tenant: 't', model: 'gpt-5-mini', variant: VARIANT };
+    aiSdkHooks(telemetry, context).onStepFinish({ usage: { inputTokens: 10, outputTokens: 2 } });
+    aiSdkHooks(telemetry, context).onError({ error: Object.assign(new Error('down'), { status: 503 }) });
+    expect(calls().map((l) => [l.properties[F.VARIANT.name], l.properties[F.OUTCOME.name]]))
+      .toEqual([[VARIANT, CallOutcome.OK], [VARIANT, CallOutcome.MODEL_ERROR]]);
+  });
+
+  test('OpenTelemetry: the cdk_ai_ops.variant span attribute, else the processor\'s default; a property, never a dimension', () => {
+    const A = GEN_AI_SPAN_ATTRIBUTES;
+    const { telemetry, calls } = setup();
+    const processor = new AiOpsSpanProcessor(telemetry, { agent: 'answer', route: 'draft-reply', tenant: 't', variant: 'default-variant' });
+    const span = (attributes: Record<string, unknown>) => ({
+      attributes: { [A.OPERATION]: 'chat', [F.MODEL.otelAttribute!]: 'gpt-5-mini', [A.INPUT_TOKENS]: 10, ...attributes },
+      startTime: [Math.floor((START - 1000) / 1000), 0] as const,
+      duration: [0, 500_000_000] as const,
+    });
+    processor.onEnd(span({ [A.VARIANT]: VARIANT }));
+    processor.onEnd(span({}));
+    expect(A.VARIANT).toBe('cdk_ai_ops.variant');
+    expect(calls().map((l) => l.properties[F.VARIANT.name])).toEqual([VARIANT, 'default-variant']);
+    for (const line of calls()) expect(line.dimensionSets.flatMap(Object.keys)).not.toContain(F.VARIANT.name);
+  });
+});

@@ -1,3 +1,4 @@
+import { routeKey, VariantRollout } from '../../../lib/rollout/runtime';
 import { RecordType, RejectionReason, TelemetryContract, TelemetryDimensionSets, TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
 import { AiCallInput, AiTelemetry, CallOutcome, EmfLine, fromBedrockConverse, UNKNOWN_DIMENSION_VALUE } from '../../../lib/telemetry/runtime';
 import { captureEmf, expectValidEmf, shapeOf } from '../../support/emf';
@@ -40,10 +41,11 @@ describe('recordAiCall', () => {
     expect(line[M.COST_USD.name]).toBeCloseTo(0.016875, 12);
   });
 
-  test('tenant, session and request ids are properties, never dimensions', async () => {
+  test('tenant, session and request ids and the variant are properties, never dimensions', async () => {
     const [line] = await captureEmf(() => newTelemetry().recordAiCall(goodCall));
     const dimensions = line._aws.CloudWatchMetrics.flatMap((d: any) => d.Dimensions.flat());
-    for (const field of [F.TENANT, F.SESSION_ID, F.REQUEST_ID]) {
+    expect(line[F.VARIANT.name]).toBe('sonnet-4-5@prompt-v7');
+    for (const field of [F.TENANT, F.SESSION_ID, F.REQUEST_ID, F.VARIANT]) {
       expect(dimensions).not.toContain(field.name);
       expect(typeof line[field.name]).toBe('string');
     }
@@ -88,6 +90,8 @@ describe('bad records never hurt the caller', () => {
     ['a non-ASCII route', { route: 'réponse' }, RejectionReason.INVALID_DIMENSION],
     ['an unknown outcome', { outcome: 'exploded' }, RejectionReason.INVALID_OUTCOME],
     ['a timestamp a month old', { timestamp: NOW - 30 * 24 * 3600 * 1000 }, RejectionReason.INVALID_TIMESTAMP],
+    ['a variant that is not a string', { variant: { id: 'v7' } }, RejectionReason.MISSING_FIELD],
+    ['a 5,000-character variant (content passed by mistake)', { variant: 'v'.repeat(5_000) }, RejectionReason.TRUNCATED],
   ])('%s: written with what is valid, counted under its reason', async (_case, change, reason) => {
     const warnings: string[] = [];
     const telemetry = newTelemetry(warnings);
@@ -208,6 +212,27 @@ describe('trackAiCall', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0][M.CALLS.name]).toBe(1);
   });
+
+  test('the variant chooseVariant picked is on the line when the caller spreads choice.telemetry into the context', async () => {
+    // GIVEN a rollout with no flag source: the route serves its local baseline
+    const baseline = { id: 'haiku-4-5@prompt-v3', model: call.model, promptVersion: 'v3', params: { maxTokens: 800 } };
+    const rollout = new VariantRollout({ source: undefined, baselines: { [routeKey(call.agent, call.route)]: baseline }, warn: () => undefined });
+    const choice = (await rollout.chooseVariant(call.agent, call.route, call.tenant))!;
+    // WHEN the call is tracked with the choice's telemetry fields
+    const context = { ...call, model: choice.variant.model, ...choice.telemetry };
+    const lines = await captureEmf(() => newTelemetry().trackAiCall(context, async () => converse, fromBedrockConverse));
+    // THEN the line names the variant, as a property
+    expect(choice.telemetry.variant).toBe(choice.variant.id);
+    expect(lines[0][F.VARIANT.name]).toBe('haiku-4-5@prompt-v3');
+    expect(lines[0]._aws.CloudWatchMetrics[0].Dimensions.flat()).not.toContain(F.VARIANT.name);
+  });
+
+  test('a failed tracked call still names its variant', async () => {
+    const lines = await captureEmf(() => newTelemetry().trackAiCall({ ...call, variant: 'sonnet-4-6@prompt-v8' }, async () => {
+      throw Object.assign(new Error('boom'), { status: 500 });
+    }).catch(() => undefined));
+    expect(lines[0]).toEqual(expect.objectContaining({ [F.VARIANT.name]: 'sonnet-4-6@prompt-v8', [F.OUTCOME.name]: CallOutcome.MODEL_ERROR }));
+  });
 });
 
 describe('recordAgentSession and recordRetrieval', () => {
@@ -228,6 +253,22 @@ describe('recordAgentSession and recordRetrieval', () => {
       ['search_kb', 3, [TelemetryDimensionSets.TOOL_CALLS_BY_AGENT_TOOL.dimensions]],
       ['fetch_order', 1, [TelemetryDimensionSets.TOOL_CALLS_BY_AGENT_TOOL.dimensions]],
     ]);
+  });
+
+  test('a session names the variant that served it, as a property of the session line only', async () => {
+    const lines = await captureEmf(() => newTelemetry().recordAgentSession({
+      agent: 'answer',
+      tenant: 'tenant-1',
+      sessionId: 's-2',
+      steps: 2,
+      toolCalls: { search_kb: 1 },
+      tokens: 900,
+      costUsd: 0.01,
+      variant: 'sonnet-4-6@prompt-v8',
+    }));
+    expect(lines[0][F.VARIANT.name]).toBe('sonnet-4-6@prompt-v8');
+    expect(lines[1]).not.toHaveProperty(F.VARIANT.name);
+    expect(lines.flatMap((l) => l._aws.CloudWatchMetrics[0].Dimensions.flat())).not.toContain(F.VARIANT.name);
   });
 
   test('a retrieval line with recall, precision, staleness and cache hit', async () => {
@@ -257,7 +298,7 @@ describe('recordAgentSession and recordRetrieval', () => {
 });
 
 describe('cardinality discipline', () => {
-  test('10,000 records over 1,000 tenants publish exactly the contract\'s series count, whatever the tenant count', async () => {
+  test('10,000 records over 1,000 tenants and 50 variants publish exactly the contract\'s series count, whatever the tenant count', async () => {
     // GIVEN the example client's shape: 4 agents, 8 routes, 3 models, 6 (agent, model) pairs
     const agents: Record<string, { routes: string[]; models: string[] }> = {
       'triage': { routes: ['classify-ticket', 'detect-language'], models: ['anthropic.claude-haiku-4-5-20251001-v1:0'] },
@@ -280,6 +321,7 @@ describe('cardinality discipline', () => {
             tenant: `tenant-${i % tenants}`,
             sessionId: `session-${i}`,
             requestId: `request-${i}`,
+            variant: `variant-${i % 50}`,
             timeToFirstTokenMs: 100 + (i % 50),
           });
         }
