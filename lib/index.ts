@@ -8,6 +8,7 @@ export * from './dashboards';
 export * from './governance';
 export * from './reporting';
 export * from './quality';
+export * from './rollout';
 export * from './facade';
 export * from './acknowledge';
 export * from './pipeline';

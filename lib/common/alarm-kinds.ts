@@ -55,6 +55,8 @@ export enum SloAlarmKind {
   ACCURACY_NO_SCORES = 'accuracy-no-scores',
   /** A run of the monthly governance report failed: no report was produced. */
   GOVERNANCE_REPORT_FAILED = 'governance-report-failed',
+  /** A route's model rollout was rolled back automatically: its gates saw a regression on the candidate. */
+  ROLLOUT_ROLLED_BACK = 'rollout-rolled-back',
 }
 
 /** Which telemetry a kind's runbook queries first. */
@@ -350,6 +352,16 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     mitigations: [
       { text: 'Read the report function\'s last ERROR line: the bucket, key, topic or SES identity it could not use, or a timeout.' },
       { text: 'Fix it and invoke the function with {"period": "YYYY-MM"}; add "force": true to notify again.' },
+    ],
+  },
+  [SloAlarmKind.ROLLOUT_ROLLED_BACK]: {
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.CALLS,
+    mitigations: [
+      { text: 'The flag already serves the baseline only: users are safe. Open the rollout state machine\'s failed execution (stack output RolloutStateMachine-<agent>-<route>): its error names the gate alarms in ALARM and their reasons.' },
+      { text: 'Split the calls by variant (query above) to confirm the candidate caused it; run `npx cdk-ai-ops compare` on shadow pairs before retrying.' },
+      { text: 'Retry only with a fixed candidate: change the candidate in the client config (a new variant id), deploy, and start the state machine again (stack output RolloutStart-<agent>-<route>).' },
     ],
   },
 };

@@ -171,6 +171,11 @@ export interface LoadOptions {
    * @default - any
    */
   readonly expectedClientId?: string;
+  /**
+   * Today, for the rules that depend on the date (the 30 days a rollout keeps its previous variant).
+   * @default - the current time
+   */
+  readonly now?: Date;
 }
 
 type Positioned = Problem & { readonly line?: number; readonly column?: number };
@@ -354,8 +359,8 @@ export class ClientConfigLoader {
    * Validates a config that is already an object (built in code rather than read from YAML).
    * @throws ClientConfigError naming `source` when it breaks the schema
    */
-  public static fromObject(value: any, source: string, catalog: PriceCatalog = PriceCatalog.builtIn()): ClientConfig {
-    const problems = ClientConfigLoader.problemsOf(value, catalog, {});
+  public static fromObject(value: any, source: string, catalog: PriceCatalog = PriceCatalog.builtIn(), options: LoadOptions = {}): ClientConfig {
+    const problems = ClientConfigLoader.problemsOf(value, catalog, options);
     if (problems.config === undefined) {
       throw new ClientConfigError(source, problems.found.map((problem) => ({
         file: source,
@@ -398,7 +403,7 @@ export class ClientConfigLoader {
       found.push({ path: ['clientId'], expected: `'${options.expectedClientId}' (the file's name)`, found: `'${printable((value as any).clientId)}'` });
     }
     const prices = Array.isArray(sections.priceOverrides) ? catalog.withOverrides(sections.priceOverrides) : catalog;
-    found.push(...semanticProblems(sections, prices));
+    found.push(...semanticProblems(sections, prices, options.now));
     return found.length > 0 || !parsed.success ? { found } : { config: parsed.data, found };
   }
 }
