@@ -359,9 +359,9 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     pages: true,
     query: RunbookQuery.CALLS,
     mitigations: [
-      { text: 'The flag already serves the baseline only: users are safe. Open the rollout state machine\'s failed execution (stack output RolloutStateMachine-<agent>-<route>): its error names the gate alarms in ALARM and their reasons.' },
+      { text: 'The flag already serves the baseline only: users are safe. Open the route\'s rollout state machine (cdk-ai-ops-<client>-<agent>-<route>-rollout) and its failed execution: the error names the gate that was in ALARM, the change event lists each alarm and its reason.' },
       { text: 'Split the calls by variant (query above) to confirm the candidate caused it; run `npx cdk-ai-ops compare` on shadow pairs before retrying.' },
-      { text: 'Retry only with a fixed candidate: change the candidate in the client config (a new variant id), deploy, and start the state machine again (stack output RolloutStart-<agent>-<route>).' },
+      { text: 'Retry only with a fixed candidate: change the candidate in the client config (a new variant id), deploy, and start the plan again with the rollout\'s StartCommand stack output.' },
     ],
   },
 };

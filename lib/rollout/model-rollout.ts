@@ -121,6 +121,8 @@ export class ModelRollout extends Construct {
   public readonly profile: appconfig.CfnConfigurationProfile;
   /** The composite of the gate alarms: the environment's one monitor, and what the state machine checks. */
   public readonly gate: cloudwatch.CompositeAlarm;
+  /** The gate's name (`<client>-<agent>-<route>-rollout-gate`). */
+  public readonly gateName: string;
   /** The flag with the baseline alone: where a rollback goes. */
   public readonly baselineVersion: appconfig.CfnHostedConfigurationVersion;
   /**
@@ -155,8 +157,9 @@ export class ModelRollout extends Construct {
     const name = routeProfileName(agent.id, route.id);
     const owner = `team ${agent.owner.team}, service ${agent.owner.service}`;
 
+    this.gateName = AiOpsNames.alarm(clientId, 'rollout-gate', agent.id, route.id);
     this.gate = new cloudwatch.CompositeAlarm(this, 'Gate', {
-      compositeAlarmName: AiOpsNames.alarm(clientId, 'rollout-gate', agent.id, route.id),
+      compositeAlarmName: this.gateName,
       alarmDescription: `Rollout gate of route ${agent.id}/${route.id}: ALARM when any of its SLO, spend-anomaly or accuracy alarms is; `
         + 'AppConfig rolls a stage back on it and the rollout state machine checks it after each bake. It notifies no one itself.',
       alarmRule: props.gateAlarms.length > 0
@@ -202,16 +205,13 @@ export class ModelRollout extends Construct {
     const appConfigCli = (version: appconfig.CfnHostedConfigurationVersion, strategy: appconfig.IDeploymentStrategy) =>
       `aws appconfig start-deployment --application-id ${foundation.application.applicationId} --environment-id ${this.environment.environmentId} `
       + `--configuration-profile-id ${this.profile.ref} --deployment-strategy-id ${strategy.deploymentStrategyId} --configuration-version ${version.ref}`;
-    const outputId = `${agent.id}-${route.id}`;
     new CfnOutput(this, 'RollbackCommand', {
-      key: AiOpsNames.slug(`RolloutRollback-${outputId}`).replace(/-/g, ''),
       description: `Rolls route ${agent.id}/${route.id} back to ${baseline.id} alone, within minutes (stop a running plan first: aws stepfunctions stop-execution)`,
       value: appConfigCli(this.baselineVersion, foundation.rollbackStrategy),
     });
     if (this.previousVersion && previous) {
       new CfnOutput(this, 'UndoPromotionCommand', {
-        key: AiOpsNames.slug(`RolloutUndoPromotion-${outputId}`).replace(/-/g, ''),
-        description: `Serves route ${agent.id}/${route.id} from ${previous.id} again (undoes the promotion of ${rollout.promotedOn})`,
+          description: `Serves route ${agent.id}/${route.id} from ${previous.id} again (undoes the promotion of ${rollout.promotedOn})`,
         value: appConfigCli(this.previousVersion, foundation.rollbackStrategy),
       });
     }
@@ -231,7 +231,6 @@ export class ModelRollout extends Construct {
         dimensionsMap: { [TelemetryFields.AGENT.name]: agent.id, [TelemetryFields.ROUTE.name]: route.id },
         statistic: cloudwatch.Stats.SUM,
         period: Duration.minutes(5),
-        label: 'automatic rollbacks',
       }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -246,7 +245,6 @@ export class ModelRollout extends Construct {
 
     this.stateMachine = this.stateMachineOf(props, baseline, candidate, stages);
     new CfnOutput(this, 'StartCommand', {
-      key: AiOpsNames.slug(`RolloutStart-${outputId}`).replace(/-/g, ''),
       description: `Starts the stage plan of ${candidate.id} on route ${agent.id}/${route.id} (${stages.map((s) => `${s.percent}%`).join(' -> ')})`,
       value: `aws stepfunctions start-execution --state-machine-arn ${this.stateMachine.stateMachineArn} --name ${candidate.id.replace(/[^A-Za-z0-9_-]/g, '-')}-$(date +%s)`,
     });
@@ -274,7 +272,7 @@ export class ModelRollout extends Construct {
     const profileArn = Stack.of(this).formatArn({ service: 'appconfig', resource: 'application', resourceName: `${application.applicationId}/configurationprofile/${this.profile.ref}` });
     const strategyArn = (strategy: appconfig.IDeploymentStrategy) => Stack.of(this).formatArn({ service: 'appconfig', resource: 'deploymentstrategy', resourceName: strategy.deploymentStrategyId });
     const rolloutId = `${clientId}/${agent.id}/${route.id}/${candidate.id}`;
-    const gateNames = [this.gate.alarmName, ...props.gateAlarms.map((a) => a.alarmName)];
+    const gateNames = [this.gateName, ...props.gateAlarms.map((a) => a.alarmName)];
     const gateArns = [this.gate.alarmArn, ...props.gateAlarms.map((a) => a.alarm.alarmArn)];
 
     const deploy = (id: string, version: appconfig.CfnHostedConfigurationVersion, strategy: appconfig.IDeploymentStrategy, resultPath: string) =>
@@ -340,7 +338,7 @@ export class ModelRollout extends Construct {
       service: 'cloudwatch',
       action: 'setAlarmState',
       parameters: {
-        AlarmName: this.gate.alarmName,
+        AlarmName: this.gateName,
         StateValue: 'OK',
         StateReason: 'cdk-ai-ops rollout: rolling back to the baseline (the gate re-evaluates when a child alarm changes)',
       },
@@ -400,7 +398,7 @@ export class ModelRollout extends Construct {
         result: sfn.Result.fromObject({ percent: stage.percent, bakeHours: stage.bakeHours, pauses: 0 }),
         resultPath: '$.stage',
       });
-      const gateName = new sfn.Pass(this, `${p}: gate name`, { result: sfn.Result.fromString(this.gate.alarmName), resultPath: '$.gate.name' });
+      const gateName = new sfn.Pass(this, `${p}: gate name`, { result: sfn.Result.fromString(this.gateName), resultPath: '$.gate.name' });
       const startDeployment = deploy(`${p}: deploy`, this.stageVersions[i], foundation.stageStrategy, '$.deployment');
       const waitDeployment = new sfn.Wait(this, `${p}: wait for the deployment`, { time: sfn.WaitTime.duration(DEPLOYMENT_POLL) });
       const getDeployment = new tasks.CallAwsService(this, `${p}: read the deployment`, {
@@ -420,7 +418,7 @@ export class ModelRollout extends Construct {
       const readGate = new tasks.CallAwsService(this, `${p}: check the gate`, {
         service: 'cloudwatch',
         action: 'describeAlarms',
-        parameters: { AlarmNames: [this.gate.alarmName], AlarmTypes: ['CompositeAlarm'] },
+        parameters: { AlarmNames: [this.gateName], AlarmTypes: ['CompositeAlarm'] },
         iamResources: [this.gate.alarmArn],
         iamAction: 'cloudwatch:DescribeAlarms',
         resultSelector: { 'state.$': '$.CompositeAlarms[0].StateValue', 'reason.$': '$.CompositeAlarms[0].StateReason' },
@@ -473,7 +471,7 @@ export class ModelRollout extends Construct {
       const inconclusive = new sfn.Fail(this, `${p}: stopped, inconclusive`, {
         error: RolloutFailure.INCONCLUSIVE,
         cause: `The ${p} stage of ${candidate.id} on ${agent.id}/${route.id} saw fewer than ${minCalls} calls (or no gate data) after ${maxPauses + 1} bakes of ${stage.bakeHours} h; `
-          + 'the flag stays at this share. Start the plan again, or roll back with the RolloutRollback output.',
+          + 'the flag stays at this share. Start the plan again (StartCommand output), or roll back (RollbackCommand output).',
       });
       const pauseOrStop = new sfn.Choice(this, `${p}: pause or stop`)
         .when(sfn.Condition.numberGreaterThanEquals('$.stage.pauses', maxPauses), withCatch(stopEvent, inconclusive))
