@@ -11,3 +11,4 @@ export * from './quality';
 export * from './facade';
 export * from './acknowledge';
 export * from './pipeline';
+export * from './rollout';
