@@ -193,7 +193,7 @@ export function executionLink(arn: string): string | undefined {
   const match = EXECUTION_ARN.exec(arn);
   if (!match) return undefined;
   const [, partition, region] = match;
-  return httpUrl(`https://${region}.${CONSOLE_HOST[partition]}/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(arn)}`, CHANGE_EVENT_LIMITS.LINK);
+  return httpUrl(`https://${region}.${CONSOLE_HOST[partition]}/states/home?region=${region}#/v2/executions/details/${arn}`, CHANGE_EVENT_LIMITS.LINK);
 }
 
 const VERB: Record<RolloutChangeAction, (from: number, to: number) => string> = {
