@@ -12,3 +12,4 @@ export * from './rollout';
 export * from './facade';
 export * from './acknowledge';
 export * from './pipeline';
+export * from './rollout';

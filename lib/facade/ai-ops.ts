@@ -16,6 +16,7 @@ import { TopTenantsRules } from '../dashboards/top-tenants';
 import { ClientSpendGuards, governanceSettings } from '../governance/spend-guards';
 import { PriceCatalog } from '../pricing';
 import { GovernanceReport } from '../reporting/governance-report';
+import { RolloutChangeEvents } from '../rollout/change-events';
 import { ModelRollout, RolloutFoundation } from '../rollout/model-rollout';
 import { IncidentRouter } from '../routing/incident-router';
 import { TelemetryContract } from '../telemetry';
@@ -94,6 +95,11 @@ export class AiOps extends Construct {
    * @default - none when no route has a rollout
    */
   public readonly rolloutFoundation?: RolloutFoundation;
+  /**
+   * Sends each rollout stage change to PagerDuty as a Change Event.
+   * @default - none when no route rolls out a candidate or the config has no PagerDuty service
+   */
+  public readonly rolloutChangeEvents?: RolloutChangeEvents;
   /** One per route with a `rollout` section (`Rollout-<agent>-<route>`). */
   public readonly rollouts: ModelRollout[] = [];
 
@@ -162,6 +168,9 @@ export class AiOps extends Construct {
     }
     if (this.config.agents.some((agent) => agent.routes.some((route) => route.rollout))) {
       this.rolloutFoundation = new RolloutFoundation(this, 'Rollouts', { clientId });
+      if (RolloutChangeEvents.isConfigured(this.config) && this.config.agents.some((agent) => agent.routes.some((route) => route.rollout?.candidate))) {
+        this.rolloutChangeEvents = new RolloutChangeEvents(this, 'RolloutChangeEvents', { config: this.config, encryptionKey: this.encryptionKey });
+      }
       this.rollouts = this.addRollouts(this.rolloutFoundation);
     }
     this.overview = new OverviewDashboard(this, 'Overview', {
@@ -219,6 +228,7 @@ export class AiOps extends Construct {
         factory: this.alarmFactory,
         gateAlarms,
         encryptionKey: this.encryptionKey,
+        changeEvents: this.rolloutChangeEvents?.function,
       });
     }));
   }

@@ -9,6 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from '../acknowledge';
+import { CHANGE_EVENT_ERRORS, RolloutChangeAction } from './change-events-contract';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
 import { AiOpsNames } from '../common/names';
@@ -17,15 +18,6 @@ import { AgentConfig, ClientConfig, RolloutConfig, RolloutVariant, RouteConfig }
 import { featureFlagsDocument, rolloutApplicationName, routeEnvironmentName, routeProfileName, RouteFlagState } from './runtime/flag';
 import { Variant } from './runtime/types';
 import { RolloutMetrics, TelemetryContract, TelemetryFields, TelemetryMetrics } from '../telemetry/contract';
-
-/** The actions a rollout's change events carry (the `RolloutChangeEvents` function's `action`). */
-export enum RolloutAction {
-  START = 'start',
-  ADVANCE = 'advance',
-  PAUSE = 'pause',
-  ROLLBACK = 'rollback',
-  COMPLETE = 'complete',
-}
 
 /** Error names the rollout state machine fails with. */
 export enum RolloutFailure {
@@ -271,7 +263,7 @@ export class ModelRollout extends Construct {
     const environmentArn = this.environment.environmentArn;
     const profileArn = Stack.of(this).formatArn({ service: 'appconfig', resource: 'application', resourceName: `${application.applicationId}/configurationprofile/${this.profile.ref}` });
     const strategyArn = (strategy: appconfig.IDeploymentStrategy) => Stack.of(this).formatArn({ service: 'appconfig', resource: 'deploymentstrategy', resourceName: strategy.deploymentStrategyId });
-    const rolloutId = `${clientId}/${agent.id}/${route.id}/${candidate.id}`;
+    const rolloutId = candidate.id;
     const gateNames = [this.gateName, ...props.gateAlarms.map((a) => a.alarmName)];
     const gateArns = [this.gate.alarmArn, ...props.gateAlarms.map((a) => a.alarm.alarmArn)];
 
@@ -285,7 +277,7 @@ export class ModelRollout extends Construct {
           ConfigurationProfileId: this.profile.ref,
           ConfigurationVersion: version.ref,
           DeploymentStrategyId: strategy.deploymentStrategyId,
-          Description: `cdk-ai-ops rollout ${rolloutId}`,
+          Description: `cdk-ai-ops rollout of ${candidate.id} on ${agent.id}/${route.id}`,
         },
         iamResources: [environmentArn, profileArn, strategyArn(strategy)],
         resultSelector: { 'number.$': '$.DeploymentNumber' },
@@ -293,19 +285,21 @@ export class ModelRollout extends Construct {
       });
 
     /** A change event; `fields` adds to or replaces the literal ones (keys ending `.$` are paths). */
-    const notify = (id: string, action: RolloutAction, fromPercent: number, toPercent: number, fields: Record<string, unknown> = {}): sfn.IChainable & sfn.INextable => {
+    const notify = (id: string, action: RolloutChangeAction, fromPercent: number, toPercent: number, fields: Record<string, unknown> = {}): sfn.IChainable & sfn.INextable => {
       if (!props.changeEvents) return new sfn.Pass(this, id, { comment: `No change events (no PagerDuty in the config): ${action}` });
       const payload: Record<string, unknown> = { clientId, agent: agent.id, route: route.id, rolloutId, action, fromPercent, toPercent, 'executionArn.$': '$$.Execution.Id' };
       for (const [key, value] of Object.entries(fields)) {
         delete payload[key.replace(/\.\$$/, '')];
         payload[key] = value;
       }
-      return new tasks.LambdaInvoke(this, id, {
+      const invoke = new tasks.LambdaInvoke(this, id, {
         lambdaFunction: props.changeEvents,
         payload: sfn.TaskInput.fromObject(payload),
         resultPath: sfn.JsonPath.DISCARD,
         retryOnServiceExceptions: true,
       });
+      invoke.addRetry({ errors: [CHANGE_EVENT_ERRORS.RETRYABLE], interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2 });
+      return invoke;
     };
     // A change event that cannot be sent never stops the plan (nor a rollback): it is recorded and skipped.
     const withCatch = (state: sfn.IChainable & sfn.INextable, next: sfn.IChainable): sfn.IChainable => {
@@ -367,7 +361,7 @@ export class ModelRollout extends Construct {
       error: RolloutFailure.ROLLED_BACK,
       causePath: '$.why.reason',
     });
-    const rollbackEvent = notify('Change event: rollback', RolloutAction.ROLLBACK, 0, 0, {
+    const rollbackEvent = notify('Change event: rollback', RolloutChangeAction.ROLLBACK, 0, 0, {
       'fromPercent.$': '$.stage.percent', 'reason.$': '$.why.reason', 'evidence.$': '$.evidence',
     });
     alarmingGates.next(evidence);
@@ -386,7 +380,7 @@ export class ModelRollout extends Construct {
     rollbackOnGate.next(alarmingGates);
     rollbackOnAppConfig.next(alarmingGates);
 
-    let next: sfn.IChainable = withCatch(notify('Change event: complete', RolloutAction.COMPLETE, stages[stages.length - 1].percent, 100), new sfn.Succeed(this, 'Complete', {
+    let next: sfn.IChainable = withCatch(notify('Change event: complete', RolloutChangeAction.COMPLETE, stages[stages.length - 1].percent, 100), new sfn.Succeed(this, 'Complete', {
       comment: `${candidate.id} serves 100% of route ${agent.id}/${route.id}; promote it in the config (baseline, previous, promotedOn)`,
     }));
     // Built from the last stage back, each stage's chain ending in the next's.
@@ -458,14 +452,14 @@ export class ModelRollout extends Construct {
         resultSelector: { 'values.$': '$.MetricDataResults[0].Values' },
         resultPath: '$.calls',
       });
-      const pauseEvent = notify(`${p}: change event: pause`, RolloutAction.PAUSE, stage.percent, stage.percent, {
+      const pauseEvent = notify(`${p}: change event: pause`, RolloutChangeAction.PAUSE, stage.percent, stage.percent, {
         reason: `inconclusive at ${p}: fewer than ${minCalls} calls in the ${stage.bakeHours} h bake, or the gate has no data; baking another ${stage.bakeHours} h`,
       });
       const countPause = new sfn.Pass(this, `${p}: count the pause`, {
         parameters: { 'percent.$': '$.stage.percent', 'bakeHours.$': '$.stage.bakeHours', 'pauses.$': 'States.MathAdd($.stage.pauses, 1)' },
         resultPath: '$.stage',
       });
-      const stopEvent = notify(`${p}: change event: stopped`, RolloutAction.PAUSE, stage.percent, stage.percent, {
+      const stopEvent = notify(`${p}: change event: stopped`, RolloutChangeAction.PAUSE, stage.percent, stage.percent, {
         reason: `stopped at ${p} awaiting a human: still inconclusive after ${maxPauses} extra bakes (fewer than ${minCalls} calls, or no gate data)`,
       });
       const inconclusive = new sfn.Fail(this, `${p}: stopped, inconclusive`, {
@@ -493,7 +487,7 @@ export class ModelRollout extends Construct {
         ), rollbackOnAppConfig)
         .otherwise(waitDeployment);
 
-      const event = notify(`${p}: change event: ${i === 0 ? 'start' : 'advance'}`, i === 0 ? RolloutAction.START : RolloutAction.ADVANCE, from, stage.percent);
+      const event = notify(`${p}: change event: ${i === 0 ? 'start' : 'advance'}`, i === 0 ? RolloutChangeAction.START : RolloutChangeAction.ADVANCE, from, stage.percent);
       setStage.next(gateName);
       gateName.next(withCatch(event, startDeployment));
       startDeployment.next(waitDeployment);

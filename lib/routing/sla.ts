@@ -21,3 +21,20 @@ export const DIGEST_ENV = {
 
 /** The default Events API v2 endpoint (EU accounts use events.eu.pagerduty.com). */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+/** The default Change Events endpoint, beside `PAGERDUTY_EVENTS_URL`. */
+export const PAGERDUTY_CHANGE_EVENTS_URL = 'https://events.pagerduty.com/v2/change/enqueue';
+
+/**
+ * The Change Events endpoint beside a configured Events API v2 endpoint: same host (US or EU
+ * service region, or a proxy), `/v2/change/enqueue` in place of its trailing `/v2/enqueue`, or
+ * at the root of the host when the path has no such tail.
+ */
+export function changeEventsUrlOf(eventsApiUrl: string | undefined): string {
+  if (eventsApiUrl === undefined) return PAGERDUTY_CHANGE_EVENTS_URL;
+  const url = new URL(eventsApiUrl);
+  url.pathname = /\/v2\/enqueue\/?$/.test(url.pathname) ? url.pathname.replace(/\/v2\/enqueue\/?$/, '/v2/change/enqueue') : '/v2/change/enqueue';
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}

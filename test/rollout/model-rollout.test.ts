@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { StateMachine } from 'aws-local-stepfunctions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmFactory, SloAlarm } from '../../lib/common/alarm-factory';
 import { SloAlarmKind } from '../../lib/common/alarm-kinds';
 import { IAlarmRouter } from '../../lib/common/alarm-router';
@@ -12,6 +12,12 @@ import { ModelRollout, RolloutFailure, RolloutFoundation } from '../../lib/rollo
 import { parseRouteFlag } from '../../lib/rollout/runtime';
 import { RolloutMetrics } from '../../lib/telemetry/contract';
 import { exampleConfig } from '../support/example';
+
+// aws-local-stepfunctions is an ES module with a CommonJS build; TypeScript refuses its types from a CommonJS test file.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StateMachine } = require('aws-local-stepfunctions') as {
+  StateMachine: new (definition: object, options?: object) => { run(input: unknown, options?: object): { result: Promise<unknown> } };
+};
 
 // aws-local-stepfunctions 3 targets Node.js 22, which has Promise.withResolvers; this machine's Node.js 20 lacks it.
 if (typeof (Promise as any).withResolvers !== 'function') {
@@ -31,6 +37,9 @@ class RecordingRouter implements IAlarmRouter {
   public readonly routed: Array<{ alarm: cloudwatch.AlarmBase; severity: Severity }> = [];
   public route(alarm: cloudwatch.AlarmBase, severity: Severity): void {
     this.routed.push({ alarm, severity });
+  }
+  public serviceTopic(): sns.ITopic {
+    throw new Error('a rollout publishes to no service topic');
   }
 }
 
@@ -180,7 +189,7 @@ async function execute(built: Built, scenario: Scenario): Promise<Run> {
   };
   const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits }, context });
   try {
-    const output = await execution.result;
+    const output: any = await execution.result;
     return { output, deployedVersions, changeEvents, metrics, gateQuieted, visited };
   } catch (error: any) {
     const failure = error.cause ?? error;
@@ -204,7 +213,7 @@ describe('ModelRollout state machine, executed from the synthesized definition',
       ['start', 0, 10], ['advance', 10, 50], ['advance', 50, 100], ['complete', 100, 100],
     ]);
     expect(run.changeEvents[0]).toMatchObject({
-      clientId: 'example', agent: 'answer', route: 'draft-reply', rolloutId: 'example/answer/draft-reply/sonnet46-p7',
+      clientId: 'example', agent: 'answer', route: 'draft-reply', rolloutId: 'sonnet46-p7',
       executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:rollout:test',
     });
     expect(run.metrics).toEqual([]);

@@ -1,0 +1,41 @@
+/*
+ * The pieces every bundled function of the library is built from: the runtime, the handler's
+ * bundle, an encrypted log group and a role that writes to it alone. Not re-exported by
+ * lib/common/index.ts: internal to the constructs.
+ */
+import * as path from 'path';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Lambda's newest Node.js runtime, the one cdk-nag's AwsSolutions-L1 accepts. */
+export const NODEJS_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** The bundled handler of `lambda/<name>/` (see projenrc/bundle-lambdas.ts). */
+export function bundledHandler(name: string): lambda.Code {
+  return lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', name));
+}
+
+/** A function's log group: encrypted with the client key, kept a year, retained when the stack goes. */
+export function encryptedLogGroup(scope: Construct, id: string, key: kms.IKey, logGroupName?: string): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    logGroupName, encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
+/**
+ * A function's role: its own log group, nothing else until granted. (The default role would carry
+ * AWSLambdaBasicExecutionRole, which writes to any log group.)
+ */
+export function ownLogsRole(scope: Construct, id: string, logGroup: logs.ILogGroup): iam.Role {
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'WriteOwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn],
+  }));
+  return role;
+}
