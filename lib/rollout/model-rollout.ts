@@ -536,6 +536,11 @@ export class ModelRollout extends Construct {
     acknowledgeFinding(machine.role.node.findChild('DefaultPolicy'),
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:appconfig:<AWS::Region>:<AWS::AccountId>:application/${logicalId(application)}/environment/${logicalId(this.environment)}/deployment/*]`,
       'GetDeployment of the deployments the state machine starts in this route\'s own environment; their numbers are known only at run time.');
+    const changeEventsResource = props.changeEvents?.node.defaultChild;
+    if (changeEventsResource instanceof CfnElement) {
+      acknowledgeFinding(machine.role.node.findChild('DefaultPolicy'), `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(changeEventsResource)}.Arn>:*]`,
+        'Invoking the change events function by any version or alias of it (Step Functions\' LambdaInvoke grant); the function is this client\'s own.');
+    }
     acknowledgeFinding(machine.role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5[Resource::*]',
       'Only actions without resource-level permissions: cloudwatch:GetMetricData, cloudwatch:PutMetricData (held to the client namespace by a condition), '
       + 'the X-Ray trace writes and the CloudWatch Logs delivery calls that Step Functions logging needs.');
