@@ -276,7 +276,8 @@ function rolloutProblems(config: Partial<ClientConfig>, agent: AgentConfig, rout
     problems.push({ path, expected: `agent and route ids of at most ${APPCONFIG_ENVIRONMENT_NAME_MAX - 1} characters together (the rollout's AppConfig environment is named <agent>.<route>)`, found: `'${name}' (${name.length} characters)` });
   }
   if (!rollout.candidate) {
-    if (!rollout.previous) {
+    // With promotedOn, the 30-day guard below says what is missing.
+    if (!rollout.previous && !rollout.promotedOn) {
       problems.push({ path, expected: 'a candidate to roll out, or previous after a promotion (a rollout with neither changes nothing: remove it)', found: 'neither' });
     }
     for (const key of ['stages', 'minCallsPerStage', 'shadowPercent'] as const) {
