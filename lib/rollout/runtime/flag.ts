@@ -78,8 +78,11 @@ export function routeFlagValues(state: RouteFlagState): Record<string, FlagValue
       if (value !== undefined) values[prefix + suffix] = value;
     }
   }
-  values[FLAG_ATTRIBUTES.CANDIDATE_PERCENT] = state.candidate ? state.candidatePercent : 0;
-  values[FLAG_ATTRIBUTES.SHADOW_PERCENT] = state.candidate ? state.shadowPercent : 0;
+  // The shares only with a candidate: `candidatePercent` alone would read as an incomplete candidate.
+  if (state.candidate) {
+    values[FLAG_ATTRIBUTES.CANDIDATE_PERCENT] = state.candidatePercent;
+    values[FLAG_ATTRIBUTES.SHADOW_PERCENT] = state.shadowPercent;
+  }
   return values;
 }
 
