@@ -263,7 +263,7 @@ function rolloutProblems(config: Partial<ClientConfig>, agent: AgentConfig, rout
   for (const [side, variant] of variants) {
     if (!variant) continue;
     if (agentModels && !agentModels.some((m) => PriceCatalog.canonicalModelId(m) === PriceCatalog.canonicalModelId(variant.model))) {
-      problems.push({ path: [...path, side, 'model'], expected: `a model agent '${agent.id}' calls (${agentModels.join(', ')}); add it to the agent's models first`, found: `'${variant.model}'` });
+      problems.push({ path: [...path, side], expected: `a variant whose model agent '${agent.id}' calls (${agentModels.join(', ')}); add it to the agent's models first`, found: `model '${variant.model}'` });
     }
     const other = seen.get(variant.id);
     if (other) {

@@ -240,7 +240,7 @@ export class AiOps extends Construct {
       ...(this.alarmRouter instanceof IncidentRouter ? [this.alarmRouter.deadLetter] : []),
       ...this.spendGuards.alarms,
       ...(this.report ? [this.report.failedRun] : []),
-      ...this.rollouts.flatMap((rollout) => (rollout.rolledBack ? [rollout.rolledBack] : [])),
+      ...this.rollouts.flatMap((rollout) => [rollout.gate, ...(rollout.rolledBack ? [rollout.rolledBack] : [])]),
       ...this.agents.flatMap((agent) => agent.allAlarms()),
     ];
   }

@@ -112,7 +112,7 @@ export class ModelRollout extends Construct {
   public readonly environment: appconfig.Environment;
   public readonly profile: appconfig.CfnConfigurationProfile;
   /** The composite of the gate alarms: the environment's one monitor, and what the state machine checks. */
-  public readonly gate: cloudwatch.CompositeAlarm;
+  public readonly gate: SloAlarm;
   /** The gate's name (`<client>-<agent>-<route>-rollout-gate`). */
   public readonly gateName: string;
   /** The flag with the baseline alone: where a rollback goes. */
@@ -149,30 +149,34 @@ export class ModelRollout extends Construct {
     const name = routeProfileName(agent.id, route.id);
     const owner = `team ${agent.owner.team}, service ${agent.owner.service}`;
 
-    this.gateName = AiOpsNames.alarm(clientId, 'rollout-gate', agent.id, route.id);
-    this.gate = new cloudwatch.CompositeAlarm(this, 'Gate', {
-      compositeAlarmName: this.gateName,
-      alarmDescription: `Rollout gate of route ${agent.id}/${route.id}: ALARM when any of its SLO, spend-anomaly or accuracy alarms is; `
-        + 'AppConfig rolls a stage back on it and the rollout state machine checks it after each bake. It notifies no one itself.',
-      alarmRule: props.gateAlarms.length > 0
-        ? AlarmFactory.anyInAlarm(props.gateAlarms.map((a) => a.alarmName))
-        : cloudwatch.AlarmRule.fromBoolean(false),
-      actionsEnabled: false,
+    const gate = props.factory.addCompositeAlarm(this, 'Gate', {
+      kind: SloAlarmKind.ROLLOUT_GATE,
+      agentId: agent.id,
+      routeId: route.id,
+      pages: false,
+      rule: props.gateAlarms.length > 0 ? AlarmFactory.anyInAlarm(props.gateAlarms.map((a) => a.alarmName)) : cloudwatch.AlarmRule.fromBoolean(false),
+      what: `the rollout gate of route ${agent.id}/${route.id} is closed`,
+      condition: `any of its ${props.gateAlarms.map((a) => a.kind).join(', ') || 'no'} alarms is in ALARM; AppConfig rolls a stage back on it and the rollout state machine checks it after each bake`,
+      owner,
+      runbookUrl: route.runbookUrl ?? agent.runbookUrl,
+      affects: [`${agent.id}/${route.id}`],
     });
+    this.gate = gate;
+    this.gateName = gate.alarmName;
     // The rule names its children: they must exist first.
-    this.gate.node.addDependency(...props.gateAlarms.map((a) => a.alarm));
+    gate.alarm.node.addDependency(...props.gateAlarms.map((a) => a.alarm));
 
     const monitorRole = new iam.Role(this, 'MonitorRole', {
       assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com'),
       description: `cdk-ai-ops ${clientId}: AppConfig reads the rollout gate of ${agent.id}/${route.id}`,
     });
-    monitorRole.addToPolicy(new iam.PolicyStatement({ sid: 'ReadTheGate', actions: ['cloudwatch:DescribeAlarms'], resources: [this.gate.alarmArn] }));
+    monitorRole.addToPolicy(new iam.PolicyStatement({ sid: 'ReadTheGate', actions: ['cloudwatch:DescribeAlarms'], resources: [this.gate.alarm.alarmArn] }));
 
     this.environment = new appconfig.Environment(this, 'Environment', {
       application: foundation.application,
       environmentName: routeEnvironmentName(agent.id, route.id),
       description: `Rollout of route ${agent.id}/${route.id}; its own environment, so its gate rolls back only its flag`,
-      monitors: [appconfig.Monitor.fromCloudWatchAlarm(this.gate, monitorRole)],
+      monitors: [appconfig.Monitor.fromCloudWatchAlarm(this.gate.alarm, monitorRole)],
     });
 
     this.profile = new appconfig.CfnConfigurationProfile(this, 'Profile', {
@@ -265,7 +269,7 @@ export class ModelRollout extends Construct {
     const strategyArn = (strategy: appconfig.IDeploymentStrategy) => Stack.of(this).formatArn({ service: 'appconfig', resource: 'deploymentstrategy', resourceName: strategy.deploymentStrategyId });
     const rolloutId = candidate.id;
     const gateNames = [this.gateName, ...props.gateAlarms.map((a) => a.alarmName)];
-    const gateArns = [this.gate.alarmArn, ...props.gateAlarms.map((a) => a.alarm.alarmArn)];
+    const gateArns = [this.gate.alarm.alarmArn, ...props.gateAlarms.map((a) => a.alarm.alarmArn)];
 
     const deploy = (id: string, version: appconfig.CfnHostedConfigurationVersion, strategy: appconfig.IDeploymentStrategy, resultPath: string) =>
       new tasks.CallAwsService(this, id, {
@@ -336,7 +340,7 @@ export class ModelRollout extends Construct {
         StateValue: 'OK',
         StateReason: 'cdk-ai-ops rollout: rolling back to the baseline (the gate re-evaluates when a child alarm changes)',
       },
-      iamResources: [this.gate.alarmArn],
+      iamResources: [this.gate.alarm.alarmArn],
       resultPath: sfn.JsonPath.DISCARD,
     });
     const rollbackDeploy = deploy('Deploy the baseline only', this.baselineVersion, foundation.rollbackStrategy, '$.rollbackDeployment');
@@ -413,7 +417,7 @@ export class ModelRollout extends Construct {
         service: 'cloudwatch',
         action: 'describeAlarms',
         parameters: { AlarmNames: [this.gateName], AlarmTypes: ['CompositeAlarm'] },
-        iamResources: [this.gate.alarmArn],
+        iamResources: [this.gate.alarm.alarmArn],
         iamAction: 'cloudwatch:DescribeAlarms',
         resultSelector: { 'state.$': '$.CompositeAlarms[0].StateValue', 'reason.$': '$.CompositeAlarms[0].StateReason' },
         resultPath: '$.gateState',
@@ -431,7 +435,7 @@ export class ModelRollout extends Construct {
           ScanBy: 'TimestampDescending',
           MetricDataQueries: [
             {
-              Id: 'calls',
+              Id: 'routeCalls',
               MetricStat: {
                 Metric: {
                   Namespace: namespace,
@@ -444,7 +448,7 @@ export class ModelRollout extends Construct {
               ReturnData: false,
             },
             // The newest value of the running sum is every call of the bake.
-            { Id: 'total', Expression: 'RUNNING_SUM(calls)', ReturnData: true },
+            { Id: 'total', Expression: 'RUNNING_SUM(routeCalls)', ReturnData: true },
           ],
         },
         // GetMetricData has no resource-level permissions.

@@ -53,8 +53,8 @@ describe('routes[].rollout', () => {
   test('variant models must be models the agent calls, and variant ids distinct', () => {
     const error = errorOf(withRollout({ baseline: SONNET45, candidate: { ...SONNET46, id: 'sonnet45-p7', model: 'gpt-5-mini' } }));
     expect(error.problems).toEqual([
+      expect.objectContaining({ path: `${ROLLOUT_PATH}.candidate`, expected: expect.stringMatching(/^a variant whose model agent 'answer' calls \(us\.anthropic/), found: 'model \'gpt-5-mini\'' }),
       expect.objectContaining({ path: `${ROLLOUT_PATH}.candidate.id`, expected: expect.stringMatching(/other than the baseline's/) }),
-      expect.objectContaining({ path: `${ROLLOUT_PATH}.candidate.model`, expected: expect.stringMatching(/^a model agent 'answer' calls \(us\.anthropic/), found: '\'gpt-5-mini\'' }),
     ]);
     expect(error.problems[0].line).toBeGreaterThan(0);
   });

@@ -10,7 +10,7 @@ import { IAlarmRouter } from '../../lib/common/alarm-router';
 import { ClientConfig, RolloutConfig, Severity } from '../../lib/config';
 import { ModelRollout, RolloutFailure, RolloutFoundation } from '../../lib/rollout';
 import { parseRouteFlag } from '../../lib/rollout/runtime';
-import { RolloutMetrics } from '../../lib/telemetry/contract';
+import { RolloutMetrics, TelemetryFields } from '../../lib/telemetry/contract';
 import { exampleConfig } from '../support/example';
 
 // aws-local-stepfunctions is an ES module with a CommonJS build; TypeScript refuses its types from a CommonJS test file.
@@ -42,6 +42,8 @@ class RecordingRouter implements IAlarmRouter {
     throw new Error('a rollout publishes to no service topic');
   }
 }
+
+const DIMENSIONS = [{ Name: TelemetryFields.AGENT.name, Value: 'answer' }, { Name: TelemetryFields.ROUTE.name, Value: 'draft-reply' }];
 
 const ROLLOUT: RolloutConfig = {
   baseline: { id: 'sonnet45-p7', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', promptVersion: '7', parameters: { temperature: 0.2 } },
@@ -249,7 +251,7 @@ describe('ModelRollout state machine, executed from the synthesized definition',
     // AND the rollback is counted under the route's dimensions
     expect(run.metrics).toEqual([{
       Namespace: 'CdkAiOps',
-      MetricData: [{ MetricName: RolloutMetrics.ROLLBACKS.name, Dimensions: [{ Name: 'agent', Value: 'answer' }, { Name: 'route', Value: 'draft-reply' }], Value: 1, Unit: 'Count' }],
+      MetricData: [{ MetricName: RolloutMetrics.ROLLBACKS.name, Dimensions: DIMENSIONS, Value: 1, Unit: 'Count' }],
     }]);
     // AND the change event carries the evidence
     const rollback = run.changeEvents.find((e) => e.action === 'rollback');
@@ -287,7 +289,8 @@ describe('ModelRollout resources', () => {
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       AlarmName: 'example-answer-draft-reply-rollout-gate',
       AlarmRule: '(ALARM("example-answer-draft-reply-latency-p95") OR ALARM("example-answer-draft-reply-model-error-rate"))',
-      ActionsEnabled: false,
+      AlarmActions: Match.absent(),
+      AlarmDescription: Match.stringLikeRegexp('"kind":"rollout-gate"'),
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('MonitorRole') }],
@@ -351,7 +354,7 @@ describe('ModelRollout resources', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'example-answer-draft-reply-rollout-rolled-back',
       MetricName: RolloutMetrics.ROLLBACKS.name,
-      Dimensions: [{ Name: 'agent', Value: 'answer' }, { Name: 'route', Value: 'draft-reply' }],
+      Dimensions: DIMENSIONS,
       Threshold: 1,
       AlarmDescription: Match.stringLikeRegexp('rollout-rolled-back'),
     });
