@@ -269,7 +269,8 @@ export class ModelRollout extends Construct {
     const strategyArn = (strategy: appconfig.IDeploymentStrategy) => Stack.of(this).formatArn({ service: 'appconfig', resource: 'deploymentstrategy', resourceName: strategy.deploymentStrategyId });
     const rolloutId = candidate.id;
     const gateNames = [this.gateName, ...props.gateAlarms.map((a) => a.alarmName)];
-    const gateArns = [this.gate.alarm.alarmArn, ...props.gateAlarms.map((a) => a.alarm.alarmArn)];
+    // By name: most gate alarms live in the agent's nested stack, and an ARN attribute would export each of them.
+    const gateArns = gateNames.map((alarmName) => `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${alarmName}`);
 
     const deploy = (id: string, version: appconfig.CfnHostedConfigurationVersion, strategy: appconfig.IDeploymentStrategy, resultPath: string) =>
       new tasks.CallAwsService(this, id, {
@@ -407,7 +408,8 @@ export class ModelRollout extends Construct {
           EnvironmentId: this.environment.environmentId,
           'DeploymentNumber.$': '$.deployment.number',
         },
-        iamResources: [`${environmentArn}/deployment/*`],
+        // Pseudo parameters rather than the stack's region and account: the acknowledgement below names this ARN.
+        iamResources: [`arn:${Aws.PARTITION}:appconfig:${Aws.REGION}:${Aws.ACCOUNT_ID}:application/${application.applicationId}/environment/${this.environment.environmentId}/deployment/*`],
         resultSelector: { 'state.$': '$.State' },
         resultPath: '$.deployment.status',
       });
