@@ -105,7 +105,9 @@ const ACTIONS: ReadonlySet<string> = new Set(Object.values(RolloutChangeAction))
  */
 const NAMES = { clientId: null, agent: null, route: null, rolloutId: null };
 const TEXTS = { reason: CHANGE_EVENT_LIMITS.REASON, executionArn: CHANGE_EVENT_LIMITS.LINK };
-const FIELDS = { ...NAMES, ...TEXTS, action: null, fromPercent: null, toPercent: null, evidence: null } satisfies Record<keyof RolloutChangeRequest, unknown>;
+const FIELDS = {
+  ...NAMES, ...TEXTS, action: null, fromPercent: null, toPercent: null, evidence: null,
+} satisfies Record<keyof RolloutChangeRequest, unknown>;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(FIELDS));
 const FIX = 'fix the Parameters of the rollout state machine\'s change event task';
 
@@ -219,8 +221,8 @@ export function changeEventsOf(request: unknown, context: ChangeContext): Change
   const fields = objectOf(request);
   if (!fields) throw new MalformedRolloutChange(`the payload must be an object with clientId, agent, route, rolloutId, action, fromPercent and toPercent, found ${found(request)}: ${FIX}`);
   const bounded = new Bounded();
-  const names = Object.fromEntries(Object.keys(NAMES).map((name) => [name, requiredName(fields, name, bounded)])) as Record<keyof typeof NAMES, string>;
-  const { clientId, agent, route, rolloutId: rollout } = names;
+  const names = Object.fromEntries(Object.keys(NAMES).map((name) => [name, requiredName(fields, name, bounded)]));
+  const { clientId, agent, route, rolloutId: rollout } = names as Record<keyof typeof NAMES, string>;
   if (clientId !== context.clientId) {
     throw new MalformedRolloutChange(`field clientId is ${JSON.stringify(clientId)} but this function serves client ${JSON.stringify(context.clientId)}: ${FIX}`);
   }
