@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { CHANGE_EVENTS_ENV } from './change-events-contract';
 import { acknowledgeFinding } from '../acknowledge';
-import { bundledHandler, encryptedLogGroup, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
+import { bundledHandler, encryptedLogGroup, letLogsEncryptWith, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
 import { ClientConfig } from '../config/types';
 import { deliveryPlanOf } from '../routing/delivery-plan';
 import { changeEventsUrlOf } from '../routing/sla';
@@ -74,14 +74,8 @@ export class RolloutChangeEvents extends Construct {
     }
 
     const logGroupName = `/cdk-ai-ops/${config.clientId}/rollout-change-events`;
-    // CloudWatch Logs encrypts this one log group with the client key (a key passed in from another stack is the caller's to grant).
-    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsEncryptsRolloutChangeEventLogs',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${logGroupName}` } },
-    }));
+    // CloudWatch Logs encrypts this one log group with the client key.
+    letLogsEncryptWith(encryptionKey, 'CloudWatchLogsEncryptsRolloutChangeEventLogs', logGroupName);
     const logGroup = encryptedLogGroup(this, 'Logs', encryptionKey, logGroupName);
     const role = ownLogsRole(this, 'Role', logGroup);
     const secretArns = secretNames.map((name) => `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${name}-??????`);
