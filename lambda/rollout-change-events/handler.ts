@@ -52,7 +52,7 @@ function secretNamesOf(env: Record<string, string | undefined>): string[] {
  * outcome is logged (never a key). When some services fail, the invocation fails naming them,
  * retryable if any of them may succeed later. The retry sends only to the services that have not
  * accepted the same event (all but the timestamp) in the last ten minutes, when it reaches the same
- * function instance (it usually does: Step Functions retries within seconds); on a fresh instance a
+ * function instance (it usually does: Step Functions retries within a few minutes); on a fresh instance a
  * service may show the change twice, which is better than a timeline without it.
  */
 export function createHandler(deps: ChangeEventDependencies) {

@@ -45,6 +45,11 @@ const RESERVED_CONCURRENCY = 2;
  * Only for a client with PagerDuty (`RolloutChangeEvents.isConfigured(config)`); creating it for
  * another throws. A secret encrypted with a customer-managed key also needs that key's policy to
  * let the function's role decrypt through Secrets Manager; the AWS managed key needs nothing.
+ *
+ * In the state machine: a `LambdaInvoke` of `function` with the request as its payload
+ * (`executionArn: JsonPath.executionId`) and `resultPath: JsonPath.DISCARD`, a Retry on
+ * `CHANGE_EVENT_ERRORS.RETRYABLE` (PagerDuty suggests three, about 30 seconds apart), and a Catch
+ * of every error that goes on to the next state.
  */
 export class RolloutChangeEvents extends Construct {
   /**
