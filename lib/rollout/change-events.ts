@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { CHANGE_EVENTS_ENV } from './change-events-contract';
 import { acknowledgeFinding } from '../acknowledge';
-import { bundledHandler, encryptedLogGroup, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
+import { bundledHandler, encryptedLogGroup, letLogsEncryptWith, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
 import { ClientConfig } from '../config/types';
 import { deliveryPlanOf } from '../routing/delivery-plan';
 import { changeEventsUrlOf } from '../routing/sla';
@@ -45,6 +45,11 @@ const RESERVED_CONCURRENCY = 2;
  * Only for a client with PagerDuty (`RolloutChangeEvents.isConfigured(config)`); creating it for
  * another throws. A secret encrypted with a customer-managed key also needs that key's policy to
  * let the function's role decrypt through Secrets Manager; the AWS managed key needs nothing.
+ *
+ * In the state machine: a `LambdaInvoke` of `function` with the request as its payload
+ * (`executionArn: JsonPath.executionId`) and `resultPath: JsonPath.DISCARD`, a Retry on
+ * `CHANGE_EVENT_ERRORS.RETRYABLE` (PagerDuty suggests three, about 30 seconds apart), and a Catch
+ * of every error that goes on to the next state.
  */
 export class RolloutChangeEvents extends Construct {
   /**
@@ -74,14 +79,8 @@ export class RolloutChangeEvents extends Construct {
     }
 
     const logGroupName = `/cdk-ai-ops/${config.clientId}/rollout-change-events`;
-    // CloudWatch Logs encrypts this one log group with the client key (a key passed in from another stack is the caller's to grant).
-    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsEncryptsRolloutChangeEventLogs',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${logGroupName}` } },
-    }));
+    // CloudWatch Logs encrypts this one log group with the client key.
+    letLogsEncryptWith(encryptionKey, 'CloudWatchLogsEncryptsRolloutChangeEventLogs', logGroupName);
     const logGroup = encryptedLogGroup(this, 'Logs', encryptionKey, logGroupName);
     const role = ownLogsRole(this, 'Role', logGroup);
     const secretArns = secretNames.map((name) => `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${name}-??????`);

@@ -19,7 +19,7 @@ import { SnsSeverityRouter } from './router';
 import { DIGEST_ENV, FORWARDER_ENV, PAGERDUTY_EVENTS_URL } from './sla';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
-import { bundledHandler, encryptedLogGroup, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
+import { bundledHandler, encryptedLogGroup, letLogsEncryptWith, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
 import { ClientConfig, Severity } from '../config/types';
 
 /** Properties of `IncidentRouter`. */
@@ -83,13 +83,7 @@ export class IncidentRouter extends SnsSeverityRouter {
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }));
     // The functions' log groups are encrypted with the same key.
-    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsEncryptsFunctionLogs',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
-    }));
+    letLogsEncryptWith(encryptionKey, 'CloudWatchLogsEncryptsFunctionLogs', '*');
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: `${clientId}-ai-ops-undelivered-alerts`,

@@ -245,6 +245,30 @@ describe('the change events handler against a local PagerDuty stand-in', () => {
     expect(logs.filter((l) => l.startsWith('sent'))).toHaveLength(1);
   });
 
+  test('the retry after a partial failure sends only to the service that failed; ten minutes on, the same event is sent again', async () => {
+    // GIVEN the P2 key cannot be read the first time
+    secrets.on(GetSecretValueCommand, { SecretId: P2_SECRET })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .resolves({ SecretString: P2_KEY });
+    let now = Date.parse('2026-11-29T17:00:00Z');
+    const send = createHandler({ ...dependencies(), now: () => now });
+
+    // WHEN the first invocation fails for P2 and the state machine retries seconds later
+    await expect(send(rollback)).rejects.toBeInstanceOf(ChangeEventRetryable);
+    now += 5_000;
+    await expect(send(rollback)).resolves.toMatchObject({ delivered: 2 });
+
+    // THEN each service got the change once
+    expect(standIn.received.map((r) => r.body.routing_key)).toEqual([P1_KEY, P2_KEY]);
+    expect(logs.filter((l) => l.startsWith('not sent again'))).toEqual([expect.stringContaining(`secret ${P1_SECRET} accepted this change event`)]);
+
+    // AND a new stage change, or the same one ten minutes later, is sent
+    await send({ ...rollback, reason: 'gate example-support-triage-errors in ALARM' });
+    now += 10 * 60 * 1000;
+    await send(rollback);
+    expect(standIn.received).toHaveLength(6);
+  });
+
   test('400: a final error with PagerDuty\'s own words, no retry', async () => {
     // GIVEN a stand-in that refuses what it is sent
     standIn.respondWith([400]);
