@@ -168,7 +168,8 @@ export class AiOps extends Construct {
     }
     if (this.config.agents.some((agent) => agent.routes.some((route) => route.rollout))) {
       this.rolloutFoundation = new RolloutFoundation(this, 'Rollouts', { clientId });
-      if (RolloutChangeEvents.isConfigured(this.config) && this.config.agents.some((agent) => agent.routes.some((route) => route.rollout?.candidate))) {
+      const candidates = this.config.agents.some((agent) => agent.routes.some((route) => route.rollout?.candidate));
+      if (candidates && RolloutChangeEvents.isConfigured(this.config)) {
         this.rolloutChangeEvents = new RolloutChangeEvents(this, 'RolloutChangeEvents', { config: this.config, encryptionKey: this.encryptionKey });
       }
       this.rollouts = this.addRollouts(this.rolloutFoundation);

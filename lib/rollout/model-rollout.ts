@@ -207,7 +207,7 @@ export class ModelRollout extends Construct {
     });
     if (this.previousVersion && previous) {
       new CfnOutput(this, 'UndoPromotionCommand', {
-          description: `Serves route ${agent.id}/${route.id} from ${previous.id} again (undoes the promotion of ${rollout.promotedOn})`,
+        description: `Serves route ${agent.id}/${route.id} from ${previous.id} again (undoes the promotion of ${rollout.promotedOn})`,
         value: appConfigCli(this.previousVersion, foundation.rollbackStrategy),
       });
     }
@@ -257,7 +257,9 @@ export class ModelRollout extends Construct {
     return version;
   }
 
-  private stateMachineOf(props: ModelRolloutProps, baseline: Variant, candidate: Variant, stages: ReadonlyArray<{ percent: number; bakeHours: number }>): sfn.StateMachine {
+  private stateMachineOf(
+    props: ModelRolloutProps, baseline: Variant, candidate: Variant, stages: ReadonlyArray<{ percent: number; bakeHours: number }>,
+  ): sfn.StateMachine {
     const { config, agent, route, foundation } = props;
     const clientId = config.clientId;
     const minCalls = this.rollout.minCallsPerStage ?? ROLLOUT_DEFAULTS.minCallsPerStage;
@@ -290,9 +292,11 @@ export class ModelRollout extends Construct {
       });
 
     /** A change event; `fields` adds to or replaces the literal ones (keys ending `.$` are paths). */
-    const notify = (id: string, action: RolloutChangeAction, fromPercent: number, toPercent: number, fields: Record<string, unknown> = {}): sfn.IChainable & sfn.INextable => {
+    type Notify = sfn.IChainable & sfn.INextable;
+    type Fields = Record<string, unknown>;
+    const notify = (id: string, action: RolloutChangeAction, fromPercent: number, toPercent: number, fields: Fields = {}): Notify => {
       if (!props.changeEvents) return new sfn.Pass(this, id, { comment: `No change events (no PagerDuty in the config): ${action}` });
-      const payload: Record<string, unknown> = { clientId, agent: agent.id, route: route.id, rolloutId, action, fromPercent, toPercent, 'executionArn.$': '$$.Execution.Id' };
+      const payload: Record<string, unknown> = { clientId, 'agent': agent.id, 'route': route.id, rolloutId, action, fromPercent, toPercent, 'executionArn.$': '$$.Execution.Id' };
       for (const [key, value] of Object.entries(fields)) {
         delete payload[key.replace(/\.\$$/, '')];
         payload[key] = value;
@@ -404,8 +408,8 @@ export class ModelRollout extends Construct {
         service: 'appconfig',
         action: 'getDeployment',
         parameters: {
-          ApplicationId: application.applicationId,
-          EnvironmentId: this.environment.environmentId,
+          'ApplicationId': application.applicationId,
+          'EnvironmentId': this.environment.environmentId,
           'DeploymentNumber.$': '$.deployment.number',
         },
         // Pseudo parameters rather than the stack's region and account: the acknowledgement below names this ARN.
@@ -434,8 +438,8 @@ export class ModelRollout extends Construct {
         parameters: {
           'StartTime.$': '$.bake.startedAt',
           'EndTime.$': '$$.State.EnteredTime',
-          ScanBy: 'TimestampDescending',
-          MetricDataQueries: [
+          'ScanBy': 'TimestampDescending',
+          'MetricDataQueries': [
             {
               Id: 'routeCalls',
               MetricStat: {

@@ -35,7 +35,8 @@ describe('the example client', () => {
     expect(config.posture).toBe(OperatingPosture.PRIMARY);
     expect(config.agents).toHaveLength(4);
     expect(config.agents.flatMap((a) => a.routes)).toHaveLength(8);
-    expect(config.models.map((m) => m.provider)).toEqual([ModelProvider.AWS_BEDROCK, ModelProvider.AWS_BEDROCK, ModelProvider.OPENAI, ModelProvider.AWS_BEDROCK]);
+    const { AWS_BEDROCK, OPENAI } = ModelProvider;
+    expect(config.models.map((m) => m.provider)).toEqual([AWS_BEDROCK, AWS_BEDROCK, OPENAI, AWS_BEDROCK]);
     expect(config.agents[0].owner).toEqual({ team: 'support-platform', service: 'support-triage-fn' });
   });
 });

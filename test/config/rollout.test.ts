@@ -60,7 +60,8 @@ describe('routes[].rollout', () => {
   });
 
   test('stages rise strictly and end at 100', () => {
-    const error = errorOf(withRollout({ baseline: SONNET45, candidate: SONNET46, stages: [{ percent: 50, bakeHours: 24 }, { percent: 20, bakeHours: 24 }] }));
+    const stages = [{ percent: 50, bakeHours: 24 }, { percent: 20, bakeHours: 24 }];
+    const error = errorOf(withRollout({ baseline: SONNET45, candidate: SONNET46, stages }));
     expect(error.problems.map((p) => p.path)).toEqual([`${ROLLOUT_PATH}.stages[1].percent`, `${ROLLOUT_PATH}.stages[1].percent`]);
     expect(error.problems[0].expected).toMatch(/above the previous stage's 50/);
     expect(error.problems[1].expected).toMatch(/^100 in the last stage/);
@@ -72,7 +73,8 @@ describe('routes[].rollout', () => {
   });
 
   test('keys that need a candidate are refused without one; a rollout with neither candidate nor previous changes nothing', () => {
-    expect(errorOf(withRollout({ baseline: SONNET45, stages: [{ percent: 100, bakeHours: 24 }] })).problems.map((p) => [p.path, p.expected])).toEqual([
+    const error = errorOf(withRollout({ baseline: SONNET45, stages: [{ percent: 100, bakeHours: 24 }] }));
+    expect(error.problems.map((p) => [p.path, p.expected])).toEqual([
       [ROLLOUT_PATH, 'a candidate to roll out, or previous after a promotion (a rollout with neither changes nothing: remove it)'],
       [`${ROLLOUT_PATH}.stages`, 'no stages without a candidate: it applies to a candidate\'s rollout (remove the key)'],
     ]);

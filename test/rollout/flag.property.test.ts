@@ -71,16 +71,26 @@ describe('the flag ModelRollout deploys is the flag chooseVariant reads', () => 
     id: text,
     model: text,
     promptVersion: text,
-    params: fc.record({ temperature: fc.double({ min: 0, max: 2, noNaN: true }), maxTokens: fc.integer({ min: 1, max: 100_000 }), topP: fc.double({ min: 0, max: 1, noNaN: true }) }, { requiredKeys: [] }),
+    params: fc.record({
+      temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+      maxTokens: fc.integer({ min: 1, max: 100_000 }),
+      topP: fc.double({ min: 0, max: 1, noNaN: true }),
+    }, { requiredKeys: [] }),
   });
   const percent = fc.integer({ min: 0, max: 100 });
 
   test('any state written by routeFlagValues reads back unchanged, without problems', () => {
-    fc.assert(fc.property(variant, fc.option(variant, { nil: undefined }), fc.option(variant, { nil: undefined }), percent, percent, (baseline, candidate, previous, candidatePercent, shadowPercent) => {
-      const { flag, problems } = parseRouteFlag({ [ROLLOUT_FLAG_KEY]: routeFlagValues({ baseline, candidate, previous, candidatePercent, shadowPercent }) });
+    const maybe = fc.option(variant, { nil: undefined });
+    fc.assert(fc.property(variant, maybe, maybe, percent, percent, (baseline, candidate, previous, candidatePercent, shadowPercent) => {
+      const values = routeFlagValues({ baseline, candidate, previous, candidatePercent, shadowPercent });
+      const { flag, problems } = parseRouteFlag({ [ROLLOUT_FLAG_KEY]: values });
       expect(problems).toEqual([]);
       expect(flag).toEqual({
-        baseline, candidate, candidatePercent: candidate ? candidatePercent : 0, shadowPercent: candidate ? shadowPercent : 0, ...(previous ? { previous } : {}),
+        baseline,
+        candidate,
+        candidatePercent: candidate ? candidatePercent : 0,
+        shadowPercent: candidate ? shadowPercent : 0,
+        ...(previous ? { previous } : {}),
       });
     }), { numRuns: 500 });
   });

@@ -71,17 +71,32 @@ function build(rollout: RolloutConfig = ROLLOUT, withChangeEvents = true): Built
   const router = new RecordingRouter();
   const factory = new AlarmFactory({ clientId: 'example', router });
   const gate = (kind: SloAlarmKind, id: string): SloAlarm => factory.addAlarm(stack, id, {
-    kind, agentId: 'answer', routeId: 'draft-reply', pages: false, what: id, condition: id, owner: 'team support-ai',
+    kind,
+    agentId: 'answer',
+    routeId: 'draft-reply',
+    pages: false,
+    what: id,
+    condition: id,
+    owner: 'team support-ai',
     metric: new cloudwatch.Metric({ namespace: 'CdkAiOps', metricName: 'x', period: Duration.minutes(5) }),
-    threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluationPeriods: 1, datapointsToAlarm: 1,
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
   });
   const gateAlarms = [gate(SloAlarmKind.LATENCY_P95, 'P95'), gate(SloAlarmKind.MODEL_ERROR_RATE, 'Errors')];
   const changeEvents = withChangeEvents
     ? lambda.Function.fromFunctionArn(stack, 'ChangeEvents', 'arn:aws:lambda:eu-west-1:123456789012:function:example-rollout-change-events')
     : undefined;
   const built = new ModelRollout(stack, 'Rollout-answer-draft-reply', {
-    config, agent, route, foundation: new RolloutFoundation(stack, 'Rollouts', { clientId: 'example' }), factory, gateAlarms,
-    encryptionKey: new kms.Key(stack, 'Key'), changeEvents,
+    config,
+    agent,
+    route,
+    foundation: new RolloutFoundation(stack, 'Rollouts', { clientId: 'example' }),
+    factory,
+    gateAlarms,
+    encryptionKey: new kms.Key(stack, 'Key'),
+    changeEvents,
   });
   return { stack, rollout: built, router, template: Template.fromStack(stack) };
 }
@@ -159,11 +174,11 @@ async function execute(built: Built, scenario: Scenario): Promise<Run> {
       }
       if (resource.endsWith(':appconfig:getDeployment')) return { DeploymentNumber: input.DeploymentNumber, State: 'COMPLETE' };
       if (resource.endsWith(':cloudwatch:describeAlarms')) {
-        const state = scenario.gate?.[current] ?? 'OK';
+        const gateState = scenario.gate?.[current] ?? 'OK';
         if (input.StateValue === 'ALARM') {
           return { CompositeAlarms: [], MetricAlarms: [{ AlarmName: 'example-answer-draft-reply-latency-p95', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 3 datapoints > 8000' }] };
         }
-        return { CompositeAlarms: [{ AlarmName: input.AlarmNames[0], StateValue: state, StateReason: `children: ${state}` }], MetricAlarms: [] };
+        return { CompositeAlarms: [{ AlarmName: input.AlarmNames[0], StateValue: gateState, StateReason: `children: ${gateState}` }], MetricAlarms: [] };
       }
       if (resource.endsWith(':cloudwatch:getMetricData')) {
         const calls = scenario.calls && current in scenario.calls ? scenario.calls[current] : 1000;
@@ -195,7 +210,8 @@ async function execute(built: Built, scenario: Scenario): Promise<Run> {
     return { output, deployedVersions, changeEvents, metrics, gateQuieted, visited };
   } catch (error: any) {
     const failure = error.cause ?? error;
-    return { error: { name: failure.name, cause: String(failure.cause ?? failure.message) }, deployedVersions, changeEvents, metrics, gateQuieted, visited };
+    const failed = { name: failure.name, cause: String(failure.cause ?? failure.message) };
+    return { error: failed, deployedVersions, changeEvents, metrics, gateQuieted, visited };
   }
 }
 
@@ -215,7 +231,10 @@ describe('ModelRollout state machine, executed from the synthesized definition',
       ['start', 0, 10], ['advance', 10, 50], ['advance', 50, 100], ['complete', 100, 100],
     ]);
     expect(run.changeEvents[0]).toMatchObject({
-      clientId: 'example', agent: 'answer', route: 'draft-reply', rolloutId: 'sonnet46-p7',
+      clientId: 'example',
+      agent: 'answer',
+      route: 'draft-reply',
+      rolloutId: 'sonnet46-p7',
       executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:rollout:test',
     });
     expect(run.metrics).toEqual([]);
@@ -256,7 +275,8 @@ describe('ModelRollout state machine, executed from the synthesized definition',
     // AND the change event carries the evidence
     const rollback = run.changeEvents.find((e) => e.action === 'rollback');
     expect(rollback).toMatchObject({
-      fromPercent: 50, toPercent: 0,
+      fromPercent: 50,
+      toPercent: 0,
       reason: expect.stringMatching(/^gate example-answer-draft-reply-rollout-gate was ALARM after 48 h at 50%/),
       evidence: [{ alarmName: 'example-answer-draft-reply-latency-p95', state: 'ALARM', reason: 'Threshold Crossed: 3 datapoints > 8000' }],
     });
