@@ -296,7 +296,8 @@ export class ModelRollout extends Construct {
     type Fields = Record<string, unknown>;
     const notify = (id: string, action: RolloutChangeAction, fromPercent: number, toPercent: number, fields: Fields = {}): Notify => {
       if (!props.changeEvents) return new sfn.Pass(this, id, { comment: `No change events (no PagerDuty in the config): ${action}` });
-      const payload: Record<string, unknown> = { clientId, 'agent': agent.id, 'route': route.id, rolloutId, action, fromPercent, toPercent, 'executionArn.$': '$$.Execution.Id' };
+      const payload: Fields = { clientId, agent: agent.id, route: route.id, rolloutId, action, fromPercent, toPercent };
+      payload['executionArn.$'] = '$$.Execution.Id';
       for (const [key, value] of Object.entries(fields)) {
         delete payload[key.replace(/\.\$$/, '')];
         payload[key] = value;
