@@ -136,6 +136,7 @@ export class ModelRollout extends Construct {
   public readonly rolledBack?: SloAlarm;
 
   private readonly rollout: RolloutConfig;
+  private lastVersion?: appconfig.CfnHostedConfigurationVersion;
 
   public constructor(scope: Construct, id: string, props: ModelRolloutProps) {
     super(scope, id);
@@ -254,6 +255,9 @@ export class ModelRollout extends Construct {
       content: JSON.stringify(featureFlagsDocument(state, `Which variant serves each key: ${what}`)),
       description: what,
     });
+    // One at a time: AppConfig numbers a profile's versions in sequence, and parallel creates conflict.
+    if (this.lastVersion) version.addDependency(this.lastVersion);
+    this.lastVersion = version;
     return version;
   }
 

@@ -327,6 +327,8 @@ describe('ModelRollout resources', () => {
     expect(flags.every((f) => f.flag!.baseline.id === 'sonnet45-p7' && f.flag!.candidate!.id === 'sonnet46-p7' && f.flag!.shadowPercent === 5)).toBe(true);
     expect(flags[1].flag!.candidate!.params).toEqual({ temperature: 0.2 });
     expect(rollout.stageVersions).toHaveLength(3);
+    // created one after the other: AppConfig numbers a profile's versions in sequence
+    expect(versions.map((v) => (v.DependsOn ?? []).length)).toEqual([0, 1, 1, 1]);
   });
 
   test('two deployment strategies: a stage deploys at once and is watched 30 minutes; a rollback deploys at once without bake', () => {
