@@ -312,7 +312,8 @@ export class ModelRollout extends Construct {
         resultPath: sfn.JsonPath.DISCARD,
         retryOnServiceExceptions: true,
       });
-      invoke.addRetry({ errors: [CHANGE_EVENT_ERRORS.RETRYABLE], interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2 });
+      // PagerDuty suggests three retries about 30 seconds apart.
+      invoke.addRetry({ errors: [CHANGE_EVENT_ERRORS.RETRYABLE], interval: Duration.seconds(30), maxAttempts: 3, backoffRate: 1 });
       return invoke;
     };
     // A change event that cannot be sent never stops the plan (nor a rollback): it is recorded and skipped.

@@ -288,6 +288,7 @@ describe('ModelRollout state machine, executed from the synthesized definition',
     const definition = definitionOf(built);
     const notify = definition.States['Change event: rollback'];
     expect(notify.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.changeEventError', Next: 'Rolled back' }]);
+    expect(notify.Retry).toEqual(expect.arrayContaining([{ ErrorEquals: ['ChangeEventRetryable'], IntervalSeconds: 30, MaxAttempts: 3, BackoffRate: 1 }]));
   });
 
   test('without a change-event function the stage changes are plain Pass states', async () => {
