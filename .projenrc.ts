@@ -49,6 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sesv2@^3',
     // The rollout helper takes the agent's own AppConfigData client (typed structurally); tests drive the real one.
     '@aws-sdk/client-appconfigdata@^3',
+    // Runs the synthesized rollout state machine locally (Amazon States Language semantics, task overrides).
+    'aws-local-stepfunctions@^3',
     'aws-sdk-client-mock@^4',
     // The reference EMF serializer the helper's own output is tested against.
     '@aws-lambda-powertools/metrics@^2',

@@ -26,9 +26,9 @@ describe('docs/telemetry.md', () => {
       models: models.size,
       agentModelPairs: config.agents.reduce((sum, agent) => sum + (agent.models?.length ?? models.size), 0),
     };
-    expect(shape).toEqual({ agents: 4, routes: 8, models: 3, agentModelPairs: 6 });
+    expect(shape).toEqual({ agents: 4, routes: 8, models: 4, agentModelPairs: 7 });
     const count = TelemetryContract.customMetricCount(shape);
-    expect(doc).toContain(`11·(8 + 6 + 4 + 3 + 1) = **${count} custom metrics**`);
+    expect(doc).toContain(`11·(8 + 7 + 4 + 4 + 1) = **${count} custom metrics**`);
     expect(doc).toContain(`about USD ${(count * 0.3).toFixed(2)} a month`);
   });
 });

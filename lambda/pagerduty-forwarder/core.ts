@@ -8,6 +8,7 @@ import { AlarmMetadata, decodeAlarmMetadata } from '../../lib/common/alarm-metad
 import { DESCRIPTION_LABELS } from '../../lib/common/description';
 import { RESPONSE_TARGETS } from '../../lib/common/sla';
 import { Severity, SlaTier } from '../../lib/config/types';
+import { Bounded, clip, httpUrl, wellFormed } from '../shared/pagerduty';
 
 /** One alarm state change, from either notification format CloudWatch sends. */
 export interface AlarmNotification {
@@ -95,20 +96,6 @@ function listOf(value: unknown): Fields[] {
 function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
   return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * `value` with every lone surrogate replaced (U+FFFD) and at most `limit` UTF-16 code units, cut
- * between code points and marked with an ellipsis.
- */
-export function clip(value: string, limit: number): string {
-  const head = value.length > limit ? value.slice(0, limit + 1) : value;
-  const whole = head.replace(LONE_SURROGATE, '\uFFFD');
-  if (whole.length <= limit) return whole;
-  const end = /[\uD800-\uDBFF]/.test(whole[limit - 2]) ? limit - 2 : limit - 1;
-  return whole.slice(0, end) + '…';
 }
 
 function describeTrigger(trigger: unknown): Pick<AlarmNotification, 'kind' | 'metric' | 'threshold'> {
@@ -213,7 +200,7 @@ export function severityFromDescription(description: string): Severity | undefin
  * deterministic hash of the whole.
  */
 export function boundedDedupKey(identity: string): string {
-  const key = identity.replace(LONE_SURROGATE, '\uFFFD');
+  const key = wellFormed(identity);
   if (key.length <= PAGERDUTY_LIMITS.DEDUP_KEY) return key;
   const suffix = `#${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
   const head = clip(key, PAGERDUTY_LIMITS.DEDUP_KEY - suffix.length + 1).slice(0, -1);
@@ -243,27 +230,8 @@ function isoTimestamp(value: string): string | undefined {
   return Number.isFinite(ms) && ms <= LATEST_DATE ? new Date(ms).toISOString() : undefined;
 }
 
-function httpUrl(value: string): string | undefined {
-  if (value.length > PAGERDUTY_LIMITS.LINK) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.href.length <= PAGERDUTY_LIMITS.LINK ? url.href : undefined;
-}
-
-/** Text bounded to PagerDuty's limits, noting each repair so the incident shows what was cut. */
-class Bounded {
-  public readonly repairs: string[] = [];
-
-  public text(field: string, value: string, limit: number): string {
-    const bounded = clip(value, limit);
-    if (bounded.length < value.length) this.repairs.push(`${field} cut from ${value.length} characters`);
-    return bounded;
-  }
-
+/** Bounded text, and the links of a description, noting each repair so the incident shows what was cut. */
+class DescriptionBounded extends Bounded {
   /** The link of the only `label: ` line; none when there is none, several, or it is not an http(s) URL. */
   public link(lines: string[], label: string): string | undefined {
     const values = lines.filter((l) => l.startsWith(`${label}: `)).map((l) => l.slice(label.length + 2).trim());
@@ -272,7 +240,7 @@ class Bounded {
       this.repairs.push(`${values.length} ${label} lines: none linked`);
       return undefined;
     }
-    const url = httpUrl(values[0]);
+    const url = httpUrl(values[0], PAGERDUTY_LIMITS.LINK);
     if (!url) this.repairs.push(`${label} is not an http(s) URL: not linked`);
     return url;
   }
@@ -321,7 +289,7 @@ export function decide(record: unknown, routing: Routing): Decision {
   const dedupKey = dedupKeyOf(notification, metadata, routing.clientId);
   if (state === 'OK') return { outcome: 'send', alarmName: name, severity, event: { event_action: 'resolve', dedup_key: dedupKey } };
 
-  const bounded = new Bounded();
+  const bounded = new DescriptionBounded();
   const lines = notification.description.split('\n').map((l) => l.replace(/\r$/, ''));
   // Links only from the prose above the metadata line.
   const prose = metadata ? lines.slice(0, -1) : lines;
@@ -381,11 +349,6 @@ export function decide(record: unknown, routing: Routing): Decision {
       client: 'cdk-ai-ops',
     },
   };
-}
-
-/** Should a response be retried? 429 (rate limited) and 5xx are; anything else is final. */
-export function isRetryable(status: number): boolean {
-  return status === 429 || (status >= 500 && status <= 599);
 }
 
 /**

@@ -3,13 +3,13 @@
  * Events API v2. A message that cannot be delivered makes the invocation fail; Lambda retries it,
  * then puts it in the dead-letter queue, whose depth pages humans by email.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { decide, ForwarderError, isRetryable, PagerDutyEvent, retryDelayMs, Routing } from './core';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { decide, ForwarderError, PagerDutyEvent, retryDelayMs, Routing } from './core';
 import { Severity, SlaTier } from '../../lib/config/types';
 import { PAGERDUTY_EVENTS_URL } from '../../lib/config/defaults';
 import { FORWARDER_ENV } from '../../lib/routing/sla';
+import { IntegrationKeyDependencies, IntegrationKeys, messageOf, postEvent } from '../shared/pagerduty';
 
-const KEY_CACHE_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 6;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8000;
@@ -24,12 +24,10 @@ export class RecordsFailed extends ForwarderError {
   }
 }
 
-export interface ForwarderDependencies {
-  readonly secrets: Pick<SecretsManagerClient, 'send'>;
+export interface ForwarderDependencies extends IntegrationKeyDependencies {
   readonly fetch: typeof fetch;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
-  readonly now: () => number;
   readonly env: Record<string, string | undefined>;
   readonly log: (message: string) => void;
 }
@@ -51,57 +49,15 @@ function severityMap(env: Record<string, string | undefined>, name: string, keys
   return new Map(entries as Array<[string, string]>);
 }
 
-/** Reads and caches integration keys; the keys never reach a log line. */
-class IntegrationKeys {
-  private readonly cache = new Map<string, { key: string; until: number }>();
-
-  public constructor(private readonly deps: ForwarderDependencies) {}
-
-  public async get(secretName: string): Promise<string> {
-    const cached = this.cache.get(secretName);
-    if (cached && cached.until > this.deps.now()) return cached.key;
-    let value: string;
-    try {
-      value = ((await this.deps.secrets.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString ?? '').trim();
-    } catch (error) {
-      throw new ForwarderError(`could not read the integration key from secret ${secretName}: ${messageOf(error)}`, { cause: error });
-    }
-    // A secret may hold the bare key or JSON with an integration key field.
-    let key = value;
-    if (value.startsWith('{')) {
-      try {
-        const fields = JSON.parse(value);
-        key = typeof fields.integrationKey === 'string' ? fields.integrationKey : typeof fields.routing_key === 'string' ? fields.routing_key : '';
-      } catch {
-        key = '';
-      }
-    }
-    if (!key) throw new ForwarderError(`secret ${secretName} holds no integration key (the key itself, or JSON with integrationKey)`);
-    this.cache.set(secretName, { key, until: this.deps.now() + KEY_CACHE_MS });
-    return key;
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Sends one event, retrying 429 and 5xx with backoff and jitter; throws DeliveryFailed when it cannot. */
 async function send(event: PagerDutyEvent, url: string, deps: ForwarderDependencies): Promise<void> {
   let lastProblem = '';
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    let retryAfter: number | undefined;
-    try {
-      const response = await deps.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
-      if (response.status === 202) return;
-      lastProblem = `HTTP ${response.status}`;
-      if (!isRetryable(response.status)) break;
-      const header = Number(response.headers.get('retry-after'));
-      retryAfter = Number.isFinite(header) && header > 0 ? header : undefined;
-    } catch (error) {
-      lastProblem = `network error: ${messageOf(error)}`;
-    }
-    if (attempt < MAX_ATTEMPTS) await deps.sleep(retryDelayMs(attempt, deps.random(), BASE_DELAY_MS, MAX_DELAY_MS, retryAfter));
+    const outcome = await postEvent(deps.fetch, url, event);
+    if (outcome.accepted) return;
+    lastProblem = outcome.problem;
+    if (!outcome.retryable) break;
+    if (attempt < MAX_ATTEMPTS) await deps.sleep(retryDelayMs(attempt, deps.random(), BASE_DELAY_MS, MAX_DELAY_MS, outcome.retryAfterSeconds));
   }
   throw new DeliveryFailed(`PagerDuty did not accept the ${event.event_action} for ${event.dedup_key} (${lastProblem})`);
 }
@@ -113,7 +69,7 @@ async function send(event: PagerDutyEvent, url: string, deps: ForwarderDependenc
  * retry re-sends the others under the same dedup keys, which PagerDuty folds into their alerts.
  */
 export function createHandler(deps: ForwarderDependencies) {
-  const keys = new IntegrationKeys(deps);
+  const keys = new IntegrationKeys(deps, (problem) => new ForwarderError(problem.message, { cause: problem.cause }));
   const keySecrets = severityMap(deps.env, FORWARDER_ENV.KEY_SECRETS, true) as Map<Severity, string>;
   const tier = Object.values(SlaTier).find((t) => t === deps.env[FORWARDER_ENV.SLA_TIER]) ?? SlaTier.STANDARD;
   const routing: Routing = {

@@ -132,7 +132,9 @@ export function renderRunbook(alarm: SloAlarm, config: ClientConfig): string {
     '',
     '## Rollback',
     '',
-    'Roll back the last deploy of the owning service, or set the route\'s model flag back to the previous model (kept 30 days).',
+    'Roll back the last deploy of the owning service. On a route with a model rollout, serve its baseline variant again within minutes: stop a running plan '
+      + '(`aws stepfunctions stop-execution`), then run the rollout\'s `RollbackCommand` stack output (`aws appconfig start-deployment ... --configuration-version '
+      + '<baseline-only version>`); after a promotion, `UndoPromotionCommand` serves the previous variant (kept 30 days after `promotedOn`). See docs/rollouts.md.',
     `The alarm returns to OK by itself when the condition clears; the page resolves with it. General guidance: ${AiOpsNames.defaultRunbookUrl(alarm.kind)}`,
     '',
   ].join('\n');

@@ -34,7 +34,7 @@ Scores: true/false for a pass/fail evaluator, 0 to 1 for a scored one. Every fie
   --candidate <file>      results of the variant under test
   --config <file>         the client config; with --route, the route's accuracy evaluators decide
   --route <agent/route>   (others are informational) and its latency objectives are checked
-  --margin <points>       non-inferiority margin, percentage points (default ${DEFAULT_MARGIN_POINTS})
+  --margin <points>       non-inferiority margin, percentage points (default: the route's rollout.nonInferiorityMarginPoints, else ${DEFAULT_MARGIN_POINTS})
   --monthly-calls <n>     calls per month for the projected monthly cost delta
   --out <file>            write the brief there (default: standard output)
 
@@ -85,6 +85,7 @@ function routeSettings(options: Options): Partial<CompareSettings> {
     route: routeId,
     objectiveEvaluators: route.slo.accuracy?.evaluators.map((e) => e.id),
     latencyObjectiveMs: { p50: latency.p50Ms, p95: latency.p95Ms, p99: latency.p99Ms },
+    ...(route.rollout?.nonInferiorityMarginPoints !== undefined ? { marginPoints: route.rollout.nonInferiorityMarginPoints } : {}),
   };
 }
 
@@ -100,10 +101,12 @@ export interface CompareCommandResult {
  * @throws CliUsageError, CompareInputError or ClientConfigError on a user mistake
  */
 export function compareCommand(options: Options): CompareCommandResult {
+  const route = routeSettings(options);
   const settings: CompareSettings = {
-    marginPoints: positiveNumber(options, 'margin', false) ?? DEFAULT_MARGIN_POINTS,
+    ...route,
+    // --margin wins over the route's rollout.nonInferiorityMarginPoints, which wins over the default.
+    marginPoints: positiveNumber(options, 'margin', false) ?? route.marginPoints ?? DEFAULT_MARGIN_POINTS,
     monthlyCalls: positiveNumber(options, 'monthly-calls', true),
-    ...routeSettings(options),
   };
   if (settings.marginPoints >= 100) throw new CliUsageError(`--margin ${settings.marginPoints}: expected percentage points below 100`);
   const baseline = readResults(options.required('baseline'));

@@ -57,6 +57,10 @@ export enum SloAlarmKind {
   GOVERNANCE_REPORT_FAILED = 'governance-report-failed',
   /** A model still called within the warning window of the end of life its vendor announced. */
   MODEL_END_OF_LIFE = 'model-end-of-life',
+  /** A route's model rollout was rolled back automatically: its gates saw a regression on the candidate. */
+  ROLLOUT_ROLLED_BACK = 'rollout-rolled-back',
+  /** The gate of a route's rollout (its SLO, spend and accuracy alarms as one): AppConfig's monitor; never pages. */
+  ROLLOUT_GATE = 'rollout-gate',
 }
 
 /** Which telemetry a kind's runbook queries first. */
@@ -144,7 +148,7 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     pages: false,
     query: RunbookQuery.FAILURES,
     mitigations: [
-      { text: 'One model only: roll its model flag back to the previous model.' },
+      { text: 'One model only, on a route with a rollout: roll the route back to its baseline variant with the rollout\'s RollbackCommand stack output (aws appconfig start-deployment; docs/rollouts.md).' },
       { text: 'Provider server errors: fail over to another region or model.' },
     ],
   },
@@ -176,7 +180,7 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     query: RunbookQuery.FAILURES,
     mitigations: [
       { text: 'The query above splits the failures by outcome and model: one model failing points at the provider, application errors at the last deploy.' },
-      { text: 'Roll back the last deploy of the owning service, or the route\'s model flag.' },
+      { text: 'Roll back the last deploy of the owning service, or the route\'s variant flag (the rollout\'s RollbackCommand stack output).' },
       { text: 'Provider server errors or throttles: fail over to a cross-region inference profile.', providers: BEDROCK },
     ],
   },
@@ -323,7 +327,7 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
     pages: true,
     query: RunbookQuery.EVALUATIONS,
     mitigations: [
-      { text: 'Split the failing verdicts by model, variant and evaluatorVersion (query above): a new model, prompt or tool since the drop is the usual cause; roll it back behind its flag.' },
+      { text: 'Split the failing verdicts by model, variant and evaluatorVersion (query above): a new model, prompt or tool since the drop is the usual cause; roll it back behind its flag (the rollout\'s RollbackCommand stack output).' },
       { text: 'A new evaluatorVersion at the time of the drop means the judge changed, not the agent: re-run the calibration audit set before acting on the agent.' },
     ],
   },
@@ -364,6 +368,22 @@ export const ALARM_KINDS: Record<SloAlarmKind, AlarmKindDefinition> = {
       { text: 'Calls after the retirement date fail: if a route cannot move in time, roll it to another model already in production behind its flag.' },
       { text: 'Bedrock and Vertex AI retire models on their own schedules: check the host\'s lifecycle page for the model as the client calls it.' },
     ],
+  },
+  [SloAlarmKind.ROLLOUT_ROLLED_BACK]: {
+    severity: Severity.P2,
+    pages: true,
+    query: RunbookQuery.CALLS,
+    mitigations: [
+      { text: 'The flag already serves the baseline only: users are safe. Open the route\'s rollout state machine (cdk-ai-ops-<client>-<agent>-<route>-rollout) and its failed execution: the error names the gate that was in ALARM, the change event lists each alarm and its reason.' },
+      { text: 'Split the calls by variant (query above) to confirm the candidate caused it; run `npx cdk-ai-ops compare` on shadow pairs before retrying.' },
+      { text: 'Retry only with a fixed candidate: change the candidate in the client config (a new variant id), deploy, and start the plan again with the rollout\'s StartCommand stack output.' },
+    ],
+  },
+  [SloAlarmKind.ROLLOUT_GATE]: {
+    severity: Severity.P3,
+    pages: false,
+    query: RunbookQuery.NONE,
+    mitigations: [{ text: 'Never pages: AppConfig rolls the route\'s flag back while it is in ALARM, and the rollout state machine reads it after each bake; its children page on their own.' }],
   },
 };
 

@@ -76,3 +76,19 @@ export function awsBilledMonthlyUsd(config: Pick<ClientConfig, 'budgets' | 'mode
   if (!config.models.some((m) => m.provider === ModelProvider.AWS_BEDROCK)) return undefined;
   return config.budgets.awsBilledMonthlyUsd ?? config.budgets.monthlyUsd;
 }
+
+/** Rollout settings applied when a route's `rollout` leaves them out. */
+export const ROLLOUT_DEFAULTS = {
+  /** 10% -> 50% -> 100% over ten days: each stage bakes long enough to see weekday and weekend traffic. */
+  stages: [
+    { percent: 10, bakeHours: 72 },
+    { percent: 50, bakeHours: 96 },
+    { percent: 100, bakeHours: 72 },
+  ],
+  shadowPercent: 0,
+  minCallsPerStage: 200,
+  /** Days the previous variant stays in the flag as the rollback target after a promotion. */
+  keepPreviousDays: 30,
+  /** Times a stage may wait another bake for enough calls before the plan stops for a human. */
+  maxPausesPerStage: 2,
+} as const;

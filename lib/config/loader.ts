@@ -171,6 +171,11 @@ export interface LoadOptions {
    * @default - any
    */
   readonly expectedClientId?: string;
+  /**
+   * Today, for the rules that depend on the date (the 30 days a rollout keeps its previous variant).
+   * @default - the current time
+   */
+  readonly now?: Date;
 }
 
 type Positioned = Problem & { readonly line?: number; readonly column?: number };
@@ -354,8 +359,8 @@ export class ClientConfigLoader {
    * Validates a config that is already an object (built in code rather than read from YAML).
    * @throws ClientConfigError naming `source` when it breaks the schema
    */
-  public static fromObject(value: any, source: string, catalog: PriceCatalog = PriceCatalog.builtIn()): ClientConfig {
-    const checked = checkClientConfig(value, source, catalog);
+  public static fromObject(value: any, source: string, catalog: PriceCatalog = PriceCatalog.builtIn(), options: LoadOptions = {}): ClientConfig {
+    const checked = checkClientConfig(value, source, catalog, options);
     if (checked.config === undefined) throw new ClientConfigError(source, checked.problems);
     return checked.config;
   }
@@ -392,7 +397,7 @@ function problemsOf(value: unknown, catalog: PriceCatalog, options: LoadOptions)
     found.push({ path: ['clientId'], expected: `'${options.expectedClientId}' (the file's name)`, found: `'${printable((value as any).clientId)}'` });
   }
   const prices = Array.isArray(sections.priceOverrides) ? catalog.withOverrides(sections.priceOverrides) : catalog;
-  found.push(...semanticProblems(sections, prices));
+  found.push(...semanticProblems(sections, prices, options.now));
   return found.length > 0 || !parsed.success ? { found } : { config: parsed.data, found };
 }
 
@@ -400,8 +405,10 @@ function problemsOf(value: unknown, catalog: PriceCatalog, options: LoadOptions)
  * Validates a config object without throwing: the config when it is valid, else every problem
  * (JSON path, expected, found), for callers that report problems their own way (the `AiOps` facade).
  */
-export function checkClientConfig(value: unknown, source: string, catalog: PriceCatalog): { config?: ClientConfig; problems: ConfigProblem[] } {
-  const { config, found } = problemsOf(value, catalog, {});
+export function checkClientConfig(
+  value: unknown, source: string, catalog: PriceCatalog, options: LoadOptions = {},
+): { config?: ClientConfig; problems: ConfigProblem[] } {
+  const { config, found } = problemsOf(value, catalog, options);
   const problems = found.map((problem) => ({ file: source, path: jsonPath(problem.path), expected: problem.expected, found: problem.found }));
   return { config, problems };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ACCURACY_DEFAULTS, DEFAULT_EXPECTED_MONTHLY_CALLS, GOVERNANCE_DEFAULTS as G, PAGERDUTY_EVENTS_URL, REPORT_DEFAULTS, SLO_DEFAULTS } from './defaults';
+import { ACCURACY_DEFAULTS, DEFAULT_EXPECTED_MONTHLY_CALLS, GOVERNANCE_DEFAULTS as G, PAGERDUTY_EVENTS_URL, REPORT_DEFAULTS, ROLLOUT_DEFAULTS as R, SLO_DEFAULTS } from './defaults';
 import { CompliancePack, OperatingPosture, Severity, SlaTier } from './types';
 import { ModelProvider } from '../pricing/price-catalog';
+import { DEFAULT_MARGIN_POINTS } from '../rollout/compare/brief';
 
 /*
  * The structural schema of a client config. Messages given to `.regex()` and `.refine()` read as
@@ -79,6 +80,38 @@ const accuracySlo = z.strictObject({
   agentCore: agentCoreEvaluations.optional(),
 }).describe('Accuracy objectives: alarms when the evaluations show, with 95% confidence, a pass rate or mean score below the objective.');
 
+const VARIANT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const rolloutParameters = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().max(1_000_000).optional(),
+  topP: z.number().min(0).max(1).optional(),
+}).describe('Inference parameters the variant fixes (unset: the provider\'s defaults).');
+const rolloutVariant = (description: string) => z.strictObject({
+  id: z.string().regex(VARIANT_ID, 'a variant id of letters, digits and . _ : - (at most 64 characters)')
+    .describe('Stable id of the bundle, recorded with every call it serves (the telemetry variant field).'),
+  model: singleLine().min(1).max(256).describe('Model id as sent to the provider; one of the agent\'s models.'),
+  promptVersion: singleLine().trim().min(1).max(64).describe('Version of the prompt the agent uses with this variant.'),
+  parameters: rolloutParameters.optional(),
+}).describe(description);
+
+const rollout = z.strictObject({
+  baseline: rolloutVariant('The variant that serves today, and the rollback target while the candidate rolls out.'),
+  candidate: rolloutVariant('The variant rolled out through the stage plan (none: the flag serves the baseline only).').optional(),
+  stages: z.array(z.strictObject({
+    percent: z.number().int().min(1).max(100).describe('Percent of keys the candidate serves in this stage.'),
+    bakeHours: z.number().int().min(1).max(720).describe('Hours the stage bakes, gates watched, before the next.'),
+  })).min(1).max(10).optional()
+    .describe(`The candidate's stage plan, percents rising to 100 (default ${R.stages.map((st) => `${st.percent}% for ${st.bakeHours} h`).join(', ')}).`),
+  shadowPercent: z.number().min(0).max(100).optional()
+    .describe(`Percent of baseline-served requests that also call the candidate in the background (default ${R.shadowPercent}).`),
+  nonInferiorityMarginPoints: z.number().gt(0).lt(100).optional()
+    .describe(`Non-inferiority margin of cdk-ai-ops compare --route, accuracy points (default ${DEFAULT_MARGIN_POINTS}).`),
+  minCallsPerStage: z.number().int().min(1).max(100_000_000).optional()
+    .describe(`Calls the route must serve during a bake for the gates to count; fewer pauses the plan (default ${R.minCallsPerStage}).`),
+  previous: rolloutVariant(`The variant the last promotion replaced: the rollback target, kept ${R.keepPreviousDays} days after promotedOn.`).optional(),
+  promotedOn: isoDay().optional().describe(`UTC day the candidate became the baseline; previous stays until ${R.keepPreviousDays} days later.`),
+}).describe('A governed rollout of a new variant on this route: AppConfig flag, staged plan, gates, automatic rollback.');
+
 const route = z.strictObject({
   id: id().describe('Route id, as the telemetry helper writes it.'),
   description: text('What the route does.').optional(),
@@ -90,6 +123,7 @@ const route = z.strictObject({
     accuracy: accuracySlo.optional(),
   }),
   runbookUrl: httpsUrl().optional().describe('Runbook for this route\'s alarms (default: the agent\'s).'),
+  rollout: rollout.optional(),
 });
 
 const agent = z.strictObject({

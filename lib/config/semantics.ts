@@ -1,6 +1,6 @@
-import { GOVERNANCE_DEFAULTS } from './defaults';
+import { GOVERNANCE_DEFAULTS, ROLLOUT_DEFAULTS } from './defaults';
 import { awsLimitProblems } from './limits';
-import { ClientConfig, OperatingPosture } from './types';
+import { AgentConfig, ClientConfig, OperatingPosture, RouteConfig } from './types';
 import { ModelProvider, PriceCatalog } from '../pricing/price-catalog';
 
 /** A config problem before it is placed in a file: where, what was expected, what was found. */
@@ -31,7 +31,7 @@ function duplicates(values: string[]): Set<string> {
  * section that is missing was refused by the schema, and the rules that need it are skipped), so
  * one run reports the schema's problems and these together.
  */
-export function semanticProblems(config: Partial<ClientConfig>, catalog: PriceCatalog): Problem[] {
+export function semanticProblems(config: Partial<ClientConfig>, catalog: PriceCatalog, now: Date = new Date()): Problem[] {
   const problems: Problem[] = [];
   const agents = config.agents ?? [];
   const agentIds = agents.map((a) => a.id);
@@ -75,6 +75,10 @@ export function semanticProblems(config: Partial<ClientConfig>, catalog: PriceCa
       }
     });
   });
+
+  agents.forEach((agent, a) => agent.routes.forEach((route, r) => {
+    if (route.rollout) problems.push(...rolloutProblems(config, agent, route, ['agents', a, 'routes', r, 'rollout'], now));
+  }));
 
   agents.forEach((agent, a) => {
     if (agent.sessionLimits && !agent.recordsSessions) {
@@ -231,6 +235,82 @@ function escalationProblems(config: Partial<ClientConfig>): Problem[] {
         expected: 'the name of a Secrets Manager secret holding the key (store the key there; never put it in the config)',
         found: 'a value shaped like a PagerDuty integration key',
       });
+    }
+  }
+  return problems;
+}
+
+/** The day `days` after an ISO day, as an ISO day. */
+export function addDays(isoDay: string, days: number): string {
+  const date = new Date(`${isoDay}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Longest AppConfig environment name: each rollout's environment is named `<agent>.<route>`. */
+const APPCONFIG_ENVIRONMENT_NAME_MAX = 64;
+
+/**
+ * A route's rollout: its variants' models among the agent's, distinct variant ids, a stage plan rising
+ * to 100%, keys that need a candidate, and the 30-day guard on the previous variant after a promotion.
+ */
+function rolloutProblems(config: Partial<ClientConfig>, agent: AgentConfig, route: RouteConfig, path: PropertyKey[], now: Date): Problem[] {
+  const problems: Problem[] = [];
+  const rollout = route.rollout!;
+  const agentModels = agent.models ?? config.models?.map((m) => m.modelId);
+  const variants = [['baseline', rollout.baseline], ['candidate', rollout.candidate], ['previous', rollout.previous]] as const;
+  const seen = new Map<string, string>();
+  for (const [side, variant] of variants) {
+    if (!variant) continue;
+    if (agentModels && !agentModels.some((m) => PriceCatalog.canonicalModelId(m) === PriceCatalog.canonicalModelId(variant.model))) {
+      problems.push({ path: [...path, side], expected: `a variant whose model agent '${agent.id}' calls (${agentModels.join(', ')}); add it to the agent's models first`, found: `model '${variant.model}'` });
+    }
+    const other = seen.get(variant.id);
+    if (other) {
+      problems.push({ path: [...path, side, 'id'], expected: `a variant id other than the ${other}'s (each variant is recorded by its id)`, found: `'${variant.id}' again` });
+    }
+    seen.set(variant.id, side);
+  }
+  const name = `${agent.id}.${route.id}`;
+  if (name.length > APPCONFIG_ENVIRONMENT_NAME_MAX) {
+    problems.push({ path, expected: `agent and route ids of at most ${APPCONFIG_ENVIRONMENT_NAME_MAX - 1} characters together (the rollout's AppConfig environment is named <agent>.<route>)`, found: `'${name}' (${name.length} characters)` });
+  }
+  if (!rollout.candidate) {
+    // With promotedOn, the 30-day guard below says what is missing.
+    if (!rollout.previous && !rollout.promotedOn) {
+      problems.push({ path, expected: 'a candidate to roll out, or previous after a promotion (a rollout with neither changes nothing: remove it)', found: 'neither' });
+    }
+    for (const key of ['stages', 'minCallsPerStage', 'shadowPercent'] as const) {
+      if (rollout[key] !== undefined) {
+        problems.push({ path: [...path, key], expected: `no ${key} without a candidate: it applies to a candidate's rollout (remove the key)`, found: JSON.stringify(rollout[key]) });
+      }
+    }
+  }
+  rollout.stages?.forEach((stage, i, stages) => {
+    if (i > 0 && stage.percent <= stages[i - 1].percent) {
+      problems.push({ path: [...path, 'stages', i, 'percent'], expected: `a percent above the previous stage's ${stages[i - 1].percent} (the candidate's share only grows)`, found: String(stage.percent) });
+    }
+  });
+  const stages = rollout.stages;
+  if (stages && stages[stages.length - 1].percent !== 100) {
+    problems.push({ path: [...path, 'stages', stages.length - 1, 'percent'], expected: '100 in the last stage (the plan ends with the candidate serving every request)', found: String(stages[stages.length - 1].percent) });
+  }
+  const today = now.toISOString().slice(0, 10);
+  if (rollout.previous && !rollout.promotedOn) {
+    problems.push({ path: [...path, 'promotedOn'], expected: `the UTC day the promotion happened (YYYY-MM-DD), so the guard knows when previous may go (${ROLLOUT_DEFAULTS.keepPreviousDays} days later)`, found: 'previous without promotedOn' });
+  }
+  if (rollout.promotedOn) {
+    const until = addDays(rollout.promotedOn, ROLLOUT_DEFAULTS.keepPreviousDays);
+    if (rollout.promotedOn > today) {
+      problems.push({ path: [...path, 'promotedOn'], expected: `a day that has come (today is ${today} UTC)`, found: rollout.promotedOn });
+    } else if (!rollout.previous && today < until) {
+      problems.push({
+        path: [...path, 'previous'],
+        expected: `the previous variant kept as the rollback target until ${ROLLOUT_DEFAULTS.keepPreviousDays} days after promotedOn ${rollout.promotedOn}: keep it until ${until}`,
+        found: 'no previous',
+      });
+    } else if (!rollout.previous) {
+      problems.push({ path: [...path, 'promotedOn'], expected: `no promotedOn once previous is gone (its ${ROLLOUT_DEFAULTS.keepPreviousDays} days ended on ${until}): remove the key`, found: rollout.promotedOn });
     }
   }
   return problems;

@@ -152,6 +152,84 @@ export interface RouteConfig {
    * @default - the agent's runbook
    */
   readonly runbookUrl?: string;
+  /**
+   * A governed rollout of a new variant (model, prompt version, parameters) on this route: an AppConfig
+   * feature flag moved through a stage plan by a Step Functions state machine, with gates and automatic rollback.
+   * @default - no rollout: the route's agent serves whatever it calls
+   */
+  readonly rollout?: RolloutConfig;
+}
+
+/** Inference parameters a rollout variant fixes; unset ones are left to the provider's defaults. */
+export interface RolloutParameters {
+  /** @default - the provider's */
+  readonly temperature?: number;
+  /** @default - the provider's */
+  readonly maxTokens?: number;
+  /** @default - the provider's */
+  readonly topP?: number;
+}
+
+/** One variant of a route: a bundle of model id, prompt version and inference parameters. */
+export interface RolloutVariant {
+  /** Stable id of the bundle, recorded with every call it serves (the telemetry `variant` field). */
+  readonly id: string;
+  /** Model id as sent to the provider; one of the agent's models. */
+  readonly model: string;
+  /** Version of the prompt the agent uses with this variant. */
+  readonly promptVersion: string;
+  /** @default - the provider's defaults */
+  readonly parameters?: RolloutParameters;
+}
+
+/** One stage of a rollout's plan. */
+export interface RolloutStage {
+  /** Percent (1-100) of keys the candidate serves in this stage; stages rise strictly and the last is 100. */
+  readonly percent: number;
+  /** Hours the stage bakes (gates watched) before the next. */
+  readonly bakeHours: number;
+}
+
+/** A route's governed rollout. */
+export interface RolloutConfig {
+  /** The variant that serves today, and the rollback target while the candidate rolls out. */
+  readonly baseline: RolloutVariant;
+  /**
+   * The variant rolled out through the stage plan.
+   * @default - none: the flag serves the baseline only (after a promotion, with `previous` as the rollback target)
+   */
+  readonly candidate?: RolloutVariant;
+  /**
+   * The stage plan of the candidate.
+   * @default - 10% for 72 h, 50% for 96 h, 100% for 72 h (ROLLOUT_DEFAULTS.stages: ten days)
+   */
+  readonly stages?: RolloutStage[];
+  /**
+   * Percent of baseline-served requests that also call the candidate in the background (shadow evaluation;
+   * the agents' `ShadowRunner` caps its daily spend). Written into every stage's flag.
+   * @default 0
+   */
+  readonly shadowPercent?: number;
+  /**
+   * Non-inferiority margin of `cdk-ai-ops compare --config --route`, accuracy percentage points.
+   * @default 2
+   */
+  readonly nonInferiorityMarginPoints?: number;
+  /**
+   * Calls the route must serve during a stage's bake for its gates to count; fewer pauses the plan.
+   * @default 200
+   */
+  readonly minCallsPerStage?: number;
+  /**
+   * The variant the last promotion replaced, kept in the flag as the rollback target for 30 days after `promotedOn`.
+   * @default - none (requires `promotedOn`)
+   */
+  readonly previous?: RolloutVariant;
+  /**
+   * UTC day (YYYY-MM-DD) the candidate became the baseline; `previous` must stay until 30 days later.
+   * @default - never promoted
+   */
+  readonly promotedOn?: string;
 }
 
 /** Retrieval the agent records with `recordRetrieval`. */

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RootCauseAlarms } from '../alarms/root-cause';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
+import { SloAlarmKind } from '../common/alarm-kinds';
 import { IAlarmRouter } from '../common/alarm-router';
 import { AiOpsNames } from '../common/names';
 import { ClientConfig, OperatingPosture } from '../config';
@@ -17,6 +18,8 @@ import { ModelEndOfLifeAlarms } from '../governance/end-of-life';
 import { ClientSpendGuards, governanceSettings } from '../governance/spend-guards';
 import { PriceCatalog } from '../pricing';
 import { GovernanceReport } from '../reporting/governance-report';
+import { RolloutChangeEvents } from '../rollout/change-events';
+import { ModelRollout, RolloutFoundation } from '../rollout/model-rollout';
 import { IncidentRouter } from '../routing/incident-router';
 import { TelemetryContract } from '../telemetry';
 import { TelemetryMetricFactory } from '../telemetry/metric-factory';
@@ -95,6 +98,18 @@ export class AiOps extends Construct {
    * @default - none when the config has no `reports` section
    */
   public readonly report?: GovernanceReport;
+  /**
+   * The AppConfig application and deployment strategies of the client's rollouts.
+   * @default - none when no route has a rollout
+   */
+  public readonly rolloutFoundation?: RolloutFoundation;
+  /**
+   * Sends each rollout stage change to PagerDuty as a Change Event.
+   * @default - none when no route rolls out a candidate or the config has no PagerDuty service
+   */
+  public readonly rolloutChangeEvents?: RolloutChangeEvents;
+  /** One per route with a `rollout` section (`Rollout-<agent>-<route>`). */
+  public readonly rollouts: ModelRollout[] = [];
 
   public constructor(scope: Construct, id: string, props: AiOpsProps) {
     super(scope, id);
@@ -173,6 +188,14 @@ export class AiOps extends Construct {
         priceCatalog: basePrices,
       });
     }
+    if (this.config.agents.some((agent) => agent.routes.some((route) => route.rollout))) {
+      this.rolloutFoundation = new RolloutFoundation(this, 'Rollouts', { clientId });
+      const candidates = this.config.agents.some((agent) => agent.routes.some((route) => route.rollout?.candidate));
+      if (candidates && RolloutChangeEvents.isConfigured(this.config)) {
+        this.rolloutChangeEvents = new RolloutChangeEvents(this, 'RolloutChangeEvents', { config: this.config, encryptionKey: this.encryptionKey });
+      }
+      this.rollouts = this.addRollouts(this.rolloutFoundation);
+    }
     this.overview = new OverviewDashboard(this, 'Overview', {
       config: this.config,
       metrics,
@@ -206,6 +229,33 @@ export class AiOps extends Construct {
     Tags.of(this).add(CLIENT_TAG, clientId);
   }
 
+  /**
+   * A `ModelRollout` per route with a rollout, gated by the route's latency p95/p99, error-rate and accuracy
+   * alarms and the candidate model's spend anomaly alarm.
+   */
+  private addRollouts(foundation: RolloutFoundation): ModelRollout[] {
+    const GATE_KINDS = new Set([SloAlarmKind.LATENCY_P95, SloAlarmKind.LATENCY_P99, SloAlarmKind.MODEL_ERROR_RATE, SloAlarmKind.APP_ERROR_RATE,
+      SloAlarmKind.ACCURACY_PASS_RATE, SloAlarmKind.ACCURACY_MEAN_SCORE]);
+    return this.config.agents.flatMap((agent, a) => agent.routes.filter((route) => route.rollout).map((route) => {
+      const candidateModel = route.rollout!.candidate && PriceCatalog.canonicalModelId(route.rollout!.candidate.model);
+      const gateAlarms = [
+        ...this.agents[a].alarms.alarms.filter((alarm) => alarm.route === route.id && GATE_KINDS.has(alarm.kind)),
+        ...this.spendGuards.alarms.filter((alarm) => alarm.kind === SloAlarmKind.SPEND_ANOMALY && alarm.modelId !== undefined
+          && PriceCatalog.canonicalModelId(alarm.modelId) === candidateModel),
+      ];
+      return new ModelRollout(this, `Rollout-${agent.id}-${route.id}`, {
+        config: this.config,
+        agent,
+        route,
+        foundation,
+        factory: this.alarmFactory,
+        gateAlarms,
+        encryptionKey: this.encryptionKey,
+        changeEvents: this.rolloutChangeEvents?.function,
+      });
+    }));
+  }
+
   /** Every alarm of the client: client-wide ones first (root causes first), then each agent's composites and alarms. */
   public alarms(): SloAlarm[] {
     if (this.config === undefined) return [];
@@ -215,6 +265,7 @@ export class AiOps extends Construct {
       ...this.spendGuards.alarms,
       ...this.endOfLife.alarms,
       ...(this.report ? [this.report.failedRun] : []),
+      ...this.rollouts.flatMap((rollout) => [rollout.gate, ...(rollout.rolledBack ? [rollout.rolledBack] : [])]),
       ...this.agents.flatMap((agent) => agent.allAlarms()),
     ];
   }

@@ -1,5 +1,4 @@
-import * as path from 'path';
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,7 +8,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -24,6 +22,7 @@ import { SloAlarmKind } from '../common/alarm-kinds';
 import { acknowledgeOutsideVpc } from '../compliance/acknowledgements';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { PAGERDUTY_EVENTS_URL } from '../config/defaults';
+import { bundledHandler, encryptedLogGroup, letLogsEncryptWith, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
 import { ClientConfig, Severity } from '../config/types';
 
 /** Properties of `IncidentRouter`. */
@@ -47,13 +46,6 @@ export interface IncidentRouterProps {
 export const DEFAULT_FORWARDER_RESERVED_CONCURRENCY = 5;
 
 const SEVERITIES = [Severity.P1, Severity.P2, Severity.P3];
-/** Lambda's newest Node.js runtime, the one cdk-nag's AwsSolutions-L1 accepts. */
-const RUNTIME = lambda.Runtime.NODEJS_24_X;
-
-/** The bundled handler of `lambda/<name>/` (see projenrc/bundle-lambdas.ts). */
-function handlerCode(name: string): lambda.Code {
-  return lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', name));
-}
 
 /**
  * Severity routing as the SLA table says (see `deliveryPlanOf`): the severity topics of
@@ -94,13 +86,7 @@ export class IncidentRouter extends SnsSeverityRouter {
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }));
     // The functions' log groups are encrypted with the same key.
-    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsEncryptsFunctionLogs',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
-    }));
+    letLogsEncryptWith(encryptionKey, 'CloudWatchLogsEncryptsFunctionLogs', '*');
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: `${clientId}-ai-ops-undelivered-alerts`,
@@ -168,20 +154,6 @@ export class IncidentRouter extends SnsSeverityRouter {
     return new subscriptions.EmailSubscription(address, { deadLetterQueue: this.deadLetterQueue });
   }
 
-  /**
-   * A function's role: its own log group, X-Ray, nothing else until granted, in a managed policy.
-   * (The default role would carry AWSLambdaBasicExecutionRole, which writes to any log group.)
-   */
-  private functionRole(id: string, logGroup: logs.LogGroup): ManagedPolicyRole {
-    const role = new ManagedPolicyRole(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'WriteOwnLogs',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-    return role;
-  }
-
   private acknowledgeFunctionPolicy(role: ManagedPolicyRole): void {
     const policy = role.policy;
     acknowledgeFinding(policy, 'AwsSolutions-IAM5[Resource::*]',
@@ -204,10 +176,6 @@ export class IncidentRouter extends SnsSeverityRouter {
     return topic;
   }
 
-  private logGroup(id: string, key: kms.IKey): logs.LogGroup {
-    return new logs.LogGroup(this, id, { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
-  }
-
   /**
    * A function of the alert path: the bundled handler of `lambda/<handler>/`, its own role and
    * encrypted log group, tracing, and failures to the dead-letter queue (as its DLQ and as its
@@ -217,15 +185,15 @@ export class IncidentRouter extends SnsSeverityRouter {
     id: string, handler: string, description: string, timeout: Duration, environment: Record<string, string>, key: kms.IKey,
     reservedConcurrentExecutions?: number,
   ) {
-    const logGroup = this.logGroup(`${id}Logs`, key);
-    const role = this.functionRole(`${id}Role`, logGroup);
+    const logGroup = encryptedLogGroup(this, `${id}Logs`, key);
+    const role = ownLogsRole(this, `${id}Role`, logGroup);
     const fn = new lambda.Function(this, id, {
       role,
       description,
-      runtime: RUNTIME,
+      runtime: NODEJS_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: handlerCode(handler),
+      code: bundledHandler(handler),
       memorySize: 256,
       timeout,
       retryAttempts: 2,

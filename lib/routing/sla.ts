@@ -18,3 +18,20 @@ export const DIGEST_ENV = {
   SCHEDULE: 'DIGEST_SCHEDULE',
   CLIENT_ID: 'CLIENT_ID',
 } as const;
+
+/** The default Change Events endpoint, beside the default Events API v2 endpoint. */
+export const PAGERDUTY_CHANGE_EVENTS_URL = 'https://events.pagerduty.com/v2/change/enqueue';
+
+/**
+ * The Change Events endpoint beside a configured Events API v2 endpoint: same host (US or EU
+ * service region, or a proxy), `/v2/change/enqueue` in place of its trailing `/v2/enqueue`, or
+ * at the root of the host when the path has no such tail.
+ */
+export function changeEventsUrlOf(eventsApiUrl: string | undefined): string {
+  if (eventsApiUrl === undefined) return PAGERDUTY_CHANGE_EVENTS_URL;
+  const url = new URL(eventsApiUrl);
+  url.pathname = /\/v2\/enqueue\/?$/.test(url.pathname) ? url.pathname.replace(/\/v2\/enqueue\/?$/, '/v2/change/enqueue') : '/v2/change/enqueue';
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}

@@ -441,6 +441,15 @@ export class TelemetryContract {
   }
 }
 
+/**
+ * Metrics the rollout state machines publish (PutMetricData, not EMF), in the client's namespace with the
+ * dimensions agent and route (TelemetryFields): one series per route with a rollout.
+ */
+export class RolloutMetrics {
+  /** One datapoint of 1 per automatic rollback of a route's rollout; drives the P2 `rollout-rolled-back` alarm. */
+  public static readonly ROLLBACKS = metric('RolloutRollbacks', MetricUnit.COUNT, 'Automatic rollbacks of the route\'s rollout (1 per rollback).');
+}
+
 /** The provider's own metrics, namespace AWS/Bedrock, by ModelId (AWS's names, not this library's). */
 export const BedrockMetrics = {
   NAMESPACE: 'AWS/Bedrock',

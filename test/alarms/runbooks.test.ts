@@ -16,11 +16,11 @@ describe('generated runbooks (npm run runbooks -- -c client=example)', () => {
   test('one per alarm of the example client, and an index', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toContain(`wrote ${alarms.length} runbooks to ${outDir}`);
-    // Root causes (3 model outages, 2 provider outages, production's failure rate and production-down, 4 suppressors), undelivered
+    // Root causes (4 model outages, 2 provider outages, production's failure rate and production-down, 4 suppressors), undelivered
     // alerts, per agent agent-down and a route suppressor, 6 per route, 11 route composites (one per route and severity), staleness,
-    // cache floor, 7 accuracy, 8 client and 24 agent spend guards, the governance report's failed-run alarm, and the end-of-life
-    // alarm of gpt-5-mini (the one model of the example whose vendor announced a retirement).
-    expect(alarms.length).toBe(3 + 2 + 2 + 4 + 1 + 4 * 2 + 8 * 6 + 11 + 2 + 7 + 8 + 24 + 1 + 1);
+    // cache floor, 7 accuracy, 9 client and 24 agent spend guards, the governance report's failed-run alarm, the rollout's
+    // gate and rolled-back alarms, and the end-of-life alarm of gpt-5-mini (the one model of the example whose vendor announced a retirement).
+    expect(alarms.length).toBe(4 + 2 + 2 + 4 + 1 + 4 * 2 + 8 * 6 + 11 + 2 + 7 + 9 + 24 + 1 + 2 + 1);
     for (const alarm of alarms) expect(fs.existsSync(path.join(outDir, `${alarm.alarmName}.md`))).toBe(true);
     expect(fs.readFileSync(path.join(outDir, 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('| ['))).toHaveLength(alarms.length);
   });

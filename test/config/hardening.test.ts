@@ -185,6 +185,7 @@ describe('every key has an effect or is refused', () => {
     const openAiOnly = (c: any) => {
       c.models = [{ provider: 'openai', modelId: 'gpt-5-mini' }];
       for (const agent of c.agents) agent.models = ['gpt-5-mini'];
+      delete c.agents[1].routes[0].rollout;
     };
     expect(fromText(exampleWith(openAiOnly)).problems)
       .toEqual([expect.objectContaining({ path: '$.budgets.awsBilledMonthlyUsd', expected: expect.stringContaining('no model is on Bedrock') })]);

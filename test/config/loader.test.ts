@@ -35,7 +35,8 @@ describe('the example client', () => {
     expect(config.posture).toBe(OperatingPosture.PRIMARY);
     expect(config.agents).toHaveLength(4);
     expect(config.agents.flatMap((a) => a.routes)).toHaveLength(8);
-    expect(config.models.map((m) => m.provider)).toEqual([ModelProvider.AWS_BEDROCK, ModelProvider.AWS_BEDROCK, ModelProvider.OPENAI]);
+    const { AWS_BEDROCK, OPENAI } = ModelProvider;
+    expect(config.models.map((m) => m.provider)).toEqual([AWS_BEDROCK, AWS_BEDROCK, OPENAI, AWS_BEDROCK]);
     expect(config.agents[0].owner).toEqual({ team: 'support-platform', service: 'support-triage-fn' });
   });
 });
@@ -162,7 +163,7 @@ describe('rejected configs name the file, the JSON path, what was expected and w
       c.models.push({ provider: 'openai', modelId: 'ft:gpt-acme' });
       c.priceOverrides.push({ modelId: 'ft:gpt-acme', prices: { input: 3, output: 12 } });
     });
-    expect(ClientConfigLoader.fromYaml(text, 'clients/ok.yaml').models).toHaveLength(4);
+    expect(ClientConfigLoader.fromYaml(text, 'clients/ok.yaml').models).toHaveLength(5);
   });
 
   test('a model served by a provider that does not serve it', () => {

@@ -49,7 +49,7 @@ describe('the overview dashboard of the example client', () => {
   });
 
   test('spend and latency by model, and per agent: spend, cost per call, latency, error rates by cause, cache hit rates', () => {
-    expect(seriesIn(widget(overview.body, 'Spend by model (USD per hour)'))).toHaveLength(3);
+    expect(seriesIn(widget(overview.body, 'Spend by model (USD per hour)'))).toHaveLength(4);
     expect(seriesIn(widget(overview.body, 'Spend by agent (USD per hour)'))).toEqual(
       ['triage', 'answer', 'retrieval', 'qa-review'].map((a) => `CdkAiOps/${M.COST_USD.name}{${F.AGENT.name}=${a}}:Sum`));
     for (const [title, counter] of [
@@ -69,12 +69,12 @@ describe('the overview dashboard of the example client', () => {
   });
 
   test('the provider side: AWS/Bedrock metrics by ModelId for the Bedrock models only', () => {
-    const bedrockModels = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-haiku-4-5-20251001-v1:0'];
+    const bedrockModels = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-haiku-4-5-20251001-v1:0', 'us.anthropic.claude-sonnet-4-6'];
     expect(seriesIn(widget(overview.body, 'Bedrock (provider side): invocations by ModelId'))).toEqual(
       bedrockModels.map((m) => `AWS/Bedrock/Invocations{ModelId=${m}}:Sum`));
     expect(seriesIn(widget(overview.body, 'Bedrock (provider side): invocation latency p95 (ms)'))).toEqual(
       bedrockModels.map((m) => `AWS/Bedrock/InvocationLatency{ModelId=${m}}:p95`));
-    expect(seriesIn(widget(overview.body, 'Bedrock (provider side): input and output tokens'))).toHaveLength(4);
+    expect(seriesIn(widget(overview.body, 'Bedrock (provider side): input and output tokens'))).toHaveLength(2 * 3);
     expect(seriesIn(widget(overview.body, 'Bedrock (provider side): throttles, client and server errors'))).toEqual(bedrockModels.flatMap((m) => [
       `AWS/Bedrock/InvocationThrottles{ModelId=${m}}:Sum`, `AWS/Bedrock/InvocationClientErrors{ModelId=${m}}:Sum`, `AWS/Bedrock/InvocationServerErrors{ModelId=${m}}:Sum`,
     ]));
@@ -90,10 +90,10 @@ describe('the overview dashboard of the example client', () => {
   test('an alarm-status widget with every client-wide alarm and every page, and a text naming each agent\'s owner and runbook', () => {
     const status = widget(overview.body, 'Alarms of Example Support Co.');
     expect(status.type).toBe('alarm');
-    // 2 provider outages, production down, 3 model outages, production's failure rate, 4 suppressors, undelivered alerts,
-    // 32 spend guards, the report's failed runs, 4 agent-down composites, 11 route composites, 8 p50 latency alarms (P3, digest),
-    // staleness, cache floor, 7 accuracy, gpt-5-mini's end of life
-    expect(status.properties.alarms).toHaveLength(2 + 1 + 3 + 1 + 4 + 1 + 32 + 1 + 4 + 11 + 8 + 2 + 7 + 1);
+    // 2 provider outages, production down, 4 model outages, production's failure rate, 4 suppressors, undelivered alerts,
+    // 33 spend guards, the report's failed runs, the rollout's rolled-back alarm, 4 agent-down composites, 11 route composites,
+    // 8 p50 latency alarms (P3, digest), staleness, cache floor, 7 accuracy, gpt-5-mini's end of life
+    expect(status.properties.alarms).toHaveLength(2 + 1 + 4 + 1 + 4 + 1 + 33 + 1 + 1 + 4 + 11 + 8 + 2 + 7 + 1);
     expect(status.properties.alarms[0]).toBe('arn:aws:cloudwatch:us-east-1:111122223333:alarm:example-aws-bedrock-provider-outage');
     const text = overview.body.widgets.find((w: any) => w.type === 'text').properties.markdown;
     expect(text).toContain('| Answer drafting | support-ai | `support-answer-fn` | [example-ai-ops-agent-answer](#dashboards:name=example-ai-ops-agent-answer) | [runbook](https://runbooks.example.com/support/answer) |');
@@ -118,7 +118,7 @@ describe('the overview dashboard of the example client', () => {
     const total = widget(overview.body, 'Spend and its anomaly band, all agents (USD per hour)');
     expect(expressionsIn(total)).toEqual([expect.stringMatching(/^ANOMALY_DETECTION_BAND\(spendBand_\w+, 3\)$/)]);
     expect(seriesIn(total)).toEqual([`CdkAiOps/${M.COST_USD.name}{}:Sum`]);
-    expect(titles(overview.body).filter((t) => t.startsWith('Spend and its anomaly band, model'))).toHaveLength(3);
+    expect(titles(overview.body).filter((t) => t.startsWith('Spend and its anomaly band, model'))).toHaveLength(4);
   });
 
   test('the whole body (snapshot)', () => {
@@ -147,10 +147,11 @@ describe('the agent dashboards of the example client', () => {
 
   test('per model: cost, tokens, prompt-cache hit rate against the floor, latency', () => {
     const hitRate = widget(agentDashboards.answer.body, 'Prompt-cache hit rate by model (% of input tokens read from cache)');
-    expect(expressionsIn(hitRate)).toHaveLength(2);
+    expect(expressionsIn(hitRate)).toHaveLength(3);
     expect(hitRate.properties.annotations.horizontal[0].value).toBe(60);
     expect(seriesIn(widget(agentDashboards.answer.body, 'Cost by model (USD per hour)'))).toEqual([
       `CdkAiOps/${M.COST_USD.name}{${F.AGENT.name}=answer,${F.MODEL.name}=us.anthropic.claude-sonnet-4-5-20250929-v1:0}:Sum`,
+      `CdkAiOps/${M.COST_USD.name}{${F.AGENT.name}=answer,${F.MODEL.name}=us.anthropic.claude-sonnet-4-6}:Sum`,
       `CdkAiOps/${M.COST_USD.name}{${F.AGENT.name}=answer,${F.MODEL.name}=anthropic.claude-haiku-4-5-20251001-v1:0}:Sum`,
     ]);
   });
@@ -193,7 +194,7 @@ describe('the agent dashboards of the example client', () => {
     expect(seriesIn(byModel)).toEqual(expect.arrayContaining([
       `CdkAiOps/${M.EVALUATION_PASSED.name}{${F.AGENT.name}=answer,${F.EVALUATOR.name}=grounded-answer-judge,${F.MODEL.name}=anthropic.claude-haiku-4-5-20251001-v1:0}:Average`,
     ]));
-    expect(seriesIn(byModel)).toHaveLength(2 * 2);
+    expect(seriesIn(byModel)).toHaveLength(3 * 2);
     // no accuracy SLO on summarize-thread: no accuracy graphs of its own
     expect(titles(body).filter((t) => t.startsWith('summarize-thread: pass rate'))).toEqual([]);
   });

@@ -70,23 +70,23 @@ describe('the price of watching', () => {
     const quantity = (item: string) => report.items.find((i: any) => i.item === item).quantity;
     expect(quantity('custom metrics')).toBe(TelemetryContract.customMetricCount(ClientCardinality.of(exampleConfig())));
     // calls; sessions and retrievals of one agent each; 3 evaluation metrics per (route, evaluator) of the SLOs (3)
-    // and per (agent, model, evaluator) (answer: 2 models x 2 evaluators, qa-review: 2 models x 1)
-    expect(quantity('custom metrics')).toBe(11 * (8 + 6 + 4 + 3 + 1) + 6 + 6 + 3 * 3 + 3 * (4 + 2));
+    // and per (agent, model, evaluator) (answer: 3 models x 2 evaluators, qa-review: 2 models x 1)
+    expect(quantity('custom metrics')).toBe(11 * (8 + 7 + 4 + 4 + 1) + 6 + 6 + 3 * 3 + 3 * (6 + 2));
     // 8 routes: 3 latency alarms of 2 metrics (value + call guard), 3 rate alarms of 2; staleness 1; cache floor 4; dead letters 1;
     // spend rate and two burn rates for 4 agents and the client; 4 session limits; tenant share 1;
     // 4 accuracy drift alarms of 2 metrics (mean + sample count) and 3 no-scores alarms of 1; the report's failed runs 1;
-    // model outages: 3 telemetry metrics each, plus 3 AWS/Bedrock metrics for the 2 Bedrock models; production's failure rate 4;
-    // gpt-5-mini's end of life 1 (its calls)
-    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3 + 1 + (3 * 3 + 2 * 3) + 4 + 1);
+    // model outages: 3 telemetry metrics each, plus 3 AWS/Bedrock metrics for the 3 Bedrock models; production's failure rate 4;
+    // the rollout's rolled-back alarm 1; gpt-5-mini's end of life 1 (its calls)
+    expect(quantity('standard-resolution alarm metrics')).toBe(8 * 6 * 2 + 1 + 4 + 1 + 3 * 5 + 4 + 1 + 4 * 2 + 3 + 1 + (4 * 3 + 3 * 3) + 4 + 1 + 1);
     // A monthly run scans its month 5 times and the month before twice; a quarterly run (a third a month) its 3 months
     // 5 times, the 3 before twice and its 3 months 4 more times for the trends. Cost Explorer: the reported period only.
     expect(quantity('governance report: Logs Insights GB scanned')).toBeCloseTo(quantity('telemetry log ingestion (GB)') * (5 + 2 + (5 + 2 + 4)), 1);
     expect(quantity('governance report: Cost Explorer requests')).toBeCloseTo(1 + 1 / 3, 3);
     // spend per agent, per model and in total; cache hit rate per agent
-    expect(quantity('anomaly-detection alarms')).toBe(4 + 3 + 1 + 4);
+    expect(quantity('anomaly-detection alarms')).toBe(4 + 4 + 1 + 4);
     // 2 provider outages, production-down, 4 suppressors (production's, and one per set of providers the agents call: 3);
-    // per agent agent-down and a route suppressor; 11 route composites (one per route and severity)
-    expect(quantity('composite alarms')).toBe(2 + 1 + 4 + 4 * 2 + 11);
+    // per agent agent-down and a route suppressor; 11 route composites (one per route and severity); the rollout's gate
+    expect(quantity('composite alarms')).toBe(2 + 1 + 4 + 4 * 2 + 11 + 1);
     expect(quantity('dashboards')).toBe(5);
     expect(quantity('Contributor Insights rules')).toBe(2);
     expect(quantity('Contributor Insights matched events')).toBe(2 * 1_500_000);

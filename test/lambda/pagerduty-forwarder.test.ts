@@ -2,9 +2,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { anomalyAlarm, compositeAlarm, latencyAlarm, P1_KEY, P1_TOPIC, P2_KEY, P2_TOPIC, staleAlarm } from './pagerduty-forwarder.fixtures';
 import {
-  clip, decide, Decision, dedupKeyOf, NoSeverity, NotAnAlarmNotification, parseNotification, retryDelayMs, Routing,
+  decide, Decision, dedupKeyOf, NoSeverity, NotAnAlarmNotification, parseNotification, retryDelayMs, Routing,
 } from '../../lambda/pagerduty-forwarder/core';
 import { createHandler, ForwarderDependencies, RecordsFailed } from '../../lambda/pagerduty-forwarder/handler';
+import { clip } from '../../lambda/shared/pagerduty';
 import { AlarmMetadata, encodeAlarmMetadata } from '../../lib/common/alarm-metadata';
 import { Severity, SlaTier } from '../../lib/config';
 import { FORWARDER_ENV } from '../../lib/routing/sla';

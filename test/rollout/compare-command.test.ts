@@ -55,6 +55,16 @@ test('--config and --route: the route\'s evaluators decide and its latency objec
   expect(out).toContain('| p50 | 1499 | 1499 | 0 | 0.0% | 3000 |');
 });
 
+test('the route\'s rollout.nonInferiorityMarginPoints sets the margin; --margin wins over it', async () => {
+  const config = fs.readFileSync(EXAMPLE, 'utf8').replace('          minCallsPerStage: 500\n', '          minCallsPerStage: 500\n          nonInferiorityMarginPoints: 4\n');
+  const file = path.join(dir, 'example.yaml');
+  fs.writeFileSync(file, config);
+  const args = ['compare', '--baseline', baseline, '--candidate', candidate, '--config', file, '--route', 'answer/draft-reply'];
+  expect((await run(args)).out).toContain('Non-inferiority margin: 4 points.');
+  expect((await run([...args, '--margin', '3'])).out).toContain('Non-inferiority margin: 3 points.');
+  expect((await run(['compare', '--baseline', baseline, '--candidate', candidate, '--config', EXAMPLE, '--route', 'answer/draft-reply'])).out).toContain('Non-inferiority margin: 2 points.');
+});
+
 test.each([
   [['--baseline', '/nope.jsonl', '--candidate', 'x'], '/nope.jsonl: no such file'],
   [['--baseline', 'BAD', '--candidate', 'CAND'], 'bad.jsonl:2 $.scores.j: expected true/false (a pass/fail verdict) or a number from 0 to 1 (a score); no line of the file is usable (2 malformed)'],
@@ -84,7 +94,7 @@ test.each([
 });
 
 test('--help prints the usage; the command list names compare', async () => {
-  expect((await run(['compare', '--help'])).out).toContain('--margin <points>       non-inferiority margin, percentage points (default 2)');
+  expect((await run(['compare', '--help'])).out).toContain('--margin <points>       non-inferiority margin, percentage points (default: the route\'s rollout.nonInferiorityMarginPoints, else 2)');
   expect((await run(['--help'])).out).toContain('compare   the regression brief');
 });
 

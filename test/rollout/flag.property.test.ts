@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { BASELINE, CANDIDATE, flagDocument, SettableFlagSource, TestClock } from './fixtures';
-import { FLAG_ATTRIBUTES, parseRouteFlag, ROLLOUT_FLAG_KEY, VariantRollout } from '../../lib/rollout/runtime';
+import { featureFlagsDocument, FLAG_ATTRIBUTES, parseRouteFlag, ROLLOUT_FLAG_KEY, routeFlagValues, Variant, VariantRollout } from '../../lib/rollout/runtime';
 
 /** Flag attributes as AppConfig could hold them, each replaced at times by any value at all. */
 const oddValue = fc.oneof(fc.anything(), fc.double(), fc.string(), fc.constant(undefined));
@@ -62,5 +62,46 @@ describe('odd flag documents', () => {
       const choice = await rollout.chooseVariant('support', 'triage', 'tenant-1');
       return choice?.origin === 'local-baseline' && choice.variant === BASELINE;
     }), { numRuns: 200 });
+  });
+});
+
+describe('the flag ModelRollout deploys is the flag chooseVariant reads', () => {
+  const text = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/);
+  const variant: fc.Arbitrary<Variant> = fc.record({
+    id: text,
+    model: text,
+    promptVersion: text,
+    params: fc.record({
+      temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+      maxTokens: fc.integer({ min: 1, max: 100_000 }),
+      topP: fc.double({ min: 0, max: 1, noNaN: true }),
+    }, { requiredKeys: [] }),
+  });
+  const percent = fc.integer({ min: 0, max: 100 });
+
+  test('any state written by routeFlagValues reads back unchanged, without problems', () => {
+    const maybe = fc.option(variant, { nil: undefined });
+    fc.assert(fc.property(variant, maybe, maybe, percent, percent, (baseline, candidate, previous, candidatePercent, shadowPercent) => {
+      const values = routeFlagValues({ baseline, candidate, previous, candidatePercent, shadowPercent });
+      const { flag, problems } = parseRouteFlag({ [ROLLOUT_FLAG_KEY]: values });
+      expect(problems).toEqual([]);
+      expect(flag).toEqual({
+        baseline,
+        candidate,
+        candidatePercent: candidate ? candidatePercent : 0,
+        shadowPercent: candidate ? shadowPercent : 0,
+        ...(previous ? { previous } : {}),
+      });
+    }), { numRuns: 500 });
+  });
+
+  test('the hosted document declares every attribute it sets, with its type, and bounds the shares', () => {
+    const document: any = featureFlagsDocument({ baseline: BASELINE, candidate: CANDIDATE, candidatePercent: 10, shadowPercent: 5 }, 'test');
+    const values = document.values[ROLLOUT_FLAG_KEY];
+    const attributes = document.flags[ROLLOUT_FLAG_KEY].attributes;
+    expect(Object.keys(attributes).sort()).toEqual(Object.keys(values).filter((k) => k !== 'enabled').sort());
+    for (const [name, value] of Object.entries(values)) if (name !== 'enabled') expect(attributes[name].constraints.type).toBe(typeof value);
+    expect(attributes[FLAG_ATTRIBUTES.CANDIDATE_PERCENT].constraints).toEqual({ type: 'number', minimum: 0, maximum: 100 });
+    expect(document.version).toBe('1');
   });
 });

@@ -38,6 +38,16 @@ describe('reading flags through the AppConfig Agent endpoint (real HTTP)', () =>
   });
   afterEach(() => agent.stop());
 
+  test('without an environment, each route is read from its own <agent>.<route> environment (as ModelRollout deploys it)', async () => {
+    const source = new ExtensionFlagSource({ application: 'cdk-ai-ops-acme', baseUrl });
+    await source.fetch('support', 'triage');
+    await source.fetch('support', 'draft-reply');
+    expect(agent.paths).toEqual([
+      '/applications/cdk-ai-ops-acme/environments/support.triage/configurations/support.triage',
+      '/applications/cdk-ai-ops-acme/environments/support.draft-reply/configurations/support.draft-reply',
+    ]);
+  });
+
   test('reads the route profile once per poll interval and serves the flag', async () => {
     // GIVEN a rollout on the agent endpoint
     const clock = new TestClock();

@@ -132,10 +132,10 @@ describe('the incident router of the example client', () => {
   });
 
   test('function logs are encrypted with the client key and kept a year', () => {
-    // The forwarder's, the digest's and the governance report's.
+    // The forwarder's, the digest's, the governance report's, and the rollout's change events function's and state machine's.
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', {
       KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AiOpsEncryptionKey'), 'Arn'] }, RetentionInDays: 365,
-    }, 3);
+    }, 5);
   });
 });
 

@@ -25,6 +25,19 @@ export function routeProfileName(agent: string, route: string): string {
   return `${agent}.${route}`;
 }
 
+/**
+ * The AppConfig environment of one route's rollout, named like its profile. Each route has its own: an
+ * environment's monitors roll back every deployment in it, so one route's gate never reverts another's flag.
+ */
+export function routeEnvironmentName(agent: string, route: string): string {
+  return routeProfileName(agent, route);
+}
+
+/** The AppConfig application that holds a client's rollouts (the value of `$CDK_AI_OPS_APPCONFIG_APPLICATION`). */
+export function rolloutApplicationName(clientId: string): string {
+  return `cdk-ai-ops-${clientId}`;
+}
+
 /** A route's flag, read and repaired. */
 export interface RouteFlag {
   readonly baseline: Variant;
@@ -34,6 +47,62 @@ export interface RouteFlag {
   readonly candidatePercent: number;
   /** 0-100; 0 when the flag is disabled or has no candidate. */
   readonly shadowPercent: number;
+  /** The variant the last promotion replaced, kept as the rollback target (never served by the flag itself). */
+  readonly previous?: Variant;
+}
+
+/** What one deployment of a route's flag says. */
+export interface RouteFlagState {
+  readonly baseline: Variant;
+  readonly candidate?: Variant;
+  /** 0-100. */
+  readonly candidatePercent: number;
+  /** 0-100. */
+  readonly shadowPercent: number;
+  readonly previous?: Variant;
+}
+
+type FlagValue = string | number | boolean;
+
+/** The flag's attribute values for one state: what `parseRouteFlag` reads back. */
+export function routeFlagValues(state: RouteFlagState): Record<string, FlagValue> {
+  const values: Record<string, FlagValue> = { enabled: true };
+  const sides: Array<[VariantPrefix, Variant | undefined]> = [['baseline', state.baseline], ['candidate', state.candidate], ['previous', state.previous]];
+  for (const [prefix, variant] of sides) {
+    if (!variant) continue;
+    values[prefix + VARIANT_ATTRIBUTES.id] = variant.id;
+    values[prefix + VARIANT_ATTRIBUTES.model] = variant.model;
+    values[prefix + VARIANT_ATTRIBUTES.promptVersion] = variant.promptVersion;
+    for (const [param, suffix] of Object.entries(PARAM_ATTRIBUTES) as [keyof InferenceParams, string][]) {
+      const value = variant.params[param];
+      if (value !== undefined) values[prefix + suffix] = value;
+    }
+  }
+  // The shares only with a candidate: `candidatePercent` alone would read as an incomplete candidate.
+  if (state.candidate) {
+    values[FLAG_ATTRIBUTES.CANDIDATE_PERCENT] = state.candidatePercent;
+    values[FLAG_ATTRIBUTES.SHADOW_PERCENT] = state.shadowPercent;
+  }
+  return values;
+}
+
+/**
+ * A route's flag as AppConfig hosts it (content type `application/json` of an `AWS.AppConfig.FeatureFlags`
+ * profile): the flag's definition with a type constraint per attribute, and its values.
+ */
+export function featureFlagsDocument(state: RouteFlagState, description: string): object {
+  const values = routeFlagValues(state);
+  const attributes: Record<string, { constraints: { type: string; minimum?: number; maximum?: number } }> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (name === 'enabled') continue;
+    const percent = name === FLAG_ATTRIBUTES.CANDIDATE_PERCENT || name === FLAG_ATTRIBUTES.SHADOW_PERCENT;
+    attributes[name] = { constraints: { type: typeof value, ...(percent ? { minimum: 0, maximum: 100 } : {}) } };
+  }
+  return {
+    version: '1',
+    flags: { [ROLLOUT_FLAG_KEY]: { name: ROLLOUT_FLAG_KEY, description, attributes } },
+    values: { [ROLLOUT_FLAG_KEY]: values },
+  };
 }
 
 /** A flag document read: the flag, or why none could be used, and what was repaired. */
@@ -59,6 +128,7 @@ export function parseRouteFlag(document: unknown): ParsedFlag {
     return { problems };
   }
   const candidate = hasAny(flag, 'candidate') ? readVariant(flag, 'candidate', problems) : undefined;
+  const previous = hasAny(flag, 'previous') ? readVariant(flag, 'previous', problems) : undefined;
   const enabled = flag.enabled === true;
   const active = enabled && candidate !== undefined;
   return {
@@ -67,6 +137,7 @@ export function parseRouteFlag(document: unknown): ParsedFlag {
       candidate,
       candidatePercent: active ? readPercent(flag, FLAG_ATTRIBUTES.CANDIDATE_PERCENT, problems) : 0,
       shadowPercent: active ? readPercent(flag, FLAG_ATTRIBUTES.SHADOW_PERCENT, problems) : 0,
+      ...(previous ? { previous } : {}),
     },
     problems,
   };
@@ -88,7 +159,9 @@ export function assignmentSalt(agent: string, route: string, candidateId: string
   return `${agent}/${route}/${candidateId}`;
 }
 
-function readVariant(flag: Record<string, unknown>, prefix: 'baseline' | 'candidate', problems: string[]): Variant | undefined {
+type VariantPrefix = 'baseline' | 'candidate' | 'previous';
+
+function readVariant(flag: Record<string, unknown>, prefix: VariantPrefix, problems: string[]): Variant | undefined {
   const text = (suffix: string): string | undefined => {
     const value = flag[prefix + suffix];
     return typeof value === 'string' && value.trim() !== '' ? value : undefined;

@@ -6,7 +6,7 @@ import { FlagOrigin, Variant, VariantChoice, VariantRole } from './types';
 export const ROLLOUT_ENV = {
   /** AppConfig application of the client's rollouts. */
   APPLICATION: 'CDK_AI_OPS_APPCONFIG_APPLICATION',
-  /** AppConfig environment of the client's rollouts. */
+  /** AppConfig environment for every route; unset (the default): each route's own `<agent>.<route>` environment. */
   ENVIRONMENT: 'CDK_AI_OPS_APPCONFIG_ENVIRONMENT',
 } as const;
 
@@ -15,9 +15,10 @@ const DEFAULT_READ_TIMEOUT_MS = 10_000;
 
 export interface VariantRolloutOptions {
   /**
-   * Where flags are read. Default: the AppConfig Agent extension on localhost:2772, at the application and
-   * environment named by `$CDK_AI_OPS_APPCONFIG_APPLICATION` and `$CDK_AI_OPS_APPCONFIG_ENVIRONMENT`; with
-   * neither set, no flag is read and every route gets its local baseline.
+   * Where flags are read. Default: the AppConfig Agent extension on localhost:2772, in the application named by
+   * `$CDK_AI_OPS_APPCONFIG_APPLICATION`, each route in its own `<agent>.<route>` environment (or the one
+   * environment `$CDK_AI_OPS_APPCONFIG_ENVIRONMENT` names); without the application, no flag is read and every
+   * route gets its local baseline.
    */
   readonly source?: FlagSource;
   /**
@@ -105,7 +106,7 @@ export class VariantRollout {
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.source = options.source ?? sourceFromEnvironment();
     if (!this.source) {
-      this.warnOnce('no-source', `cdk-ai-ops rollout: no flag source (set ${ROLLOUT_ENV.APPLICATION} and ${ROLLOUT_ENV.ENVIRONMENT}, or pass a source): every route serves its local baseline`);
+      this.warnOnce('no-source', `cdk-ai-ops rollout: no flag source (set ${ROLLOUT_ENV.APPLICATION}, or pass a source): every route serves its local baseline`);
     }
   }
 
@@ -241,8 +242,8 @@ function choice(variant: Variant, role: VariantRole, origin: FlagOrigin, shadow?
 
 function sourceFromEnvironment(): FlagSource | undefined {
   const application = process.env[ROLLOUT_ENV.APPLICATION];
-  const environment = process.env[ROLLOUT_ENV.ENVIRONMENT];
-  return application && environment ? new ExtensionFlagSource({ application, environment }) : undefined;
+  const environment = process.env[ROLLOUT_ENV.ENVIRONMENT] || undefined;
+  return application ? new ExtensionFlagSource({ application, environment }) : undefined;
 }
 
 async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

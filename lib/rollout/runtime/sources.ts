@@ -1,5 +1,5 @@
 import { get } from 'http';
-import { routeProfileName } from './flag';
+import { routeEnvironmentName, routeProfileName } from './flag';
 
 /** What one read of a route's flag returned. */
 export interface FlagFetch {
@@ -20,8 +20,11 @@ export interface FlagSource {
 export interface AppConfigLocation {
   /** AppConfig application name or id. */
   readonly application: string;
-  /** AppConfig environment name or id. */
-  readonly environment: string;
+  /**
+   * AppConfig environment name or id, the same for every route. Default: each route's own environment,
+   * named `<agent>.<route>` (`routeEnvironmentName`), as `ModelRollout` deploys them.
+   */
+  readonly environment?: string;
   /** The configuration profile of a route. Default: `<agent>.<route>` (`routeProfileName`). */
   readonly profile?: (agent: string, route: string) => string;
 }
@@ -45,7 +48,8 @@ export class ExtensionFlagSource implements FlagSource {
   public constructor(private readonly options: ExtensionFlagSourceOptions) {}
 
   public async fetch(agent: string, route: string): Promise<FlagFetch> {
-    const { application, environment } = this.options;
+    const { application } = this.options;
+    const environment = this.options.environment ?? routeEnvironmentName(agent, route);
     const profile = (this.options.profile ?? routeProfileName)(agent, route);
     const [app, env, config] = [application, environment, profile].map(encodeURIComponent);
     const url = `${this.options.baseUrl ?? APPCONFIG_EXTENSION_URL}/applications/${app}/environments/${env}/configurations/${config}`;
@@ -95,7 +99,7 @@ export class AppConfigDataFlagSource implements FlagSource {
       if (token === undefined) {
         const session = await this.options.client.startConfigurationSession({
           ApplicationIdentifier: this.options.application,
-          EnvironmentIdentifier: this.options.environment,
+          EnvironmentIdentifier: this.options.environment ?? routeEnvironmentName(agent, route),
           ConfigurationProfileIdentifier: profile,
           RequiredMinimumPollIntervalInSeconds: Math.max(
             APPCONFIGDATA_MIN_POLL_SECONDS, Math.round(this.options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS)),
