@@ -9,8 +9,9 @@ import {
 import { readablePath, ResourceRef, TemplateReader } from './references';
 import { NO_EXCEPTION, SUPPRESSED } from '../compliance/nag-report';
 import { REPORT_ENV } from '../reporting/report-function';
+import { CHANGE_EVENTS_ENV } from '../rollout/change-events-contract';
 import {
-  ALARM_EMAILS, OutboundMessage, P3_DIGEST, PAGERDUTY_EVENTS, REPORT_NOTIFICATION, REPORT_SES_EMAIL, SLACK_NOTIFICATIONS,
+  ALARM_EMAILS, OutboundMessage, P3_DIGEST, PAGERDUTY_CHANGE_EVENTS, PAGERDUTY_EVENTS, REPORT_NOTIFICATION, REPORT_SES_EMAIL, SLACK_NOTIFICATIONS,
 } from '../routing/outbound';
 import { DIGEST_ENV, FORWARDER_ENV } from '../routing/sla';
 
@@ -276,6 +277,11 @@ function flowsOf(reader: TemplateReader, input: AuditInput, roles: AuditRole[]):
       const secrets = parseJson(reader.text(ref.template, env[FORWARDER_ENV.KEY_SECRETS]));
       const secretNames = secrets && typeof secrets === 'object' ? Object.entries(secrets as Record<string, string>).map(([severity, secret]) => `${severity} integration key: secret ${secret}`) : [];
       add(PAGERDUTY_EVENTS, `Lambda function ${name}`, [reader.text(ref.template, env[FORWARDER_ENV.EVENTS_URL]), ...secretNames]);
+    } else if (resource.Type === 'AWS::Lambda::Function' && envOf(resource)[CHANGE_EVENTS_ENV.CHANGE_EVENTS_URL] !== undefined) {
+      const env = envOf(resource);
+      const secrets = parseJson(reader.text(ref.template, env[CHANGE_EVENTS_ENV.KEY_SECRETS]));
+      const secretNames = Array.isArray(secrets) ? secrets.map((secret) => `integration key: secret ${secret}`) : [];
+      add(PAGERDUTY_CHANGE_EVENTS, `Lambda function ${name}`, [reader.text(ref.template, env[CHANGE_EVENTS_ENV.CHANGE_EVENTS_URL]), ...secretNames]);
     } else if (resource.Type === 'AWS::SNS::Subscription' && p.Protocol !== 'lambda' && p.Protocol !== 'sqs') {
       const topic = reader.target(ref.template, p.TopicArn);
       const topicName = topic ? reader.nameOf(topic) : reader.text(ref.template, p.TopicArn);

@@ -6,9 +6,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { CliUsageError, Options } from './options';
+import { ROLLOUT_DEFAULTS } from '../config/defaults';
 import { ClientConfigLoader } from '../config/loader';
 import {
-  Comparison, compareResults, CompareInputError, CompareSettings, DEFAULT_MARGIN_POINTS, pairResults, parseResults, ParsedResults, renderBrief,
+  Comparison, compareResults, CompareInputError, CompareSettings, pairResults, parseResults, ParsedResults, renderBrief,
 } from '../rollout/compare';
 import { TelemetryFields as F, TelemetryMetrics as M } from '../telemetry/contract';
 
@@ -34,7 +35,7 @@ Scores: true/false for a pass/fail evaluator, 0 to 1 for a scored one. Every fie
   --candidate <file>      results of the variant under test
   --config <file>         the client config; with --route, the route's accuracy evaluators decide
   --route <agent/route>   (others are informational) and its latency objectives are checked
-  --margin <points>       non-inferiority margin, percentage points (default: the route's rollout.nonInferiorityMarginPoints, else ${DEFAULT_MARGIN_POINTS})
+  --margin <points>       non-inferiority margin, percentage points (default: the route's rollout.nonInferiorityMarginPoints, else ${ROLLOUT_DEFAULTS.nonInferiorityMarginPoints})
   --monthly-calls <n>     calls per month for the projected monthly cost delta
   --out <file>            write the brief there (default: standard output)
 
@@ -105,7 +106,7 @@ export function compareCommand(options: Options): CompareCommandResult {
   const settings: CompareSettings = {
     ...route,
     // --margin wins over the route's rollout.nonInferiorityMarginPoints, which wins over the default.
-    marginPoints: positiveNumber(options, 'margin', false) ?? route.marginPoints ?? DEFAULT_MARGIN_POINTS,
+    marginPoints: positiveNumber(options, 'margin', false) ?? route.marginPoints ?? ROLLOUT_DEFAULTS.nonInferiorityMarginPoints,
     monthlyCalls: positiveNumber(options, 'monthly-calls', true),
   };
   if (settings.marginPoints >= 100) throw new CliUsageError(`--margin ${settings.marginPoints}: expected percentage points below 100`);

@@ -86,6 +86,8 @@ export const ROLLOUT_DEFAULTS = {
     { percent: 100, bakeHours: 72 },
   ],
   shadowPercent: 0,
+  /** Accuracy points the candidate may lose before `cdk-ai-ops compare` calls it inferior. */
+  nonInferiorityMarginPoints: 2,
   minCallsPerStage: 200,
   /** Days the previous variant stays in the flag as the rollback target after a promotion. */
   keepPreviousDays: 30,

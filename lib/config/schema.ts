@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { ACCURACY_DEFAULTS, DEFAULT_EXPECTED_MONTHLY_CALLS, GOVERNANCE_DEFAULTS as G, PAGERDUTY_EVENTS_URL, REPORT_DEFAULTS, ROLLOUT_DEFAULTS as R, SLO_DEFAULTS } from './defaults';
 import { CompliancePack, OperatingPosture, Severity, SlaTier } from './types';
 import { ModelProvider } from '../pricing/price-catalog';
-import { DEFAULT_MARGIN_POINTS } from '../rollout/compare/brief';
 
 /*
  * The structural schema of a client config. Messages given to `.regex()` and `.refine()` read as
@@ -105,7 +104,7 @@ const rollout = z.strictObject({
   shadowPercent: z.number().min(0).max(100).optional()
     .describe(`Percent of baseline-served requests that also call the candidate in the background (default ${R.shadowPercent}).`),
   nonInferiorityMarginPoints: z.number().gt(0).lt(100).optional()
-    .describe(`Non-inferiority margin of cdk-ai-ops compare --route, accuracy points (default ${DEFAULT_MARGIN_POINTS}).`),
+    .describe(`Non-inferiority margin of cdk-ai-ops compare --route, accuracy points (default ${R.nonInferiorityMarginPoints}).`),
   minCallsPerStage: z.number().int().min(1).max(100_000_000).optional()
     .describe(`Calls the route must serve during a bake for the gates to count; fewer pauses the plan (default ${R.minCallsPerStage}).`),
   previous: rolloutVariant(`The variant the last promotion replaced: the rollback target, kept ${R.keepPreviousDays} days after promotedOn.`).optional(),

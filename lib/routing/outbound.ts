@@ -35,6 +35,40 @@ const ALERT_NEVER_SENT = [
 ];
 
 /**
+ * PagerDuty Change Events the rollout change events function (lambda/rollout-change-events)
+ * sends for each stage change of a governed rollout: they page no one and show on the timeline.
+ */
+export const PAGERDUTY_CHANGE_EVENTS: OutboundMessage = {
+  id: 'pagerduty-change-events',
+  title: 'PagerDuty Change Events (rollout stages)',
+  destination: 'PagerDuty Change Events API (HTTPS POST to /v2/change/enqueue beside the configured events URL)',
+  transport: 'the RolloutChangeEvents Lambda function, invoked by each route\'s rollout state machine',
+  fields: [
+    { field: 'routing_key', content: 'the integration key of each paged PagerDuty service, read from Secrets Manager: PagerDuty\'s own credential, sent to PagerDuty only' },
+    { field: 'payload.summary', content: 'the client id, the rollout (candidate variant id), agent/route and the stage change (e.g. advanced 10% → 50%) with its reason' },
+    { field: 'payload.source', content: '`cdk-ai-ops/<client id>`' },
+    { field: 'payload.timestamp', content: 'when the change event was built' },
+    { field: 'payload.custom_details.client', content: 'the client id' },
+    { field: 'payload.custom_details.agent', content: 'the agent id of the config' },
+    { field: 'payload.custom_details.route', content: 'the route id of the config' },
+    { field: 'payload.custom_details.rollout', content: 'the candidate variant id of the config' },
+    { field: 'payload.custom_details.action', content: 'start, advance, pause, rollback or complete' },
+    { field: 'payload.custom_details.fromPercent', content: 'the candidate\'s share before the change' },
+    { field: 'payload.custom_details.toPercent', content: 'the candidate\'s share after the change' },
+    { field: 'payload.custom_details.reason', content: 'why (e.g. the gate alarm in ALARM), when given' },
+    { field: 'payload.custom_details.evidence[].alarm', content: 'a gate alarm\'s name, when evidence is given' },
+    { field: 'payload.custom_details.evidence[].state', content: 'that alarm\'s state (ALARM, OK, INSUFFICIENT_DATA)' },
+    { field: 'payload.custom_details.evidence[].reason', content: 'that alarm\'s CloudWatch state reason (its threshold and datapoints)' },
+    { field: 'payload.custom_details.evidenceNotShown', content: 'how many gates were left out beyond the limit' },
+    { field: 'payload.custom_details.executionArn', content: 'the state machine execution\'s ARN' },
+    { field: 'payload.custom_details.repairs', content: 'what was cut or left out of the request' },
+    { field: 'links[].href', content: 'the execution in the Step Functions console' },
+    { field: 'links[].text', content: 'the link\'s label' },
+  ],
+  neverSent: ALERT_NEVER_SENT,
+};
+
+/**
  * PagerDuty Events API v2 events the PagerDuty forwarder (lambda/pagerduty-forwarder) sends: a
  * trigger for ALARM, a resolve (routing_key, event_action, dedup_key only) for OK.
  */

@@ -12,6 +12,7 @@ import type { Browser } from 'puppeteer-core';
 import { AuditModel } from '../../lib/audit/model';
 import { AUDIT_SECTIONS } from '../../lib/audit/render';
 import { auditCommand, AuditResult } from '../../lib/cli/audit-command';
+import { CHANGE_EVENTS_ENV } from '../../lib/rollout/change-events-contract';
 import { FORWARDER_ENV } from '../../lib/routing/sla';
 import { chromiumInstalled, CHROMIUM_PATH, launchChromium } from '../support/chromium';
 import { PROJECT_ROOT } from '../support/example';
@@ -96,12 +97,13 @@ test('every outbound integration appears: email and other subscriptions, Slack c
     ...resources.filter((r) => r.type === 'AWS::SNS::Subscription' && !['lambda', 'sqs'].includes(r.resource.Properties.Protocol)).map((r) => r.path),
     ...resources.filter((r) => r.type === 'AWS::Chatbot::SlackChannelConfiguration').map((r) => r.path),
     ...resources.filter((r) => r.type === 'AWS::Lambda::Function' && r.resource.Properties.Environment?.Variables?.[FORWARDER_ENV.EVENTS_URL]).map((r) => r.path),
+    ...resources.filter((r) => r.type === 'AWS::Lambda::Function' && r.resource.Properties.Environment?.Variables?.[CHANGE_EVENTS_ENV.CHANGE_EVENTS_URL]).map((r) => r.path),
     ...resources.filter((r) => r.type === 'AWS::Lambda::Function' && sesRoles.includes(roleOf(r))).map((r) => r.path),
   ];
   expect(expected.length).toBeGreaterThanOrEqual(8);
   const via = model.flows.flatMap((f) => f.via.map((v) => v.replace(/^.* (?=\S+$)/, '')));
   expect([...new Set(via)].sort()).toEqual([...new Set(expected)].sort());
-  expect(model.flows.map((f) => f.id).sort()).toEqual(['alarm-emails', 'p3-digest', 'pagerduty-events', 'report-notification', 'report-ses-email', 'slack']);
+  expect(model.flows.map((f) => f.id).sort()).toEqual(['alarm-emails', 'p3-digest', 'pagerduty-change-events', 'pagerduty-events', 'report-notification', 'report-ses-email', 'slack']);
   for (const flow of model.flows) {
     expect(flow.fields.length).toBeGreaterThan(0);
     expect(flow.neverSent.length).toBeGreaterThan(0);

@@ -9,10 +9,11 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createDigestHandler } from '../../lambda/p3-digest/handler';
 import { createHandler } from '../../lambda/pagerduty-forwarder/handler';
+import { changeEventsOf } from '../../lambda/rollout-change-events/core';
 import { encodeAlarmMetadata } from '../../lib/common/alarm-metadata';
 import { Severity, SlaTier } from '../../lib/config';
 import { DigestSchedule } from '../../lib/routing/delivery-plan';
-import { P3_DIGEST, PAGERDUTY_EVENTS } from '../../lib/routing/outbound';
+import { P3_DIGEST, PAGERDUTY_CHANGE_EVENTS, PAGERDUTY_EVENTS } from '../../lib/routing/outbound';
 import { DIGEST_ENV, FORWARDER_ENV } from '../../lib/routing/sla';
 import { latencyAlarm, P1_KEY, P1_TOPIC, P2_TOPIC } from '../lambda/pagerduty-forwarder.fixtures';
 import { snsMessage, snsRecord } from '../support/alarm-notifications';
@@ -71,6 +72,20 @@ describe('PagerDuty Events API fields', () => {
     expect([...new Set(leafPaths(trigger))].sort()).toEqual([...listed].sort());
     expect(leafPaths(resolve).sort()).toEqual(['dedup_key', 'event_action', 'routing_key']);
     expect(listed).toEqual(expect.arrayContaining(leafPaths(resolve)));
+  });
+});
+
+describe('PagerDuty Change Events fields', () => {
+  test('GIVEN stage changes with and without evidence WHEN the core builds their events THEN they carry exactly the listed fields (plus the routing key the handler adds)', () => {
+    const context = { clientId: 'example', services: ['example/pagerduty-p1'], timestamp: '2026-11-29T17:00:00.000Z' };
+    const base = { clientId: 'example', agent: 'answer', route: 'draft-reply', rolloutId: 'sonnet46-p7', fromPercent: 10, toPercent: 50 };
+    const evidence = Array.from({ length: 30 }, (_, i) => ({ alarmName: `example-answer-draft-reply-gate-${i}`, state: 'ALARM', reason: 'Threshold Crossed' }));
+    const events = [
+      { ...base, action: 'advance' },
+      { ...base, action: 'rollback', toPercent: 0, reason: 'gate in ALARM', evidence, executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:m:e', surplus: 'dropped' },
+    ].flatMap((request) => changeEventsOf(request, context).map((delivery) => delivery.event));
+    const sent = new Set(['routing_key', ...events.flatMap((event) => leafPaths(event))]);
+    expect([...sent].sort()).toEqual(PAGERDUTY_CHANGE_EVENTS.fields.map((f) => f.field).sort());
   });
 });
 

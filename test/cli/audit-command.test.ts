@@ -51,7 +51,7 @@ test('GIVEN the example client WHEN audit runs THEN audit.md, audit.html and aud
   }
   // THEN
   expect(result.code).toBe(0);
-  expect(result.out).toMatch(/^example: \d+ resources, 6 roles, 6 outbound flows, 5 cdk-nag packs \(0 open findings\); wrote audit\.md, audit\.html, audit\.json to /);
+  expect(result.out).toMatch(/^example: \d+ resources, 9 roles, 7 outbound flows, 5 cdk-nag packs \(0 open findings\); wrote audit\.md, audit\.html, audit\.json to /);
   expect(fs.readdirSync(out).sort()).toEqual(['audit.html', 'audit.json', 'audit.md']);
   const md = fs.readFileSync(path.join(out, 'audit.md'), 'utf8');
   expect(md).toMatch(/^# Audit pack: Example Support Co\. \(example\)/);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { DEFAULT_MINIMUM_CALLS_PER_PERIOD } from '../../lib/alarms/slo-alarms';
 import { ALARM_KINDS } from '../../lib/common/alarm-kinds';
 import {
-  ACCURACY_DEFAULTS, DEFAULT_EXPECTED_MONTHLY_CALLS, GOVERNANCE_DEFAULTS, PAGERDUTY_EVENTS_URL, REPORT_DEFAULTS, SLO_DEFAULTS,
+  ACCURACY_DEFAULTS, DEFAULT_EXPECTED_MONTHLY_CALLS, GOVERNANCE_DEFAULTS, PAGERDUTY_EVENTS_URL, REPORT_DEFAULTS, ROLLOUT_DEFAULTS, SLO_DEFAULTS,
 } from '../../lib/config/defaults';
 import { clientConfigJsonSchema } from '../../lib/config/json-schema';
 
@@ -53,6 +53,9 @@ const CONFIG_DEFAULTS: Record<string, unknown> = {
   'GovernanceConfig.costAnomalyMonitor': GOVERNANCE_DEFAULTS.costAnomalyMonitor,
   'GovernanceConfig.costAnomalyThresholdUsd': GOVERNANCE_DEFAULTS.costAnomalyThresholdUsd,
   'ClientConfig.expectedMonthlyCalls': DEFAULT_EXPECTED_MONTHLY_CALLS,
+  'RolloutConfig.shadowPercent': ROLLOUT_DEFAULTS.shadowPercent,
+  'RolloutConfig.nonInferiorityMarginPoints': ROLLOUT_DEFAULTS.nonInferiorityMarginPoints,
+  'RolloutConfig.minCallsPerStage': ROLLOUT_DEFAULTS.minCallsPerStage,
 };
 
 /**

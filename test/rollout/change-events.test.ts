@@ -107,7 +107,9 @@ describe('the RolloutChangeEvents function', () => {
   });
 
   test('least privilege: its own log group, GetSecretValue on exactly the two key secrets, X-Ray; nothing else', () => {
-    const policies = template.findResources('AWS::IAM::Policy');
+    // One managed policy (the compliance packs refuse inline ones), and no inline policy at all.
+    expect(template.findResources('AWS::IAM::Policy')).toEqual({});
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
     expect(Object.keys(policies)).toHaveLength(1);
     const statements = Object.values(policies)[0].Properties.PolicyDocument.Statement;
     const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:111122223333:secret:${name}-??????`;

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { compareResults, CompareSettings, DEFAULT_MARGIN_POINTS, renderBrief } from '../../lib/rollout/compare/brief';
+import { ROLLOUT_DEFAULTS } from '../../lib/config/defaults';
+import { compareResults, CompareSettings, renderBrief } from '../../lib/rollout/compare/brief';
 import { CompareInputError, pairResults, parseResults } from '../../lib/rollout/compare/parse';
 
 interface Table { readonly both: number; readonly b: number; readonly c: number; readonly neither: number }
@@ -20,7 +21,7 @@ function fixture(table: Table, extra: (i: number, side: 'baseline' | 'candidate'
 function compare(texts: { baseline: string; candidate: string }, settings: Partial<CompareSettings> = {}) {
   const baseline = parseResults(texts.baseline, 'base.jsonl');
   const candidate = parseResults(texts.candidate, 'cand.jsonl');
-  return compareResults(baseline, candidate, pairResults(baseline, candidate), { marginPoints: DEFAULT_MARGIN_POINTS, ...settings });
+  return compareResults(baseline, candidate, pairResults(baseline, candidate), { marginPoints: ROLLOUT_DEFAULTS.nonInferiorityMarginPoints, ...settings });
 }
 
 describe('verdicts on fixture sets, computed by hand', () => {

@@ -8,8 +8,6 @@ import {
   pairsNeeded, pairsNeededForMean, percentile,
 } from './stats';
 
-/** The non-inferiority margin when none is given: the candidate may be at most 2 points worse. */
-export const DEFAULT_MARGIN_POINTS = 2;
 
 export interface CompareSettings {
   /** Non-inferiority margin, percentage points of pass rate (or of mean score × 100). */
