@@ -19,10 +19,10 @@ import { SnsSeverityRouter } from './router';
 import { DIGEST_ENV, FORWARDER_ENV } from './sla';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
+import { bundledHandler, encryptedLogGroup, letLogsEncryptWith, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
 import { acknowledgeOutsideVpc } from '../compliance/acknowledgements';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { PAGERDUTY_EVENTS_URL } from '../config/defaults';
-import { bundledHandler, encryptedLogGroup, letLogsEncryptWith, NODEJS_RUNTIME, ownLogsRole } from '../common/bundled-function';
 import { ClientConfig, Severity } from '../config/types';
 
 /** Properties of `IncidentRouter`. */

@@ -21,7 +21,8 @@ function fixture(table: Table, extra: (i: number, side: 'baseline' | 'candidate'
 function compare(texts: { baseline: string; candidate: string }, settings: Partial<CompareSettings> = {}) {
   const baseline = parseResults(texts.baseline, 'base.jsonl');
   const candidate = parseResults(texts.candidate, 'cand.jsonl');
-  return compareResults(baseline, candidate, pairResults(baseline, candidate), { marginPoints: ROLLOUT_DEFAULTS.nonInferiorityMarginPoints, ...settings });
+  const marginPoints = ROLLOUT_DEFAULTS.nonInferiorityMarginPoints;
+  return compareResults(baseline, candidate, pairResults(baseline, candidate), { marginPoints, ...settings });
 }
 
 describe('verdicts on fixture sets, computed by hand', () => {
