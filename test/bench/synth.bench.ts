@@ -44,7 +44,13 @@ function withTenantDimension(estimate: MonitoringCostEstimate, config: ClientCon
   return estimateMonitoringCost({ ...estimate.inventory, customMetrics: estimate.inventory.customMetrics - perRoute + perRoute * TENANTS });
 }
 
-const clients: Array<[string, ClientConfig]> = [['example (4 agents, 8 routes, 3 models)', exampleConfig()], ['generated (40 agents, 200 routes, 3 models)', generatedClient(40, 5)]];
+/** `name (A agents, R routes, M models)`, counted from the config. */
+function labelled(name: string, config: ClientConfig): [string, ClientConfig] {
+  const routes = config.agents.reduce((sum, agent) => sum + agent.routes.length, 0);
+  return [`${name} (${config.agents.length} agents, ${routes} routes, ${config.models.length} models)`, config];
+}
+
+const clients: Array<[string, ClientConfig]> = [labelled('example', exampleConfig()), labelled('generated', generatedClient(40, 5))];
 const times = new Map<string, number[]>(clients.map(([name]) => [name, []]));
 const estimates = new Map<string, MonitoringCostEstimate>();
 for (let round = 0; round < ROUNDS; round++) {
