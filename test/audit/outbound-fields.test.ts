@@ -14,8 +14,8 @@ import { encodeAlarmMetadata } from '../../lib/common/alarm-metadata';
 import { Severity, SlaTier } from '../../lib/config';
 import { DigestSchedule } from '../../lib/routing/delivery-plan';
 import { P3_DIGEST, PAGERDUTY_CHANGE_EVENTS, PAGERDUTY_EVENTS } from '../../lib/routing/outbound';
-import { DIGEST_ENV, FORWARDER_ENV } from '../../lib/routing/sla';
-import { latencyAlarm, P1_KEY, P1_TOPIC, P2_TOPIC } from '../lambda/pagerduty-forwarder.fixtures';
+import { DIGEST_ENV } from '../../lib/routing/sla';
+import { forwarderEnv, latencyAlarm, P1_KEY, P2_TOPIC } from '../lambda/pagerduty-forwarder.fixtures';
 import { snsMessage, snsRecord } from '../support/alarm-notifications';
 import { PagerDutyStandIn } from '../support/pagerduty-stand-in';
 
@@ -52,13 +52,7 @@ describe('PagerDuty Events API fields', () => {
       sleep: async () => undefined,
       random: () => 0.5,
       now: () => 0,
-      env: {
-        [FORWARDER_ENV.TOPIC_SEVERITIES]: JSON.stringify({ [P1_TOPIC]: Severity.P1, [P2_TOPIC]: Severity.P2 }),
-        [FORWARDER_ENV.KEY_SECRETS]: JSON.stringify({ P1: 'example/pagerduty-p1', P2: 'example/pagerduty-p2' }),
-        [FORWARDER_ENV.EVENTS_URL]: url,
-        [FORWARDER_ENV.SLA_TIER]: SlaTier.STANDARD,
-        [FORWARDER_ENV.CLIENT_ID]: 'example',
-      },
+      env: forwarderEnv(url, SlaTier.STANDARD),
       log: () => undefined,
     });
 

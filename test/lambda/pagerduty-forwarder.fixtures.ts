@@ -1,10 +1,23 @@
-/* Alarms and topics the PagerDuty forwarder tests share: one alarm of each kind, as synthesized. */
+/* Alarms, topics and the environment the PagerDuty forwarder tests share: one alarm of each kind, as synthesized. */
+import { Severity, SlaTier } from '../../lib/config';
+import { FORWARDER_ENV } from '../../lib/routing/sla';
 import { SynthesizedAlarm } from '../support/alarm-notifications';
 
 export const P1_TOPIC = 'arn:aws:sns:us-east-1:111122223333:example-ai-ops-p1';
 export const P2_TOPIC = 'arn:aws:sns:us-east-1:111122223333:example-ai-ops-p2';
 export const P1_KEY = 'a'.repeat(32);
 export const P2_KEY = 'b'.repeat(32);
+
+/** The forwarder's environment as deployed for the example: P1 and P2 topics and key secrets, the events URL of a stand-in. */
+export function forwarderEnv(eventsUrl: string, slaTier: SlaTier): Record<string, string> {
+  return {
+    [FORWARDER_ENV.TOPIC_SEVERITIES]: JSON.stringify({ [P1_TOPIC]: Severity.P1, [P2_TOPIC]: Severity.P2 }),
+    [FORWARDER_ENV.KEY_SECRETS]: JSON.stringify({ P1: 'example/pagerduty-p1', P2: 'example/pagerduty-p2' }),
+    [FORWARDER_ENV.EVENTS_URL]: eventsUrl,
+    [FORWARDER_ENV.SLA_TIER]: slaTier,
+    [FORWARDER_ENV.CLIENT_ID]: 'example',
+  };
+}
 
 export const description = [
   '[P2] p95 latency of route answer/draft-reply is above its SLO.',

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { anomalyAlarm, compositeAlarm, latencyAlarm, P1_KEY, P1_TOPIC, P2_KEY, P2_TOPIC, staleAlarm } from './pagerduty-forwarder.fixtures';
+import { anomalyAlarm, compositeAlarm, forwarderEnv, latencyAlarm, P1_KEY, P1_TOPIC, P2_KEY, P2_TOPIC, staleAlarm } from './pagerduty-forwarder.fixtures';
 import {
   decide, Decision, dedupKeyOf, NoSeverity, NotAnAlarmNotification, parseNotification, retryDelayMs, Routing,
 } from '../../lambda/pagerduty-forwarder/core';
@@ -317,13 +317,7 @@ describe('the forwarder handler against a local Events API v2 stand-in', () => {
     sleep: async (ms) => { delays.push(ms); },
     random: () => 0.5,
     now: () => 0,
-    env: {
-      [FORWARDER_ENV.TOPIC_SEVERITIES]: JSON.stringify({ [P1_TOPIC]: Severity.P1, [P2_TOPIC]: Severity.P2 }),
-      [FORWARDER_ENV.KEY_SECRETS]: JSON.stringify({ P1: 'example/pagerduty-p1', P2: 'example/pagerduty-p2' }),
-      [FORWARDER_ENV.EVENTS_URL]: url,
-      [FORWARDER_ENV.SLA_TIER]: SlaTier.ENTERPRISE,
-      [FORWARDER_ENV.CLIENT_ID]: 'example',
-    },
+    env: forwarderEnv(url, SlaTier.ENTERPRISE),
     log: (message) => logs.push(message),
   });
 
