@@ -5,8 +5,8 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { decide, ForwarderError, PagerDutyEvent, retryDelayMs, Routing } from './core';
-import { Severity, SlaTier } from '../../lib/config/types';
 import { PAGERDUTY_EVENTS_URL } from '../../lib/config/defaults';
+import { Severity, SlaTier } from '../../lib/config/types';
 import { FORWARDER_ENV } from '../../lib/routing/sla';
 import { IntegrationKeyDependencies, IntegrationKeys, messageOf, postEvent } from '../shared/pagerduty';
 

@@ -2,6 +2,8 @@ import { Annotations, CfnOutput, NestedStack, RemovalPolicy, Tags } from 'aws-cd
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { AgentMonitoring } from './agent-monitoring';
+import { MonitoringCostReport } from './monitoring-cost-report';
 import { RootCauseAlarms } from '../alarms/root-cause';
 import { AlarmFactory, SloAlarm } from '../common/alarm-factory';
 import { SloAlarmKind } from '../common/alarm-kinds';
@@ -9,8 +11,6 @@ import { IAlarmRouter } from '../common/alarm-router';
 import { AiOpsNames } from '../common/names';
 import { ClientConfig, OperatingPosture } from '../config';
 import { checkClientConfig } from '../config/loader';
-import { AgentMonitoring } from './agent-monitoring';
-import { MonitoringCostReport } from './monitoring-cost-report';
 import { OverviewDashboard } from '../dashboards/overview-dashboard';
 import { ReadOnlyAccess } from '../dashboards/read-only-access';
 import { TopTenantsRules } from '../dashboards/top-tenants';

@@ -2,8 +2,8 @@
  * The client config as the report reads it: routes by agent/route, and their accuracy bars.
  */
 import { routeKey } from './views';
-import { AccuracyEvaluator, AgentConfig, ClientConfig, RouteConfig } from '../config/types';
 import { ACCURACY_DEFAULTS } from '../config/defaults';
+import { AccuracyEvaluator, AgentConfig, ClientConfig, RouteConfig } from '../config/types';
 import { accuracySettings } from '../quality/settings';
 
 export type ConfigRoutes = Map<string, { agent: AgentConfig; route: RouteConfig }>;
