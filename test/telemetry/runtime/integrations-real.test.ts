@@ -13,7 +13,7 @@ import { MockLanguageModelV2 } from 'ai/test';
 import { TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
 import { CallOutcome, EmfLine, serializeEmf } from '../../../lib/telemetry/runtime';
 import { AiOpsLangChainHandler, AiOpsSpanProcessor, aiSdkHooks, GEN_AI_SPAN_ATTRIBUTES } from '../../../lib/telemetry/runtime/integrations';
-import { HARNESS_START, telemetryHarness } from '../../support/telemetry-harness';
+import { GEN_AI_SPAN_CALL, HARNESS_START, telemetryHarness } from '../../support/telemetry-harness';
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
@@ -233,22 +233,7 @@ describe('OpenTelemetry: a real tracer provider with the span processor', () => 
     await provider.shutdown();
 
     const direct = setup();
-    direct.telemetry.recordAiCall({
-      agent: 'answer',
-      route: 'draft-reply',
-      tenant: 'tenant-1',
-      provider: 'aws.bedrock',
-      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-      operation: 'chat',
-      inputTokens: 1200,
-      outputTokens: 350,
-      cacheReadTokens: 8000,
-      cacheWriteTokens: 1500,
-      latencyMs: 2870,
-      timestamp: START - 5000,
-      requestId: 'req_01J9',
-      sessionId: 'c0ffee-42',
-    });
+    direct.telemetry.recordAiCall(GEN_AI_SPAN_CALL);
     expect(direct.lines).toHaveLength(1);
     expect(viaSpan.lines.map((l) => JSON.parse(serializeEmf(l, 'Test')))).toEqual(direct.lines.map((l) => JSON.parse(serializeEmf(l, 'Test'))));
   });

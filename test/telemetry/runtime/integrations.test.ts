@@ -1,7 +1,7 @@
 import { TelemetryFields, TelemetryMetrics } from '../../../lib/telemetry';
 import { CallOutcome, serializeEmf } from '../../../lib/telemetry/runtime';
 import { AiOpsLangChainHandler, AiOpsSpanProcessor, aiSdkHooks, GEN_AI_SPAN_ATTRIBUTES } from '../../../lib/telemetry/runtime/integrations';
-import { HARNESS_START, telemetryHarness } from '../../support/telemetry-harness';
+import { GEN_AI_SPAN_CALL, HARNESS_START, telemetryHarness } from '../../support/telemetry-harness';
 
 const F = TelemetryFields;
 const M = TelemetryMetrics;
@@ -136,22 +136,7 @@ describe('OpenTelemetry GenAI span processor', () => {
     processor.onEnd({ attributes: { [A.OPERATION]: 'execute_tool' } });
 
     const direct = setup();
-    direct.telemetry.recordAiCall({
-      agent: 'answer',
-      route: 'draft-reply',
-      tenant: 'tenant-1',
-      provider: 'aws.bedrock',
-      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-      operation: 'chat',
-      inputTokens: 1200,
-      outputTokens: 350,
-      cacheReadTokens: 8000,
-      cacheWriteTokens: 1500,
-      latencyMs: 2870,
-      timestamp: START - 5000,
-      requestId: 'req_01J9',
-      sessionId: 'c0ffee-42',
-    });
+    direct.telemetry.recordAiCall(GEN_AI_SPAN_CALL);
     expect(viaSpan.lines.map((l) => JSON.parse(serializeEmf(l, 'Test')))).toEqual(direct.lines.map((l) => JSON.parse(serializeEmf(l, 'Test'))));
   });
 
