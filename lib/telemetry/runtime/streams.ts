@@ -7,9 +7,12 @@
  */
 import { ModelProvider } from '../../pricing/price-catalog';
 import { TelemetryFields } from '../contract';
-import { fieldOf, fromGeminiResponse, UsageReader, valueAt } from './adapters';
+import {
+  BedrockConverseLike, fieldOf, fromBedrockConverse, fromGeminiResponse, fromOpenAiChatCompletion, fromOpenAiResponse,
+  OpenAiChatCompletionLike, OpenAiResponseLike, UsageReader, valueAt,
+} from './adapters';
 import type { AiTelemetry } from './telemetry';
-import { CallContext } from './types';
+import { CallContext, ProviderUsage } from './types';
 
 /** Usage gathered from the events of one stream. */
 export interface StreamUsage {
@@ -35,6 +38,20 @@ function merge(usage: StreamUsage, read: UsageReader, fields: Partial<Record<key
   usage.invalidFields.push(...read.invalidFields);
 }
 
+/**
+ * Takes a whole-response adapter's token counts (and request id) for the final usage an event
+ * carries: the stream reads them the way the response adapter does, one source. Latency is left
+ * out: the stream wrapper measures it.
+ */
+function takeUsage(usage: StreamUsage, from: ProviderUsage): void {
+  usage.inputTokens = from.inputTokens;
+  usage.outputTokens = from.outputTokens;
+  usage.cacheReadTokens = from.cacheReadTokens;
+  usage.cacheWriteTokens = from.cacheWriteTokens;
+  if (from.requestId) usage.requestId = from.requestId;
+  usage.invalidFields.push(...(from.invalidFields ?? []));
+}
+
 /** Present counts only: an event that does not carry a field leaves the running value alone. */
 function countIfPresent(read: UsageReader, path: string): number | undefined {
   return valueAt(read.body, path) === undefined ? undefined : read.count(path);
@@ -45,15 +62,7 @@ export const BEDROCK_CONVERSE_STREAM: StreamEventReader = {
   provider: ModelProvider.AWS_BEDROCK,
   read(event, usage) {
     const metadata = valueAt(event, 'metadata');
-    if (metadata !== undefined) {
-      const read = new UsageReader(metadata);
-      merge(usage, read, {
-        inputTokens: read.count('usage.inputTokens'),
-        outputTokens: read.count('usage.outputTokens'),
-        cacheReadTokens: read.count('usage.cacheReadInputTokens'),
-        cacheWriteTokens: read.count('usage.cacheWriteInputTokens'),
-      });
-    }
+    if (metadata !== undefined) takeUsage(usage, fromBedrockConverse({ metadata: metadata as BedrockConverseLike }));
     return valueAt(event, 'contentBlockDelta') !== undefined;
   },
 };
@@ -91,26 +100,8 @@ export const OPENAI_STREAM: StreamEventReader = {
   read(event, usage) {
     const type = valueAt(event, 'type');
     const body = type === 'response.completed' ? valueAt(event, 'response') : event;
-    const read = new UsageReader(body);
-    if (valueAt(body, 'usage.prompt_tokens') !== undefined) {
-      const cached = read.count('usage.prompt_tokens_details.cached_tokens');
-      merge(usage, read, {
-        inputTokens: Math.max(0, read.count('usage.prompt_tokens') - cached),
-        outputTokens: read.count('usage.completion_tokens'),
-        cacheReadTokens: cached,
-        cacheWriteTokens: 0,
-        requestId: read.id('id'),
-      });
-    } else if (valueAt(body, 'usage.input_tokens') !== undefined) {
-      const cached = read.count('usage.input_tokens_details.cached_tokens');
-      merge(usage, read, {
-        inputTokens: Math.max(0, read.count('usage.input_tokens') - cached),
-        outputTokens: read.count('usage.output_tokens'),
-        cacheReadTokens: cached,
-        cacheWriteTokens: 0,
-        requestId: read.id('id'),
-      });
-    }
+    if (valueAt(body, 'usage.prompt_tokens') !== undefined) takeUsage(usage, fromOpenAiChatCompletion(body as OpenAiChatCompletionLike));
+    else if (valueAt(body, 'usage.input_tokens') !== undefined) takeUsage(usage, fromOpenAiResponse(body as OpenAiResponseLike));
     if (type === 'response.output_text.delta') return true;
     const delta = valueAt(event, 'choices.0.delta');
     return typeof valueAt(delta, 'content') === 'string' || valueAt(delta, 'tool_calls') !== undefined;
@@ -122,15 +113,7 @@ export function geminiStream(provider: string = ModelProvider.GCP_GEMINI): Strea
   return {
     provider,
     read(event, usage) {
-      if (valueAt(event, 'usageMetadata') !== undefined) {
-        const u = fromGeminiResponse(event as never, provider);
-        usage.inputTokens = u.inputTokens;
-        usage.outputTokens = u.outputTokens;
-        usage.cacheReadTokens = u.cacheReadTokens;
-        usage.cacheWriteTokens = 0;
-        if (u.requestId) usage.requestId = u.requestId;
-        usage.invalidFields.push(...(u.invalidFields ?? []));
-      }
+      if (valueAt(event, 'usageMetadata') !== undefined) takeUsage(usage, fromGeminiResponse(event as never, provider));
       return valueAt(event, 'candidates.0.content') !== undefined;
     },
   };
