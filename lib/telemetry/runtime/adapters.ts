@@ -139,13 +139,21 @@ export interface OpenAiChatCompletionLike {
  * `prompt_tokens`, so they are taken out of the input here; it bills no cache writes.
  */
 export function fromOpenAiChatCompletion(completion: OpenAiChatCompletionLike): ProviderUsage {
-  const read = new UsageReader(completion);
-  const cached = read.count('usage.prompt_tokens_details.cached_tokens');
+  return openAiUsage(completion, 'prompt_tokens', 'completion_tokens', 'prompt_tokens_details');
+}
+
+/**
+ * OpenAI's usage in either API's field names: cached tokens are counted inside the input, so they
+ * are taken out of it; OpenAI bills no cache writes.
+ */
+function openAiUsage(response: unknown, input: string, output: string, inputDetails: string): ProviderUsage {
+  const read = new UsageReader(response);
+  const cached = read.count(`usage.${inputDetails}.cached_tokens`);
   const requestId = read.id('id');
   return read.usage({
     provider: ModelProvider.OPENAI,
-    inputTokens: Math.max(0, read.count('usage.prompt_tokens') - cached),
-    outputTokens: read.count('usage.completion_tokens'),
+    inputTokens: Math.max(0, read.count(`usage.${input}`) - cached),
+    outputTokens: read.count(`usage.${output}`),
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
     ...(requestId ? { requestId } : {}),
@@ -164,17 +172,7 @@ export interface OpenAiResponseLike {
 
 /** Usage of an OpenAI Responses API response (cached tokens are inside `input_tokens`). */
 export function fromOpenAiResponse(response: OpenAiResponseLike): ProviderUsage {
-  const read = new UsageReader(response);
-  const cached = read.count('usage.input_tokens_details.cached_tokens');
-  const requestId = read.id('id');
-  return read.usage({
-    provider: ModelProvider.OPENAI,
-    inputTokens: Math.max(0, read.count('usage.input_tokens') - cached),
-    outputTokens: read.count('usage.output_tokens'),
-    cacheReadTokens: cached,
-    cacheWriteTokens: 0,
-    ...(requestId ? { requestId } : {}),
-  });
+  return openAiUsage(response, 'input_tokens', 'output_tokens', 'input_tokens_details');
 }
 
 /** A Gemini `GenerateContentResponse` (Gemini API or Vertex AI), or one chunk of its stream. */
